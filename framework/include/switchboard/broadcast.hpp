@@ -1,0 +1,83 @@
+#pragma once
+/** @file
+    The broadcast operator: `to(room).except(other).emit(...)`.
+*/
+#include <switchboard/ack.hpp>
+#include <switchboard/payload.hpp>
+#include <switchboard/task.hpp>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sb {
+
+namespace detail {
+class namespace_state;
+}
+
+/** Selects sockets of one namespace by room and sends to them.
+
+    An empty room list means every socket of the namespace. A socket in several target
+    rooms receives the packet once. The packet is encoded once and handed to each shard,
+    which writes it to its local members: no lock is shared by all shards on this path.
+
+    `socket.to(...)` and `socket.broadcast()` exclude the sending socket.
+
+    @par Thread safety
+    A value type; `emit` may be called from any thread.
+*/
+class broadcast_operator {
+public:
+    explicit broadcast_operator(detail::namespace_state* ns) noexcept : ns_(ns) {}
+
+    /// Adds a target room (`in` is the same).
+    broadcast_operator to(std::string room) const;
+    broadcast_operator to(std::vector<std::string> rooms) const;
+    broadcast_operator in(std::string room) const { return to(std::move(room)); }
+    /// Excludes the members of a room (a socket id excludes that socket).
+    broadcast_operator except(std::string room) const;
+    broadcast_operator except(std::vector<std::string> rooms) const;
+    /// This node only: not forwarded to other nodes through an adapter.
+    broadcast_operator local() const;
+    /// May be dropped for clients that are behind (see engine_options::max_send_buffer).
+    broadcast_operator volatile_() const;
+    /// Deadline for `emit_with_ack` (mandatory there, as in Socket.IO).
+    broadcast_operator timeout(std::chrono::milliseconds t) const;
+
+    /// Sends `event` to every selected socket. Does not suspend.
+    void emit(std::string_view event, payload args = {}) const;
+
+    /** Sends `event` with one ack id and collects each client's first ack argument.
+        Suspends until every selected client answered, or the timeout passed (then the
+        partial list is returned with `sb::error::timeout`). Without `timeout()` the
+        deadline is zero and the result is an immediate timeout, as in Socket.IO.
+    */
+    task<broadcast_ack_result> emit_with_ack(std::string_view event, payload args = {}) const;
+
+    /// Makes the selected sockets join `room`.
+    void sockets_join(std::string room) const;
+    /// Makes the selected sockets leave `room`.
+    void sockets_leave(std::string room) const;
+    /// Disconnects the selected sockets ("server namespace disconnect").
+    void disconnect_sockets(bool close_connection = false) const;
+    /// Counts the selected sockets across all shards. Suspends while shards answer.
+    task<std::size_t> count() const;
+
+    // Read access for the implementation.
+    const std::vector<std::string>& rooms() const noexcept { return rooms_; }
+    const std::vector<std::string>& except_rooms() const noexcept { return except_; }
+    bool is_volatile() const noexcept { return volatile_flag_; }
+    bool is_local() const noexcept { return local_; }
+
+private:
+    detail::namespace_state* ns_;
+    std::vector<std::string> rooms_;
+    std::vector<std::string> except_;
+    std::chrono::milliseconds timeout_{0};
+    bool volatile_flag_ = false;
+    bool local_ = false;
+};
+
+} // namespace sb

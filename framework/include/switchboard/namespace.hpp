@@ -1,0 +1,89 @@
+#pragma once
+/** @file
+    `sb::namespace_`: handlers and broadcasts of one Socket.IO namespace.
+*/
+#include <switchboard/broadcast.hpp>
+#include <switchboard/event.hpp>
+#include <switchboard/payload.hpp>
+#include <switchboard/socket.hpp>
+#include <switchboard/task.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sb {
+
+/// Why a connect middleware refuses: sent as CONNECT_ERROR `{"message":..,"data":..}`.
+struct connect_error {
+    std::string message;
+    boost::json::value data = nullptr;  ///< omitted on the wire when null
+};
+
+/// A connect middleware: return `std::nullopt` to let the socket in.
+using middleware = std::function<task<std::optional<connect_error>>(socket_ptr)>;
+/// Runs once a socket has connected (after its CONNECT reply was queued).
+using connection_handler = std::function<task<void>(socket_ptr)>;
+/// Runs for each client→server event; its `co_return` value is the ack.
+using event_handler = std::function<task<reply>(socket_ptr, event)>;
+/// Runs when a socket leaves: `disconnecting` while it still has its rooms,
+/// `disconnect` after. `reason` is Socket.IO's ("client namespace disconnect",
+/// "server namespace disconnect", "transport close", "transport error",
+/// "ping timeout", "parse error", "forced close", "server shutting down",
+/// and Switchboard's "send buffer full").
+using disconnect_handler = std::function<void(socket_ptr, std::string_view reason)>;
+
+namespace detail {
+class namespace_state;
+}
+
+/** One namespace: its connect middleware, its event routes, its broadcasts.
+
+    Configure it (use, on, ...) before `server::run()`/`start()`; configuration is not
+    synchronised with running shards. Broadcast members may be called any time, from
+    any thread. For a dynamic namespace (`server::of(std::regex)`) the handlers apply
+    to every namespace the pattern admits, and broadcasts reach all of them.
+*/
+class namespace_ {
+public:
+    explicit namespace_(detail::namespace_state* st) noexcept : st_(st) {}
+
+    /// The name ("/chat"), or the pattern text for a dynamic namespace.
+    const std::string& name() const noexcept;
+
+    /// Appends a connect middleware; they run in order until one refuses.
+    namespace_& use(middleware m);
+    namespace_& on_connection(connection_handler h);
+    /// Routes `event` to `h`. An event without route goes to the catch-all, if any;
+    /// otherwise an ack-carrying event is answered with an `unknown_event` error.
+    namespace_& on(std::string event, event_handler h);
+    /// The catch-all handler (Socket.IO's `onAny`, but it also answers acks).
+    namespace_& on_any(event_handler h);
+    namespace_& on_disconnecting(disconnect_handler h);
+    namespace_& on_disconnect(disconnect_handler h);
+
+    /// Broadcast operators over this namespace (see `broadcast_operator`).
+    broadcast_operator to(std::string room) const;
+    broadcast_operator to(std::vector<std::string> rooms) const;
+    broadcast_operator in(std::string room) const { return to(std::move(room)); }
+    broadcast_operator except(std::string room) const;
+    broadcast_operator local() const;
+    broadcast_operator volatile_() const;
+    broadcast_operator timeout(std::chrono::milliseconds t) const;
+    /// Sends to every socket of the namespace.
+    void emit(std::string_view event, payload args = {}) const;
+
+    /// Number of members of `room` across all shards. Suspends while shards answer.
+    task<std::size_t> room_size(std::string room) const;
+    /// Every room that has members, with its size, across all shards (sockets' own
+    /// rooms excluded). Suspends while shards answer.
+    task<std::vector<std::pair<std::string, std::size_t>>> rooms() const;
+
+    detail::namespace_state* state() const noexcept { return st_; }
+
+private:
+    detail::namespace_state* st_;
+};
+
+} // namespace sb

@@ -1,0 +1,72 @@
+#pragma once
+/** @file
+    Configuration aggregates. Every tunable has Socket.IO's default unless noted; build
+    them with designated initialisers:
+
+    @code
+    sb::server server{sb::server_options{.port = 3000, .threads = 2,
+                                         .engine = {.ping_interval = std::chrono::seconds{10}}}};
+    @endcode
+*/
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sb {
+
+/// Engine.IO session settings (the `engine.io` server options of the Node implementation).
+struct engine_options {
+    /// The server sends a ping this often (`pingInterval`).
+    std::chrono::milliseconds ping_interval{25000};
+    /// ...and closes the session if no pong comes back within this (`pingTimeout`).
+    std::chrono::milliseconds ping_timeout{20000};
+    /// A polling→websocket upgrade must complete within this (`upgradeTimeout`).
+    std::chrono::milliseconds upgrade_timeout{10000};
+    /// Largest HTTP POST body and WebSocket message accepted (`maxHttpBufferSize`); also
+    /// announced as `maxPayload` so clients batch below it.
+    std::size_t max_payload = 1'000'000;
+    /// Transports accepted, in upgrade order. Known: "polling", "websocket".
+    std::vector<std::string> transports{"polling", "websocket"};
+    /// Offer the upgrade from polling to websocket.
+    bool allow_upgrades = true;
+    /// Per-session bound on bytes queued for the client but not yet written. Past it,
+    /// volatile packets are dropped and anything else disconnects the client with
+    /// reason "send buffer full". (Switchboard only; Node has no bound.)
+    std::size_t max_send_buffer = 4 * 1024 * 1024;
+};
+
+/// Socket.IO-level settings.
+struct socketio_options {
+    /// A client must connect to a namespace within this, or its session is closed (`connectTimeout`).
+    std::chrono::milliseconds connect_timeout{45000};
+    /// BINARY_* packets may announce at most this many attachments (`maxAttachments`).
+    std::size_t max_attachments = 10;
+    /// An event that carries an ack id is answered at the latest after this, with a
+    /// `timeout` error if the handler has not finished (its coroutine is then cancelled).
+    /// Zero disables the deadline. (Switchboard only: Node never answers for a handler.)
+    std::chrono::milliseconds handler_deadline{30000};
+};
+
+/// Everything `sb::server` needs to start.
+struct server_options {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 3000;  ///< 0 picks a free port; see `server::port()`
+    /// Shards: one `io_context` and one thread each. 0 means one per hardware thread.
+    unsigned threads = 0;
+    /// Engine.IO endpoint path (with trailing slash).
+    std::string path = "/socket.io/";
+    /// Directory served for every other GET path (`index.html` for `/`); empty: none.
+    std::string static_dir{};
+    /// Directory holding the official browser client (`socket.io.min.js`), served at
+    /// `<path>socket.io.min.js` as Socket.IO serves its own; empty: not served.
+    std::string client_dir{};
+    /// `Access-Control-Allow-Origin` for cross-origin pages; "*" echoes the request's
+    /// Origin (with credentials); empty: no CORS headers (Socket.IO's default).
+    std::string cors_origin{};
+    engine_options engine{};
+    socketio_options socketio{};
+};
+
+} // namespace sb

@@ -1,0 +1,67 @@
+#pragma once
+/** @file
+    `sb::server`: the listener, its shards, and the namespaces they serve.
+*/
+#include <switchboard/namespace.hpp>
+#include <switchboard/options.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <regex>
+#include <string_view>
+
+namespace sb {
+
+namespace detail {
+class server_impl;
+}
+
+/** A Socket.IO v5 / Engine.IO v4 server over websocket and long polling.
+
+    It runs one `io_context` per thread ("shard"); each Engine.IO session lives on one
+    shard for its whole life. HTTP requests for a session that arrive on another shard's
+    connection are handed to the session's shard with the connection itself.
+
+    @code
+    sb::server server{sb::server_options{.port = 3000}};
+    server.of("/").on("echo", [](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+        co_return sb::reply{sb::payload{ev.args()}};
+    });
+    server.run();
+    @endcode
+*/
+class server {
+public:
+    explicit server(server_options opts = {});
+    ~server();
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+
+    /// The namespace called `name` ("/" is the main one), created on first use.
+    namespace_ of(std::string_view name);
+    /// A dynamic namespace: any CONNECT whose namespace matches `pattern` (whole match).
+    namespace_ of(std::regex pattern, std::string description = "dynamic");
+    /// A dynamic namespace admitted by `predicate(name)`.
+    namespace_ of(std::function<bool(std::string_view)> predicate, std::string description = "dynamic");
+
+    /// Binds and starts the shard threads; returns at once. Throws on bind failure.
+    void start();
+    /// `start()`, then blocks until `stop()` (or SIGINT/SIGTERM when `handle_signals`).
+    void run(bool handle_signals = true);
+    /// Closes every session ("server shutting down") and stops the shards. Idempotent.
+    void stop();
+    /// Blocks until the shards have stopped.
+    void wait();
+
+    /// The bound port (useful with `port = 0`). Valid after `start()`.
+    std::uint16_t port() const noexcept;
+    const server_options& options() const noexcept;
+
+    detail::server_impl& impl() noexcept { return *impl_; }
+
+private:
+    std::unique_ptr<detail::server_impl> impl_;
+};
+
+} // namespace sb

@@ -1,0 +1,208 @@
+#include "core/client.hpp"
+
+#include "core/encode.hpp"
+#include "core/namespace_state.hpp"
+#include "core/server_impl.hpp"
+#include "core/socket_impl.hpp"
+#include "engine/http_endpoint.hpp"
+
+#include <switchboard/error.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <iostream>
+
+namespace net = boost::asio;
+
+namespace sb::detail {
+
+client::client(server_impl& srv, session& s)
+    : srv_(srv), session_(s),
+      decoder_(sio::decoder_options{.max_attachments = srv.options().socketio.max_attachments}),
+      connect_timer_(s.owner().context())
+{
+    // connectTimeout: a session that joins no namespace in time is closed (client.ts l.101).
+    connect_timer_.expires_after(srv.options().socketio.connect_timeout);
+    connect_timer_.async_wait([this, w = std::weak_ptr<session>(s.shared_from_this())](boost::system::error_code ec) {
+        auto alive = w.lock();
+        if (!ec && alive && !closed_ && sockets_.empty()) {
+            close("forced close");
+        }
+    });
+}
+
+client::~client()
+{
+    connect_timer_.cancel();
+}
+
+void client::send_packet(const sio::packet& p)
+{
+    std::string text = "4";
+    sio::encode(text, p);
+    out_packet first{std::make_shared<const std::string>(std::move(text)), false};
+    if (p.buffers.empty()) {
+        session_.send(first);
+        return;
+    }
+    std::vector<out_packet> all{std::move(first)};
+    for (const auto& b : p.buffers) {
+        all.push_back(out_packet{std::make_shared<const std::string>(b), true});
+    }
+    session_.send(all);
+}
+
+void client::on_message(std::string_view data, bool binary)
+{
+    if (closed_) {
+        return;
+    }
+    const auto ec = binary ? decoder_.put_binary(data) : decoder_.put_text(data);
+    if (ec) {
+        // socket.io's Client.onerror: the whole connection goes (conn.close()).
+        close("forced close");
+        return;
+    }
+    while (!closed_ && decoder_.ready()) {
+        on_packet(decoder_.take());
+    }
+}
+
+void client::on_packet(sio::packet p)
+{
+    using sio::packet_type;
+    if (p.type == packet_type::connect) {
+        if (sockets_.contains(p.nsp) || connecting_.contains(p.nsp)) {
+            close();  // a second CONNECT: invalid state (client.ts ondecoded)
+            return;
+        }
+        connect(std::move(p.nsp), std::move(p.data));
+        return;
+    }
+    auto it = sockets_.find(p.nsp);
+    if (it == sockets_.end() || p.type == packet_type::connect_error) {
+        close();  // a packet for a namespace that is not connected
+        return;
+    }
+    auto sock = it->second;
+    switch (p.type) {
+    case packet_type::event:
+    case packet_type::binary_event: sock->on_event(std::move(p)); return;
+    case packet_type::ack:
+    case packet_type::binary_ack: sock->on_ack(std::move(p)); return;
+    case packet_type::disconnect:
+        sockets_.erase(it);
+        sock->on_disconnect("client namespace disconnect");
+        return;
+    default: return;
+    }
+}
+
+void client::connect(std::string nsp, std::string auth_json)
+{
+    namespace_state* ns = srv_.resolve(nsp);
+    if (!ns) {
+        sio::packet err{.type = sio::packet_type::connect_error, .nsp = nsp};
+        err.data = R"({"message":"Invalid namespace"})";
+        send_packet(err);
+        return;
+    }
+    boost::json::object auth;
+    if (!auth_json.empty()) {
+        boost::system::error_code ec;
+        auto v = boost::json::parse(auth_json, ec);
+        if (!ec && v.is_object()) {
+            auth = std::move(v.as_object());
+        }
+    }
+    auto sock = std::make_shared<socket_impl>(*this, *ns, session_.owner(), make_random_id(), std::move(auth));
+
+    auto admit = [this, nsp, sock] {
+        connect_timer_.cancel();
+        sockets_.emplace(nsp, sock);
+        sock->on_connected();
+        sio::packet ok{.type = sio::packet_type::connect, .nsp = nsp};
+        ok.data = boost::json::serialize(boost::json::object{{"sid", sock->id()}});
+        send_packet(ok);
+        if (auto& h = sock->ns().handlers().on_connection) {
+            net::co_spawn(session_.owner().context(), h(sock), [](std::exception_ptr e) {
+                if (e) {
+                    try {
+                        std::rethrow_exception(e);
+                    }
+                    catch (const std::exception& ex) {
+                        std::cerr << "switchboard: connection handler threw: " << ex.what() << '\n';
+                    }
+                }
+            });
+        }
+    };
+    auto& mws = ns->handlers().middlewares;
+    if (mws.empty()) {
+        admit();
+        return;
+    }
+    connecting_.emplace(nsp, true);
+    auto alive = session_.shared_from_this();  // keeps this client alive while middleware runs
+    net::co_spawn(
+        session_.owner().context(),
+        [this, alive, nsp, sock, &mws, admit]() -> net::awaitable<void> {
+            std::optional<connect_error> refusal;
+            try {
+                for (auto& m : mws) {
+                    refusal = co_await m(sock);
+                    if (refusal) {
+                        break;
+                    }
+                }
+            }
+            catch (const std::exception& e) {
+                refusal = connect_error{e.what()};
+            }
+            connecting_.erase(nsp);
+            if (closed_) {
+                co_return;
+            }
+            if (refusal) {
+                sio::packet err{.type = sio::packet_type::connect_error, .nsp = nsp};
+                boost::json::object body{{"message", refusal->message}};
+                if (!refusal->data.is_null()) {
+                    body["data"] = refusal->data;
+                }
+                err.data = boost::json::serialize(body);
+                send_packet(err);
+                co_return;
+            }
+            admit();
+        },
+        net::detached);
+}
+
+void client::remove_socket(const std::string& nsp)
+{
+    sockets_.erase(nsp);
+}
+
+void client::close(std::string_view reason)
+{
+    if (closed_) {
+        return;
+    }
+    session_.close(reason);  // calls on_close
+}
+
+void client::on_close(std::string_view reason)
+{
+    closed_ = true;
+    connect_timer_.cancel();
+    auto sockets = std::move(sockets_);
+    sockets_.clear();
+    for (auto& [nsp, sock] : sockets) {
+        sock->on_disconnect(reason);
+    }
+}
+
+} // namespace sb::detail

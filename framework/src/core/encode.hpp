@@ -1,0 +1,23 @@
+#pragma once
+// Turning events and acks into Engine.IO packets ready for the wire. A broadcast calls
+// this once and shares the result with every recipient.
+#include "engine/session.hpp"
+
+#include <switchboard/payload.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace sb::detail {
+
+/// `4` + `2[/nsp,][id]["event",...args]` (or `5N-...` with binary attachments), then one
+/// binary packet per attachment.
+std::vector<out_packet> encode_event(std::string_view nsp, std::string_view event, const payload& args,
+                                     std::optional<std::uint64_t> id = std::nullopt);
+
+/// `4` + `3[/nsp,]id[...args]` (or `6N-...`), then the attachments.
+std::vector<out_packet> encode_ack(std::string_view nsp, std::uint64_t id, const payload& args);
+
+} // namespace sb::detail

@@ -1,0 +1,45 @@
+#pragma once
+// One shard's share of a namespace: the sockets that live on this shard and the rooms
+// they are in. Only the owning shard's thread touches it, so there is no lock: a
+// broadcast reaches the other shards by a post, never through shared state.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace sb::detail {
+
+class socket_impl;
+
+class local_namespace {
+public:
+    void add(socket_impl* s);
+    void remove(socket_impl* s);
+    socket_impl* find(const std::string& id) const;
+
+    /// Membership; the socket keeps its own list of rooms in step (socket_impl::rooms_).
+    bool join(socket_impl* s, const std::string& room);
+    bool leave(socket_impl* s, const std::string& room);
+
+    std::size_t room_size(const std::string& room) const;
+    const std::unordered_map<std::string, std::unordered_set<socket_impl*>>& rooms() const noexcept
+    {
+        return rooms_;
+    }
+    const std::unordered_map<std::string, socket_impl*>& sockets() const noexcept { return sockets_; }
+
+    /** Calls `f(socket_impl*)` once for every socket in any of `rooms` (all sockets when
+        `rooms` is empty) and in none of `except`. `mark` must be fresh (shard::next_mark):
+        it is stamped on visited sockets so a socket in two rooms is visited once,
+        without building a set per broadcast. `f` must not change membership. */
+    template <typename F>
+    void for_each_target(const std::vector<std::string>& rooms, const std::vector<std::string>& except,
+                         std::uint64_t mark, F&& f) const;
+
+private:
+    std::unordered_map<std::string, socket_impl*> sockets_;
+    std::unordered_map<std::string, std::unordered_set<socket_impl*>> rooms_;
+};
+
+} // namespace sb::detail

@@ -1,0 +1,66 @@
+#pragma once
+// What a namespace is, shared by all shards: its name, handlers and ack-id counter.
+// Configured before the server starts and read-only afterwards (dynamic namespaces'
+// children are the one thing created later, under `children_mutex_`). Per-shard state
+// (sockets, rooms) is in local_namespace.
+#include <switchboard/namespace.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sb::detail {
+
+class server_impl;
+
+struct namespace_handlers {
+    std::vector<middleware> middlewares;
+    connection_handler on_connection;
+    std::unordered_map<std::string, event_handler> events;
+    event_handler catch_all;
+    disconnect_handler on_disconnecting;
+    disconnect_handler on_disconnect;
+};
+
+class namespace_state {
+public:
+    /// A concrete namespace. `parent` is the dynamic namespace that admitted it, if any.
+    namespace_state(server_impl& srv, std::string name, std::size_t index, namespace_state* parent = nullptr);
+    /// A dynamic namespace (a "parent"): `admits(name)` decides membership.
+    namespace_state(server_impl& srv, std::string description, std::function<bool(std::string_view)> admits);
+
+    server_impl& server() noexcept { return srv_; }
+    const std::string& name() const noexcept { return name_; }
+    std::size_t index() const noexcept { return index_; }
+    bool is_dynamic() const noexcept { return static_cast<bool>(admits_); }
+    bool admits(std::string_view name) const { return admits_ && admits_(name); }
+
+    /// Handlers: a child of a dynamic namespace uses its parent's.
+    namespace_handlers& handlers() noexcept { return parent_ ? parent_->handlers_ : handlers_; }
+    const event_handler* find_handler(const std::string& event) const;
+
+    /// Ack ids are per namespace (as in Socket.IO), so a broadcast's one id is unique on every socket.
+    std::uint64_t next_ack_id() noexcept { return next_ack_id_.fetch_add(1, std::memory_order_relaxed); }
+
+    /// Children of a dynamic namespace (snapshot); a concrete namespace returns itself.
+    std::vector<namespace_state*> targets();
+    void add_child(namespace_state* child);
+
+private:
+    server_impl& srv_;
+    std::string name_;
+    std::size_t index_ = 0;
+    namespace_state* parent_ = nullptr;
+    std::function<bool(std::string_view)> admits_;
+    namespace_handlers handlers_;
+    std::atomic<std::uint64_t> next_ack_id_{0};
+    std::mutex children_mutex_;
+    std::vector<namespace_state*> children_;
+};
+
+} // namespace sb::detail

@@ -1,0 +1,57 @@
+#include <switchboard/event.hpp>
+#include <switchboard/payload.hpp>
+
+#include <boost/json/parse.hpp>
+
+namespace sb {
+
+boost::json::object payload::attach(std::string bytes)
+{
+    attachments.push_back(std::move(bytes));
+    return boost::json::object{{"_placeholder", true}, {"num", attachments.size() - 1}};
+}
+
+bool payload::is_placeholder(const boost::json::value& v) noexcept
+{
+    const auto* o = v.if_object();
+    if (!o || o->size() != 2) {
+        return false;
+    }
+    const auto* ph = o->if_contains("_placeholder");
+    const auto* num = o->if_contains("num");
+    return ph && ph->is_bool() && ph->get_bool() && num && (num->is_int64() || num->is_uint64());
+}
+
+reply::reply(app_error e) : is_error(true)
+{
+    boost::json::object err{{"code", e.code}, {"message", e.message}};
+    if (!e.pointer.empty()) {
+        err["pointer"] = e.pointer;
+    }
+    value.args.push_back(boost::json::object{{"error", std::move(err)}});
+}
+
+event::event(std::string name, std::string raw_json, std::vector<std::string> attachments,
+             std::optional<std::uint64_t> ack_id)
+    : name_(std::move(name)), raw_(std::move(raw_json)), attachments_(std::move(attachments)), ack_id_(ack_id)
+{
+}
+
+const boost::json::array& event::args() const
+{
+    if (!args_) {
+        boost::json::array all;
+        boost::system::error_code ec;
+        auto v = boost::json::parse(raw_, ec);
+        if (!ec && v.is_array()) {
+            all = std::move(v.as_array());
+        }
+        if (!all.empty()) {
+            all.erase(all.begin());  // the event name
+        }
+        args_ = std::move(all);
+    }
+    return *args_;
+}
+
+} // namespace sb

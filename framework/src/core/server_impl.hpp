@@ -1,0 +1,80 @@
+#pragma once
+// The server's shared, mostly read-only state: options, shards, namespaces, counters.
+#include "core/namespace_state.hpp"
+#include "core/shard.hpp"
+
+#include <switchboard/options.hpp>
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sb::detail {
+
+/// Counters exported at /metrics. Relaxed atomics: they are statistics, not state.
+struct server_metrics {
+    std::atomic<std::uint64_t> sessions_opened{0};
+    std::atomic<std::uint64_t> sessions_closed{0};
+    std::atomic<std::uint64_t> packets_received{0};
+    std::atomic<std::uint64_t> events_dispatched{0};
+    std::atomic<std::uint64_t> broadcasts{0};
+    std::atomic<std::uint64_t> volatile_dropped{0};
+    std::atomic<std::uint64_t> slow_client_disconnects{0};
+    std::atomic<std::uint64_t> bad_requests{0};
+};
+
+class session;
+
+class server_impl {
+public:
+    explicit server_impl(server_options opts);
+    ~server_impl();
+
+    const server_options& options() const noexcept { return opts_; }
+    server_metrics& metrics() noexcept { return metrics_; }
+
+    std::vector<std::unique_ptr<shard>>& shards() noexcept { return shards_; }
+    shard& shard_at(std::size_t i) { return *shards_.at(i); }
+
+    namespace_state& static_namespace(std::string_view name);
+    namespace_state& dynamic_namespace(std::string description, std::function<bool(std::string_view)> admits);
+    /// The namespace a CONNECT for `name` joins: a static one, or a (new) child of the
+    /// first dynamic namespace that admits it; nullptr when none ("Invalid namespace").
+    /// Called from any shard.
+    namespace_state* resolve(std::string_view name);
+    std::size_t namespace_count();
+
+    /// Gives a new Engine.IO session its Socket.IO layer (core/client.hpp).
+    void attach_client(session& s);
+
+    /// Runs `f(shard&)` on every shard: inline on the current one, posted to the others.
+    template <typename F>
+    void on_every_shard(F f);
+
+    void start();
+    void stop();
+    void wait();
+    std::uint16_t port() const noexcept { return port_; }
+    bool stopping() const noexcept { return stopping_.load(std::memory_order_relaxed); }
+
+private:
+    server_options opts_;
+    server_metrics metrics_;
+    std::vector<std::unique_ptr<shard>> shards_;
+    std::mutex ns_mutex_;  // guards namespaces_ growth and static_ lookups made after start
+    std::deque<std::unique_ptr<namespace_state>> namespaces_;
+    std::map<std::string, namespace_state*, std::less<>> static_;
+    std::vector<namespace_state*> dynamic_;
+    std::uint16_t port_ = 0;
+    std::atomic<bool> stopping_{false};
+    bool started_ = false;
+};
+
+} // namespace sb::detail
+
+#include "core/impl/server_impl.hpp"

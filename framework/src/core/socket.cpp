@@ -1,0 +1,293 @@
+// sb::socket: one client in one namespace. Everything here runs on the socket's shard.
+#include "core/socket_impl.hpp"
+
+#include "core/encode.hpp"
+#include "core/local_namespace.hpp"
+#include "core/namespace_state.hpp"
+#include "core/server_impl.hpp"
+#include "core/shard.hpp"
+
+#include <switchboard/error.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <iostream>
+
+namespace net = boost::asio;
+
+namespace sb {
+
+using detail::socket_impl;
+
+socket::~socket() = default;
+
+const std::string& socket::id() const noexcept { return socket_impl::of(*this).id_ref(); }
+const std::string& socket::nsp() const noexcept { return const_cast<socket_impl&>(socket_impl::of(*this)).ns().name(); }
+const boost::json::object& socket::auth() const noexcept { return socket_impl::of(*this).auth_ref(); }
+bool socket::connected() const noexcept { return socket_impl::of(*this).is_connected(); }
+
+const boost::json::object& socket::query() const noexcept
+{
+    static const boost::json::object empty;
+    auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
+    return s.conn() ? s.conn()->engine().query() : empty;
+}
+
+std::string_view socket::transport() const noexcept
+{
+    auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
+    if (!s.conn()) {
+        return "closed";
+    }
+    return s.conn()->engine().transport() == eio::transport_kind::websocket ? "websocket" : "polling";
+}
+
+void socket::emit(std::string_view event, payload args, emit_options opts)
+{
+    auto& s = socket_impl::of(*this);
+    if (!s.is_connected()) {
+        return;
+    }
+    const auto packets = detail::encode_event(s.ns().name(), event, args);
+    s.deliver(packets, opts.is_volatile);
+}
+
+task<ack_result> socket::emit_with_ack(std::string_view event, payload args, std::chrono::milliseconds timeout)
+{
+    auto self = socket_impl::of(*this).shared_from_this();
+    if (!self->is_connected()) {
+        co_return ack_result{make_error_code(error::closed), {}};
+    }
+    // The waiting coroutine sleeps on a timer; the ack (or the disconnect) cancels it.
+    struct waiter {
+        explicit waiter(net::any_io_executor ex) : timer(ex) {}
+        net::steady_timer timer;
+        std::optional<ack_result> result;
+    };
+    auto w = std::make_shared<waiter>(co_await net::this_coro::executor);
+    w->timer.expires_after(timeout);
+    const auto id = self->ns().next_ack_id();
+    self->expect_ack(id, [w](boost::system::error_code ec, payload&& p) {
+        w->result = ack_result{ec, std::move(p)};
+        w->timer.cancel();
+    });
+    self->deliver(detail::encode_event(self->ns().name(), event, args, id), false);
+    co_await w->timer.async_wait(net::as_tuple(net::use_awaitable));
+    if (!w->result) {
+        self->forget_ack(id);
+        co_return ack_result{make_error_code(error::timeout), {}};
+    }
+    co_return std::move(*w->result);
+}
+
+void socket::join(std::string room) { socket_impl::of(*this).join_room(room); }
+
+void socket::join(const std::vector<std::string>& rooms)
+{
+    for (const auto& r : rooms) {
+        socket_impl::of(*this).join_room(r);
+    }
+}
+
+void socket::leave(std::string_view room) { socket_impl::of(*this).leave_room(std::string(room)); }
+
+std::vector<std::string> socket::rooms() const { return socket_impl::of(*this).room_list(); }
+
+broadcast_operator socket::to(std::string room) const { return broadcast().to(std::move(room)); }
+broadcast_operator socket::to(std::vector<std::string> rooms) const { return broadcast().to(std::move(rooms)); }
+broadcast_operator socket::except(std::string room) const { return broadcast().except(std::move(room)); }
+
+broadcast_operator socket::broadcast() const
+{
+    auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
+    // The sender is excluded through its own room, as socket.io's socket.to() does.
+    return broadcast_operator{&s.ns()}.except(s.id_ref());
+}
+
+void socket::disconnect(bool close_connection)
+{
+    auto self = socket_impl::of(*this).shared_from_this();
+    if (!self->is_connected() || !self->conn()) {
+        return;
+    }
+    auto* c = self->conn();
+    if (close_connection) {
+        // socket.io's client._disconnect(): every socket of the connection leaves, then it closes.
+        self->send_packet(sio::packet{.type = sio::packet_type::disconnect, .nsp = self->ns().name()});
+        c->remove_socket(self->ns().name());
+        self->on_disconnect("server namespace disconnect");
+        c->close("forced server close");
+        return;
+    }
+    self->send_packet(sio::packet{.type = sio::packet_type::disconnect, .nsp = self->ns().name()});
+    c->remove_socket(self->ns().name());
+    self->on_disconnect("server namespace disconnect");
+}
+
+} // namespace sb
+
+namespace sb::detail {
+
+socket_impl::socket_impl(client& c, namespace_state& ns, shard& sh, std::string id, boost::json::object auth)
+    : client_(&c), ns_(ns), shard_(sh), id_(std::move(id)), auth_(std::move(auth))
+{
+}
+
+socket_impl::~socket_impl() = default;
+
+void socket_impl::on_connected()
+{
+    connected_ = true;
+    shard_.local(ns_).add(this);
+    join_room(id_);
+}
+
+void socket_impl::join_room(const std::string& room)
+{
+    if (!connected_) {
+        return;
+    }
+    auto it = std::lower_bound(rooms_.begin(), rooms_.end(), room);
+    if (it != rooms_.end() && *it == room) {
+        return;
+    }
+    rooms_.insert(it, room);
+    shard_.local(ns_).join(this, room);
+}
+
+void socket_impl::leave_room(const std::string& room)
+{
+    auto it = std::lower_bound(rooms_.begin(), rooms_.end(), room);
+    if (it == rooms_.end() || *it != room) {
+        return;
+    }
+    rooms_.erase(it);
+    shard_.local(ns_).leave(this, room);
+}
+
+void socket_impl::send_reply(std::uint64_t id, const reply& r)
+{
+    if (client_) {
+        client_->send(encode_ack(ns_.name(), id, r.value));
+    }
+}
+
+void socket_impl::on_event(sio::packet p)
+{
+    shard_.server().metrics().events_dispatched.fetch_add(1, std::memory_order_relaxed);
+    const event_handler* h = ns_.find_handler(p.event);
+    const auto id = p.id;
+    if (!h) {
+        if (id) {
+            // Always answer an ack promptly, or clients with `retries` stall their queue.
+            send_reply(*id, reply{app_error{"unknown_event", "no handler for event \"" + p.event + "\""}});
+        }
+        return;
+    }
+    event ev(std::move(p.event), std::move(p.data), std::move(p.buffers), id);
+    auto self = shared_from_this();
+
+    // The ack is sent once: by the handler's co_return, or by the deadline, which then
+    // cancels the handler at its next co_await.
+    struct call_state {
+        explicit call_state(net::io_context& ctx) : deadline(ctx) {}
+        bool replied = false;
+        net::steady_timer deadline;
+        net::cancellation_signal cancel;
+    };
+    auto call = std::make_shared<call_state>(shard_.context());
+    const auto limit = shard_.server().options().socketio.handler_deadline;
+    if (id && limit.count() > 0) {
+        call->deadline.expires_after(limit);
+        call->deadline.async_wait([call, self, id, limit](boost::system::error_code ec) {
+            if (ec || call->replied) {
+                return;
+            }
+            call->replied = true;
+            self->send_reply(*id, reply{app_error{"timeout", "the handler did not answer within " +
+                                                                 std::to_string(limit.count()) + " ms"}});
+            call->cancel.emit(net::cancellation_type::terminal);
+        });
+    }
+    net::co_spawn(
+        shard_.context(),
+        [self, h, call, id, ev = std::move(ev)]() mutable -> net::awaitable<void> {
+            reply r;
+            try {
+                r = co_await (*h)(self, std::move(ev));
+            }
+            catch (const std::exception& e) {
+                if (call->replied) {
+                    co_return;  // cancelled after the deadline answered
+                }
+                std::cerr << "switchboard: handler for " << self->ns().name() << " threw: " << e.what() << '\n';
+                r = reply{app_error{"internal", e.what()}};
+            }
+            if (id && !call->replied) {
+                call->replied = true;
+                call->deadline.cancel();
+                self->send_reply(*id, r);
+            }
+        },
+        net::bind_cancellation_slot(call->cancel.slot(), net::detached));
+}
+
+void socket_impl::on_ack(sio::packet p)
+{
+    if (!p.id) {
+        return;
+    }
+    auto it = acks_.find(*p.id);
+    if (it == acks_.end()) {
+        return;  // late or unknown: ignored, as socket.io does ("bad ack")
+    }
+    auto cb = std::move(it->second);
+    acks_.erase(it);
+    payload args;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(p.data.empty() ? std::string_view("[]") : std::string_view(p.data), ec);
+    if (!ec && v.is_array()) {
+        args.args = std::move(v.as_array());
+    }
+    args.attachments = std::move(p.buffers);
+    cb({}, std::move(args));
+}
+
+void socket_impl::on_disconnect(std::string_view reason)
+{
+    if (!connected_) {
+        return;
+    }
+    auto self = shared_from_this();
+    auto& h = ns_.handlers();
+    if (h.on_disconnecting) {
+        h.on_disconnecting(self, reason);
+    }
+    auto& local = shard_.local(ns_);
+    for (const auto& r : rooms_) {
+        local.leave(this, r);
+    }
+    rooms_.clear();
+    local.remove(this);
+    connected_ = false;
+    client_ = nullptr;
+    // Pending acks complete now with `closed` (socket.io leaves them pending forever).
+    auto pending = std::move(acks_);
+    acks_.clear();
+    for (auto& [id, cb] : pending) {
+        cb(make_error_code(error::closed), {});
+    }
+    if (h.on_disconnect) {
+        h.on_disconnect(self, reason);
+    }
+}
+
+} // namespace sb::detail

@@ -1,0 +1,86 @@
+#pragma once
+// The implementation behind `sb::socket`.
+#include "core/client.hpp"
+#include "engine/session.hpp"
+
+#include <switchboard/socket.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sb::detail {
+
+class namespace_state;
+class shard;
+
+/// Completes a pending server→client ack: with the client's args, or an error
+/// (closed at disconnect). Called once.
+using ack_callback = std::function<void(boost::system::error_code, payload&&)>;
+
+class socket_impl final : public sb::socket, public std::enable_shared_from_this<socket_impl> {
+public:
+    socket_impl(client& c, namespace_state& ns, shard& sh, std::string id, boost::json::object auth);
+    ~socket_impl() override;
+
+    static socket_impl& of(sb::socket& s) noexcept { return static_cast<socket_impl&>(s); }
+    static const socket_impl& of(const sb::socket& s) noexcept { return static_cast<const socket_impl&>(s); }
+
+    // state read by sb::socket's members
+    const std::string& id_ref() const noexcept { return id_; }
+    namespace_state& ns() noexcept { return ns_; }
+    shard& owner() noexcept { return shard_; }
+    client* conn() noexcept { return client_; }
+    bool is_connected() const noexcept { return connected_; }
+    const boost::json::object& auth_ref() const noexcept { return auth_; }
+    const std::vector<std::string>& room_list() const noexcept { return rooms_; }
+
+    /// Joins the namespace on this shard (own room included) after the middleware passed.
+    void on_connected();
+    /// An EVENT/BINARY_EVENT from the client: dispatch to its handler.
+    void on_event(sio::packet p);
+    /// An ACK/BINARY_ACK from the client: complete the pending ack (unknown ids ignored).
+    void on_ack(sio::packet p);
+    /// Leaves everything: disconnecting hook, rooms, pending acks (closed), disconnect hook.
+    void on_disconnect(std::string_view reason);
+
+    void join_room(const std::string& room);
+    void leave_room(const std::string& room);
+
+    /// Delivers encoded packets (a broadcast's shared frames) to this client.
+    send_status deliver(std::span<const out_packet> packets, bool is_volatile)
+    {
+        return client_ ? client_->send(packets, is_volatile) : send_status::closed;
+    }
+    void send_packet(const sio::packet& p)
+    {
+        if (client_) {
+            client_->send_packet(p);
+        }
+    }
+    /// Registers a pending ack under `id` (broadcasts use the namespace's shared id).
+    void expect_ack(std::uint64_t id, ack_callback cb) { acks_.emplace(id, std::move(cb)); }
+    void forget_ack(std::uint64_t id) { acks_.erase(id); }
+
+    /// Stamp for broadcast de-duplication (local_namespace::for_each_target).
+    std::uint64_t mark = 0;
+
+private:
+    void send_reply(std::uint64_t id, const reply& r);
+
+    client* client_;
+    namespace_state& ns_;
+    shard& shard_;
+    std::string id_;
+    boost::json::object auth_;
+    std::vector<std::string> rooms_;  // sorted
+    std::unordered_map<std::uint64_t, ack_callback> acks_;
+    bool connected_ = false;
+    bool joined_ = false;
+};
+
+} // namespace sb::detail

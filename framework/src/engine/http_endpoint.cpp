@@ -1,0 +1,170 @@
+#include "engine/http_endpoint.hpp"
+
+#include "core/server_impl.hpp"
+#include "core/shard.hpp"
+#include "engine/session.hpp"
+#include "engine/ws_transport.hpp"
+#include "net/http_connection.hpp"
+
+#include <switchboard/protocol/eio_request.hpp>
+#include <switchboard/protocol/ws_frame.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include <algorithm>
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace sb::detail {
+
+namespace {
+
+http_response engine_error(const http_request& req, eio::request_error e)
+{
+    auto res = make_response(req, eio::http_status(e), "application/json", eio::error_body(e));
+    return res;
+}
+
+bool transport_enabled(const engine_options& o, std::string_view name)
+{
+    return std::find(o.transports.begin(), o.transports.end(), name) != o.transports.end();
+}
+
+/// The query as a JSON object, for `socket::query()`.
+boost::json::object query_object(std::string_view query)
+{
+    boost::json::object o;
+    auto params = boost::urls::parse_query(query);
+    if (params) {
+        for (auto p : *params) {
+            o[p.key] = p.has_value ? boost::json::value(p.value) : boost::json::value("");
+        }
+    }
+    return o;
+}
+
+/// RFC 6455 §4.2.2: the 101 answer; our own framing takes the socket afterwards.
+net::awaitable<bool> accept_websocket(beast::tcp_stream& stream, const http_request& req)
+{
+    const auto key = req[http::field::sec_websocket_key];
+    if (key.empty() || req[http::field::sec_websocket_version] != "13") {
+        co_return false;
+    }
+    std::string head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Accept: ";
+    head += ws::accept_key(key);
+    head += "\r\n\r\n";
+    auto [ec, n] = co_await net::async_write(stream.socket(), net::buffer(head), net::as_tuple(net::use_awaitable));
+    co_return !ec;
+}
+
+std::shared_ptr<ws_transport> take_websocket(shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                             bool b64)
+{
+    std::string leftover(static_cast<const char*>(buffer.data().data()), buffer.size());
+    buffer.consume(buffer.size());
+    stream.expires_never();
+    return std::make_shared<ws_transport>(stream.release_socket(), sh.server().options().engine.max_payload, b64,
+                                          std::move(leftover));
+}
+
+} // namespace
+
+net::awaitable<http_outcome> handle_engine_request(shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                   http_request& req, http_response& res)
+{
+    const auto& opts = sh.server().options().engine;
+    const auto q = eio::parse_query(query_of(req.target()));
+    const bool upgrade = beast::websocket::is_upgrade(req);
+    auto fail = [&](eio::request_error e) {
+        sh.server().metrics().bad_requests.fetch_add(1, std::memory_order_relaxed);
+        res = engine_error(req, e);
+        return http_outcome::respond;
+    };
+
+    // Order of checks as engine.io's verify() then handshake(): transport, sid, method, version.
+    if (!q.transport || !transport_enabled(opts, q.transport_name)) {
+        co_return fail(eio::request_error::unknown_transport);
+    }
+
+    if (!q.sid.empty()) {
+        const auto owner = shard_of_session_id(q.sid);
+        if (owner < sh.server().shards().size() && owner != sh.index()) {
+            hand_over(sh.server().shard_at(owner), stream, buffer, std::move(req));
+            co_return http_outcome::handed_over;
+        }
+        auto s = sh.find_session(q.sid);
+        if (!s) {
+            co_return fail(eio::request_error::unknown_sid);
+        }
+        if (upgrade) {
+            if (*q.transport != eio::transport_kind::websocket || !co_await accept_websocket(stream, req)) {
+                co_return fail(eio::request_error::bad_request);
+            }
+            s->attach_websocket(take_websocket(sh, stream, buffer, s->b64()));
+            co_return http_outcome::upgraded;
+        }
+        if (s->transport() != *q.transport) {
+            co_return fail(eio::request_error::bad_request);  // TRANSPORT_MISMATCH
+        }
+        if (req.method() == http::verb::get) {
+            stream.expires_never();  // a long poll waits as long as it needs
+            auto r = co_await s->poll_get();
+            res = make_response(req, r.status, r.status == 200 ? "text/plain; charset=UTF-8" : "application/json",
+                                std::move(r.body));
+        }
+        else if (req.method() == http::verb::post) {
+            if (req[http::field::content_type] == "application/octet-stream") {
+                s->close("transport error");  // binary POSTs are v3 only ("invalid content")
+                co_return fail(eio::request_error::bad_request);
+            }
+            auto r = s->poll_post(req.body());
+            res = make_response(req, r.status, "text/html", std::move(r.body));
+        }
+        else {
+            res = make_response(req, 500, {}, {});
+        }
+        res.set(http::field::cache_control, "no-store");
+        co_return http_outcome::respond;
+    }
+
+    // A handshake.
+    if (req.method() != http::verb::get) {
+        co_return fail(eio::request_error::bad_handshake_method);
+    }
+    if (*q.transport == eio::transport_kind::websocket && !upgrade) {
+        co_return fail(eio::request_error::bad_request);
+    }
+    if (*q.transport == eio::transport_kind::sse) {
+        co_return fail(eio::request_error::unknown_transport);  // not yet served
+    }
+    if (q.eio != "4") {
+        co_return fail(eio::request_error::unsupported_protocol_version);
+    }
+    if (upgrade && !co_await accept_websocket(stream, req)) {
+        co_return fail(eio::request_error::bad_request);
+    }
+    auto s = std::make_shared<session>(sh, make_session_id(sh.index()), *q.transport, q.b64,
+                                       query_object(query_of(req.target())));
+    sh.server().attach_client(*s);
+    sh.add_session(s);
+    if (upgrade) {
+        s->open();
+        s->attach_websocket(take_websocket(sh, stream, buffer, q.b64));
+        co_return http_outcome::upgraded;
+    }
+    s->open();
+    auto r = co_await s->poll_get();
+    res = make_response(req, r.status, "text/plain; charset=UTF-8", std::move(r.body));
+    res.set(http::field::cache_control, "no-store");
+    co_return http_outcome::respond;
+}
+
+} // namespace sb::detail

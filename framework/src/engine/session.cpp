@@ -1,0 +1,353 @@
+#include "engine/session.hpp"
+
+#include "core/server_impl.hpp"
+#include "core/shard.hpp"
+#include "engine/ws_transport.hpp"
+
+#include <switchboard/protocol/eio_packet.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace net = boost::asio;
+
+namespace sb::detail {
+
+namespace {
+
+const std::shared_ptr<const std::string>& ping_packet()
+{
+    static const auto p = std::make_shared<const std::string>("2");
+    return p;
+}
+
+} // namespace
+
+session::session(shard& sh, std::string sid, eio::transport_kind transport, bool b64, boost::json::object query)
+    : shard_(sh), opts_(sh.server().options().engine), sid_(std::move(sid)), transport_(transport), b64_(b64),
+      query_(std::move(query)), ping_timer_(sh.context()), upgrade_timer_(sh.context())
+{
+    sh.server().metrics().sessions_opened.fetch_add(1, std::memory_order_relaxed);
+}
+
+session::~session()
+{
+    shard_.server().metrics().sessions_closed.fetch_add(1, std::memory_order_relaxed);
+}
+
+void session::open()
+{
+    const bool upgrade = opts_.allow_upgrades && transport_ == eio::transport_kind::polling &&
+                         std::find(opts_.transports.begin(), opts_.transports.end(), "websocket") !=
+                             opts_.transports.end();
+    auto open = eio::open_packet(eio::open_info{
+        .sid = sid_,
+        .upgrade_to_websocket = upgrade,
+        .ping_interval_ms = static_cast<std::uint32_t>(opts_.ping_interval.count()),
+        .ping_timeout_ms = static_cast<std::uint32_t>(opts_.ping_timeout.count()),
+        .max_payload = opts_.max_payload,
+    });
+    send(out_packet{std::make_shared<const std::string>(std::move(open))});
+    schedule_ping();
+}
+
+// ---- heartbeat ------------------------------------------------------------------
+// v4: the server pings every pingInterval and waits pingTimeout for the pong; a pong
+// restarts the interval (engine.io socket.ts schedulePing/resetPingTimeout).
+
+void session::schedule_ping()
+{
+    const auto gen = ++ping_generation_;
+    awaiting_pong_ = false;
+    ping_timer_.expires_after(opts_.ping_interval);
+    ping_timer_.async_wait([w = weak_from_this(), gen](boost::system::error_code ec) {
+        auto self = w.lock();
+        if (ec || !self || self->closed_ || gen != self->ping_generation_) {
+            return;
+        }
+        self->send(out_packet{ping_packet()});
+        self->awaiting_pong_ = true;
+        const auto gen2 = ++self->ping_generation_;
+        self->ping_timer_.expires_after(self->opts_.ping_timeout);
+        self->ping_timer_.async_wait([w, gen2](boost::system::error_code ec2) {
+            auto s = w.lock();
+            if (ec2 || !s || s->closed_ || gen2 != s->ping_generation_) {
+                return;
+            }
+            s->close("ping timeout");
+        });
+    });
+}
+
+void session::on_pong()
+{
+    if (awaiting_pong_) {
+        schedule_ping();
+    }
+}
+
+// ---- sending ----------------------------------------------------------------------
+
+send_status session::send(std::span<const out_packet> packets, bool is_volatile)
+{
+    if (closed_) {
+        return send_status::closed;
+    }
+    std::size_t bytes = 0;
+    for (const auto& p : packets) {
+        bytes += p.data->size();
+    }
+    if (is_volatile && (!queue_.empty() || queued_bytes_ + bytes > opts_.max_send_buffer)) {
+        // The client has not taken what is already waiting: a volatile packet is not worth queueing.
+        shard_.server().metrics().volatile_dropped.fetch_add(1, std::memory_order_relaxed);
+        return send_status::dropped;
+    }
+    if (queued_bytes_ + bytes > opts_.max_send_buffer && !queue_.empty()) {
+        // A slow client. Close on the next turn: the caller may be walking a room.
+        shard_.server().metrics().slow_client_disconnects.fetch_add(1, std::memory_order_relaxed);
+        net::post(shard_.context(), [self = shared_from_this()] { self->close("send buffer full"); });
+        return send_status::overflow;
+    }
+    for (const auto& p : packets) {
+        queue_.push_back(p);
+    }
+    queued_bytes_ += bytes;
+    wake_transport();
+    return send_status::queued;
+}
+
+void session::wake_transport()
+{
+    if (ws_) {
+        ws_->kick();
+    }
+    else if (parked_get_) {
+        parked_get_->cancel();
+    }
+}
+
+// ---- receiving ------------------------------------------------------------------
+
+void session::on_packet(const eio::packet_view& p)
+{
+    if (closed_) {
+        return;
+    }
+    shard_.server().metrics().packets_received.fetch_add(1, std::memory_order_relaxed);
+    switch (p.type) {
+    case eio::packet_type::message:
+        if (handler_) {
+            handler_->on_message(p.data, p.binary);
+        }
+        return;
+    case eio::packet_type::pong: on_pong(); return;
+    case eio::packet_type::close: close("transport close"); return;
+    case eio::packet_type::noop: return;
+    case eio::packet_type::ping:
+        // v4 reversed the heartbeat: a client ping is "invalid heartbeat direction".
+        close("transport error");
+        return;
+    case eio::packet_type::open:
+    case eio::packet_type::upgrade: close("parse error"); return;
+    }
+}
+
+// ---- polling ------------------------------------------------------------------------
+
+net::awaitable<session::poll_result> session::poll_get()
+{
+    auto self = shared_from_this();
+    if (get_in_flight_) {
+        // Overlapping GET: 400 to this one, the session closes, the parked one gets `1`.
+        close("transport error");
+        co_return poll_result{400, eio::error_body(eio::request_error::bad_request)};
+    }
+    get_in_flight_ = true;
+    if (!closed_ && !probe_answered_ && queue_.empty()) {
+        net::steady_timer park(shard_.context(), net::steady_timer::time_point::max());
+        parked_get_ = &park;
+        co_await park.async_wait(net::as_tuple(net::use_awaitable));
+        parked_get_ = nullptr;
+    }
+    get_in_flight_ = false;
+
+    poll_result r;
+    if (probe_answered_ && !closed_) {
+        // Upgrading: end this poll with a noop so the client can pause polling; the
+        // queue waits for the websocket (engine.io _maybeUpgrade).
+        eio::append_payload(r.body, eio::packet_type::noop, {});
+        co_return r;
+    }
+    while (!queue_.empty() && r.body.size() < opts_.max_payload) {
+        const auto& p = queue_.front();
+        const std::string_view d = *p.data;
+        if (p.binary) {
+            eio::append_payload(r.body, eio::packet_type::message, d, true);
+        }
+        else {
+            eio::append_payload(r.body, static_cast<eio::packet_type>(d[0] - '0'), d.substr(1));
+        }
+        queued_bytes_ -= d.size();
+        queue_.pop_front();
+    }
+    if (closed_ && queue_.empty()) {
+        eio::append_payload(r.body, eio::packet_type::close, {});
+        close_sent_ = true;
+        shard_.remove_session(sid_);
+    }
+    co_return r;
+}
+
+session::poll_result session::poll_post(std::string_view body)
+{
+    auto self = shared_from_this();
+    std::vector<eio::packet> packets;
+    if (auto ec = eio::decode_payload(body, packets)) {
+        // engine.io answers `ok` and closes the session with "parse error".
+        close("parse error");
+        return poll_result{200, "ok"};
+    }
+    for (const auto& p : packets) {
+        on_packet(eio::packet_view{p.type, p.binary, p.data});
+        if (closed_) {
+            break;
+        }
+    }
+    return poll_result{200, "ok"};
+}
+
+// ---- websocket and upgrade ----------------------------------------------------------
+
+void session::attach_websocket(std::shared_ptr<ws_transport> ws)
+{
+    if (transport_ == eio::transport_kind::websocket && !ws_ && !closed_) {
+        ws_ = std::move(ws);
+        ws_->start(shared_from_this(), false);
+        ws_->activate();
+        return;
+    }
+    // A probe for a polling session. engine.io closes a second probe ("already been
+    // trying to upgrade") and any probe after the upgrade ("had already been upgraded").
+    const bool websocket_enabled = std::find(opts_.transports.begin(), opts_.transports.end(), "websocket") !=
+                                   opts_.transports.end();
+    if (closed_ || probe_ || ws_ || !opts_.allow_upgrades || !websocket_enabled) {
+        ws->start(nullptr, true);
+        ws->close();
+        return;
+    }
+    probe_ = std::move(ws);
+    probe_->start(shared_from_this(), true);
+    upgrade_timer_.expires_after(opts_.upgrade_timeout);
+    upgrade_timer_.async_wait([w = weak_from_this(), probe = std::weak_ptr<ws_transport>(probe_)](
+                                  boost::system::error_code ec) {
+        auto self = w.lock();
+        auto pr = probe.lock();
+        if (ec || !self || !pr || self->probe_ != pr) {
+            return;
+        }
+        // upgradeTimeout: the probe is closed, polling carries on.
+        self->probe_ = nullptr;
+        self->probe_answered_ = false;
+        pr->close();
+    });
+}
+
+void session::on_probe_packet(ws_transport& ws, const eio::packet_view& p)
+{
+    if (closed_ || probe_.get() != &ws) {
+        return;
+    }
+    if (p.type == eio::packet_type::ping && p.data == "probe") {
+        ws.send_direct("3probe");
+        probe_answered_ = true;
+        if (parked_get_) {
+            parked_get_->cancel();  // it answers with a noop
+        }
+        return;
+    }
+    if (p.type == eio::packet_type::upgrade && probe_answered_) {
+        switch_to_websocket();
+        return;
+    }
+    // Anything else on a probe closes the probe (engine.io onPacket in _maybeUpgrade).
+    auto pr = std::move(probe_);
+    probe_answered_ = false;
+    upgrade_timer_.cancel();
+    pr->close();
+}
+
+void session::switch_to_websocket()
+{
+    upgrade_timer_.cancel();
+    ws_ = std::move(probe_);
+    probe_answered_ = false;
+    transport_ = eio::transport_kind::websocket;
+    if (parked_get_) {
+        parked_get_->cancel();
+    }
+    ws_->activate();
+}
+
+void session::on_websocket_closed(ws_transport& ws, std::string_view reason)
+{
+    if (probe_.get() == &ws) {
+        probe_ = nullptr;
+        probe_answered_ = false;
+        upgrade_timer_.cancel();
+        return;
+    }
+    if (ws_.get() == &ws) {
+        close(reason);
+    }
+}
+
+// ---- closing ------------------------------------------------------------------------
+
+void session::close(std::string_view reason)
+{
+    if (closed_) {
+        return;
+    }
+    closed_ = true;
+    auto self = shared_from_this();
+    ++ping_generation_;
+    ping_timer_.cancel();
+    upgrade_timer_.cancel();
+    if (probe_) {
+        std::exchange(probe_, nullptr)->close();
+    }
+    if (ws_) {
+        // The client learns from the websocket closing; nothing else to tell it.
+        ws_->close();
+    }
+    if (handler_) {
+        handler_->on_close(reason);
+    }
+    if (ws_ || transport_ != eio::transport_kind::polling) {
+        shard_.remove_session(sid_);
+        ws_.reset();
+        return;
+    }
+    // Polling: the close packet `1` goes to the parked GET, or to the next one if it
+    // comes soon; after that the sid is unknown.
+    if (parked_get_) {
+        parked_get_->cancel();
+        return;
+    }
+    if (get_in_flight_) {
+        return;  // the GET being answered ends with `1`
+    }
+    if (reason == "transport close" || reason == "transport error" || reason == "parse error" ||
+        reason == "ping timeout") {
+        shard_.remove_session(sid_);  // the client is gone or broke the protocol
+        return;
+    }
+    upgrade_timer_.expires_after(std::min<std::chrono::milliseconds>(opts_.ping_interval, std::chrono::seconds{5}));
+    upgrade_timer_.async_wait([self](boost::system::error_code) {
+        if (!self->close_sent_) {
+            self->shard_.remove_session(self->sid_);
+        }
+    });
+}
+
+} // namespace sb::detail

@@ -1,0 +1,144 @@
+#pragma once
+// An Engine.IO v4 session: sid, handshake, heartbeat, upgrade, the send queue, and the
+// transport currently carrying it (long polling or websocket). It lives on one shard
+// and is touched only from that shard's thread, so it has no locks.
+//
+// The upper layer (the Socket.IO client, core/client.hpp) sees a session only as a
+// place to `send` encoded packets and a source of messages (`session_handler`): it never
+// knows which transport is in use.
+#include <switchboard/options.hpp>
+#include <switchboard/protocol/eio_packet.hpp>
+#include <switchboard/protocol/eio_request.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace sb::detail {
+
+class shard;
+class ws_transport;
+
+/// One Engine.IO packet ready for the wire, shared by every recipient of a broadcast.
+/// Text: the whole packet with its type digit ("42[...]", "2", "6"). Binary: raw bytes
+/// (a binary message; a websocket binary frame, or `b<base64>` on polling).
+struct out_packet {
+    std::shared_ptr<const std::string> data;
+    bool binary = false;
+};
+
+/// Receives what a session delivers upward.
+class session_handler {
+public:
+    virtual ~session_handler() = default;
+    /// An Engine.IO `message` packet (text without its '4', or binary bytes).
+    virtual void on_message(std::string_view data, bool binary) = 0;
+    /// The session closed; called once.
+    virtual void on_close(std::string_view reason) = 0;
+};
+
+/// What `session::send` did with a packet.
+enum class send_status { queued, dropped, overflow, closed };
+
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(shard& sh, std::string sid, eio::transport_kind transport, bool b64, boost::json::object query);
+    ~session();
+
+    const std::string& sid() const noexcept { return sid_; }
+    shard& owner() noexcept { return shard_; }
+    const engine_options& options() const noexcept { return opts_; }
+    eio::transport_kind transport() const noexcept { return transport_; }
+    const boost::json::object& query() const noexcept { return query_; }
+    bool closed() const noexcept { return closed_; }
+    bool b64() const noexcept { return b64_; }
+
+    void set_handler(std::unique_ptr<session_handler> h) { handler_ = std::move(h); }
+    session_handler* handler() noexcept { return handler_.get(); }
+
+    /// Queues the open packet and starts the heartbeat.
+    void open();
+
+    /** Queues the packets of one Socket.IO packet (a text packet and its binary
+        attachments: they are kept or dropped together). Volatile packets are dropped when
+        the client is behind; past `max_send_buffer` anything else closes the session
+        ("send buffer full", posted, so callers may be iterating rooms). */
+    send_status send(std::span<const out_packet> packets, bool is_volatile = false);
+    send_status send(out_packet p, bool is_volatile = false) { return send(std::span{&p, 1}, is_volatile); }
+
+    /// Closes the session with `reason` (Socket.IO's vocabulary); idempotent.
+    void close(std::string_view reason);
+
+    // ---- called by transports ----------------------------------------------------
+    /// One decoded Engine.IO packet from the client, on the current transport.
+    void on_packet(const eio::packet_view& p);
+    /// The transport failed or the client went away.
+    void on_transport_error(std::string_view reason) { close(reason); }
+
+    /// Polling GET: suspends until there is something to send (or a noop/close is due),
+    /// then returns the payload. An overlapping GET closes the session (400).
+    struct poll_result {
+        unsigned status = 200;
+        std::string body;
+    };
+    boost::asio::awaitable<poll_result> poll_get();
+    /// Polling (or SSE) POST body: decodes and dispatches the packets.
+    poll_result poll_post(std::string_view body);
+
+    /// WebSocket transports: the first one of a websocket session, or a probe that may
+    /// become the transport after `2probe`/`5`.
+    void attach_websocket(std::shared_ptr<ws_transport> ws);
+    void on_probe_packet(ws_transport& ws, const eio::packet_view& p);
+    void on_websocket_closed(ws_transport& ws, std::string_view reason);
+    bool upgrading() const noexcept { return probe_ != nullptr; }
+    bool has_websocket() const noexcept { return ws_ != nullptr; }
+
+    /// Packets waiting for the transport (for the websocket writer, which drains them).
+    std::deque<out_packet>& queue() noexcept { return queue_; }
+    void take_queue_bytes(std::size_t n) noexcept { queued_bytes_ -= n; }
+
+private:
+    void schedule_ping();
+    void on_pong();
+    void wake_transport();
+    void switch_to_websocket();
+
+    shard& shard_;
+    const engine_options& opts_;
+    std::string sid_;
+    eio::transport_kind transport_;
+    bool b64_;
+    boost::json::object query_;
+    std::unique_ptr<session_handler> handler_;
+
+    std::deque<out_packet> queue_;
+    std::size_t queued_bytes_ = 0;
+
+    // Heartbeat: one timer; `ping_generation_` tells a stale wake-up from a live one.
+    boost::asio::steady_timer ping_timer_;
+    std::uint64_t ping_generation_ = 0;
+    bool awaiting_pong_ = false;
+
+    // Polling: the parked GET (woken by cancelling its timer) and the POST in flight.
+    boost::asio::steady_timer* parked_get_ = nullptr;
+    bool get_in_flight_ = false;
+    bool post_in_flight_ = false;
+    bool close_sent_ = false;
+
+    // Websocket: the current transport and an upgrade probe.
+    std::shared_ptr<ws_transport> ws_;
+    std::shared_ptr<ws_transport> probe_;
+    boost::asio::steady_timer upgrade_timer_;
+    bool probe_answered_ = false;
+
+    bool closed_ = false;
+};
+
+} // namespace sb::detail

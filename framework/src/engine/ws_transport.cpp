@@ -1,0 +1,281 @@
+#include "engine/ws_transport.hpp"
+
+#include <switchboard/error.hpp>
+#include <switchboard/protocol/base64.hpp>
+#include <switchboard/protocol/eio_packet.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace net = boost::asio;
+
+namespace sb::detail {
+
+ws_transport::ws_transport(net::ip::tcp::socket sock, std::size_t max_message, bool b64, std::string leftover)
+    : sock_(std::move(sock)), parser_(ws::role::server, max_message), b64_(b64), rbuf_(std::move(leftover))
+{
+    boost::system::error_code ignored;
+    sock_.set_option(net::ip::tcp::no_delay(true), ignored);
+}
+
+ws_transport::~ws_transport() = default;
+
+void ws_transport::start(std::shared_ptr<session> s, bool probe)
+{
+    session_ = std::move(s);
+    probe_ = probe;
+    net::co_spawn(sock_.get_executor(), [self = shared_from_this()] { return self->read_loop(); }, net::detached);
+}
+
+void ws_transport::activate()
+{
+    active_ = true;
+    probe_ = false;
+    flush();
+}
+
+void ws_transport::kick()
+{
+    if (!writing_) {
+        flush();
+    }
+}
+
+void ws_transport::send_frame(ws::opcode op, std::string payload)
+{
+    direct_.push_back(direct_frame{op, std::move(payload)});
+    kick();
+}
+
+void ws_transport::close(std::uint16_t code, std::string_view reason)
+{
+    if (closing_ || finished_) {
+        return;
+    }
+    closing_ = true;
+    close_frame_.resize(ws::max_header_size);
+    const auto payload = ws::close_payload(code, reason);
+    const auto n = ws::write_header(reinterpret_cast<std::uint8_t*>(close_frame_.data()), ws::opcode::close,
+                                    payload.size());
+    close_frame_.resize(n);
+    close_frame_ += payload;
+    kick();
+}
+
+void ws_transport::abort()
+{
+    boost::system::error_code ignored;
+    sock_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    sock_.close(ignored);
+}
+
+// ---- reading --------------------------------------------------------------------
+
+net::awaitable<void> ws_transport::read_loop()
+{
+    auto self = shared_from_this();
+    std::string_view reason = "transport close";
+    std::size_t used = 0;
+    char chunk[16 * 1024];
+    for (;;) {
+        // Consume what is buffered, one message at a time.
+        while (used < rbuf_.size()) {
+            boost::system::error_code ec;
+            used += parser_.put(std::string_view(rbuf_).substr(used), ec);
+            if (ec) {
+                // RFC 6455 §7.4.1: 1009 for a message too big, 1002/1007 for violations.
+                const std::uint16_t code = ec == sb::error::payload_too_large ? 1009
+                                           : ec == sb::error::bad_utf8        ? 1007
+                                                                              : 1002;
+                close(code, ec.message());
+                finish("transport error");
+                co_return;
+            }
+            if (!parser_.ready()) {
+                break;
+            }
+            handle_message();
+            parser_.next();
+            if (finished_) {
+                co_return;
+            }
+        }
+        rbuf_.erase(0, used);
+        used = 0;
+        auto [ec, n] = co_await sock_.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable));
+        if (ec) {
+            reason = (ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::operation_aborted)
+                         ? "transport close"
+                         : "transport error";
+            break;
+        }
+        rbuf_.append(chunk, n);
+    }
+    finish(reason);
+}
+
+void ws_transport::handle_message()
+{
+    switch (parser_.message_opcode()) {
+    case ws::opcode::ping: send_frame(ws::opcode::pong, std::string(parser_.payload())); return;
+    case ws::opcode::pong: return;
+    case ws::opcode::close:
+        // Answer the close handshake, then end (RFC 6455 §5.5.1).
+        close(1000);
+        finish("transport close");
+        return;
+    case ws::opcode::binary:
+        if (session_ && !probe_) {
+            session_->on_packet(eio::packet_view{eio::packet_type::message, true, parser_.payload()});
+        }
+        return;
+    case ws::opcode::text: {
+        eio::packet_view p;
+        if (eio::decode_text(parser_.payload(), p)) {
+            close(1000);
+            finish("parse error");
+            return;
+        }
+        if (!session_) {
+            return;
+        }
+        if (probe_) {
+            session_->on_probe_packet(*this, p);
+            return;
+        }
+        if (p.base64) {
+            // `b<base64>` from a client that cannot send binary frames (forceBase64).
+            std::string bytes;
+            if (!base64::decode_append(bytes, p.data)) {
+                close(1000);
+                finish("parse error");
+                return;
+            }
+            session_->on_packet(eio::packet_view{eio::packet_type::message, true, bytes});
+            return;
+        }
+        session_->on_packet(p);
+        return;
+    }
+    case ws::opcode::continuation: return;
+    }
+}
+
+void ws_transport::finish(std::string_view reason)
+{
+    if (finished_) {
+        return;
+    }
+    finished_ = true;
+    if (auto s = std::exchange(session_, nullptr)) {
+        s->on_websocket_closed(*this, reason);
+    }
+    if (!writing_) {
+        if (closing_ && !close_written_) {
+            flush();  // best effort: the close frame, then shutdown
+        }
+        else {
+            abort();
+        }
+    }
+}
+
+// ---- writing ----------------------------------------------------------------------
+// Everything queued while a write was in flight goes out in the next one, as a single
+// gather-write: frame headers live in `headers_`, payloads are the shared strings.
+
+void ws_transport::flush()
+{
+    if (writing_ || !sock_.is_open()) {
+        return;
+    }
+    inflight_.clear();
+    inflight_direct_.clear();
+    b64_frames_.clear();
+    while (!direct_.empty()) {
+        inflight_direct_.push_back(std::move(direct_.front()));
+        direct_.pop_front();
+    }
+    if (active_ && session_) {
+        auto& q = session_->queue();
+        std::size_t bytes = 0;
+        while (!q.empty()) {
+            bytes += q.front().data->size();
+            inflight_.push_back(std::move(q.front()));
+            q.pop_front();
+        }
+        session_->take_queue_bytes(bytes);
+    }
+    const bool with_close = closing_ && !close_written_ && (!session_ || session_->queue().empty());
+    const std::size_t frames = inflight_direct_.size() + inflight_.size();
+    if (frames == 0 && !with_close) {
+        if (finished_ || close_written_) {
+            abort();
+        }
+        return;
+    }
+    headers_.resize(frames);
+    bufs_.clear();
+    std::size_t h = 0;
+    auto add = [&](ws::opcode op, std::string_view payload) {
+        auto& hdr = headers_[h++];
+        const auto n = ws::write_header(hdr.data(), op, payload.size());
+        bufs_.emplace_back(hdr.data(), n);
+        if (!payload.empty()) {
+            bufs_.emplace_back(payload.data(), payload.size());
+        }
+    };
+    for (const auto& f : inflight_direct_) {
+        add(f.op, f.payload);
+    }
+    if (b64_) {
+        b64_frames_.reserve(inflight_.size());  // stable addresses for the buffers below
+    }
+    for (const auto& p : inflight_) {
+        if (!p.binary) {
+            add(ws::opcode::text, *p.data);
+        }
+        else if (!b64_) {
+            add(ws::opcode::binary, *p.data);
+        }
+        else {
+            // A client without binary support (b64=1) gets `b<base64>` text frames.
+            auto& s = b64_frames_.emplace_back("b");
+            base64::encode_append(s, *p.data);
+            add(ws::opcode::text, s);
+        }
+    }
+    if (with_close) {
+        bufs_.emplace_back(close_frame_.data(), close_frame_.size());
+        close_written_ = true;
+    }
+    writing_ = true;
+    net::async_write(sock_, bufs_,
+                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
+}
+
+void ws_transport::on_written(const boost::system::error_code& ec)
+{
+    writing_ = false;
+    inflight_.clear();  // drop our references to shared payloads now
+    if (ec) {
+        abort();
+        finish("transport error");
+        return;
+    }
+    if (close_written_) {
+        // Half-close; the peer answers the close frame and hangs up, or the read fails.
+        boost::system::error_code ignored;
+        sock_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+        if (finished_) {
+            abort();
+        }
+        return;
+    }
+    flush();
+}
+
+} // namespace sb::detail

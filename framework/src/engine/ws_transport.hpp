@@ -1,0 +1,82 @@
+#pragma once
+// The websocket transport: our own RFC 6455 framing (protocol/ws_frame.hpp) over a raw
+// TCP socket, so that everything queued while a write is in flight leaves in the next
+// single gather-write (uWebSockets-style coalescing), with no copy of shared payloads.
+//
+// One reader coroutine decodes frames and hands Engine.IO packets to the session; the
+// writer is a chain of async_write completions that is the only thing writing.
+#include "engine/session.hpp"
+
+#include <switchboard/protocol/ws_frame.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sb::detail {
+
+class ws_transport : public std::enable_shared_from_this<ws_transport> {
+public:
+    /// `leftover`: bytes already read past the HTTP upgrade request.
+    ws_transport(boost::asio::ip::tcp::socket sock, std::size_t max_message, bool b64, std::string leftover);
+    ~ws_transport();
+
+    /// Starts reading. `probe`: this is an upgrade probe of an existing polling session.
+    void start(std::shared_ptr<session> s, bool probe);
+    /// Made the session's transport: from now on it drains the session's queue.
+    void activate();
+    /// The session queued packets: write them unless a write is already in flight
+    /// (then they leave with the next one).
+    void kick();
+    /// Sends an Engine.IO text packet ahead of the session queue (probe answers).
+    void send_direct(std::string text) { send_frame(ws::opcode::text, std::move(text)); }
+    /// Sends a frame ahead of the session queue (pongs, probe answers).
+    void send_frame(ws::opcode op, std::string payload);
+    /// Ends the connection: pending packets, then a close frame, then TCP shutdown.
+    void close(std::uint16_t code = 1000, std::string_view reason = {});
+    /// Closes the TCP connection at once.
+    void abort();
+
+    /// True while bytes handed to the kernel have not been confirmed written.
+    bool writing() const noexcept { return writing_; }
+
+private:
+    boost::asio::awaitable<void> read_loop();
+    void handle_message();
+    void flush();
+    void on_written(const boost::system::error_code& ec);
+    void finish(std::string_view reason);
+
+    boost::asio::ip::tcp::socket sock_;
+    ws::parser parser_;
+    bool b64_;
+    std::string rbuf_;
+    std::shared_ptr<session> session_;
+    bool probe_ = false;
+    bool active_ = false;
+
+    struct direct_frame {
+        ws::opcode op;
+        std::string payload;
+    };
+    std::deque<direct_frame> direct_;  // control/probe frames ahead of the queue
+    std::vector<out_packet> inflight_;
+    std::vector<direct_frame> inflight_direct_;
+    std::vector<std::string> b64_frames_;  // binary packets re-encoded for b64 clients
+    std::vector<std::array<std::uint8_t, ws::max_header_size>> headers_;
+    std::vector<boost::asio::const_buffer> bufs_;
+    std::string close_frame_;
+    bool writing_ = false;
+    bool closing_ = false;     // a close frame is due after the queue
+    bool close_written_ = false;
+    bool finished_ = false;
+};
+
+} // namespace sb::detail

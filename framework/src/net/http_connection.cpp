@@ -1,0 +1,178 @@
+#include "net/http_connection.hpp"
+
+#include "core/server_impl.hpp"
+#include "core/shard.hpp"
+#include "engine/http_endpoint.hpp"
+#include "net/static_files.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <chrono>
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace sb::detail {
+
+namespace {
+
+std::string metrics_text(server_impl& srv)
+{
+    auto& m = srv.metrics();
+    std::string out;
+    auto line = [&](std::string_view name, std::string_view help, std::uint64_t v) {
+        out += "# HELP switchboard_";
+        out += name;
+        out += ' ';
+        out += help;
+        out += "\n# TYPE switchboard_";
+        out += name;
+        out += " counter\nswitchboard_";
+        out += name;
+        out += ' ';
+        out += std::to_string(v);
+        out += '\n';
+    };
+    line("sessions_opened_total", "Engine.IO sessions opened", m.sessions_opened.load());
+    line("sessions_closed_total", "Engine.IO sessions closed", m.sessions_closed.load());
+    line("packets_received_total", "Engine.IO packets received", m.packets_received.load());
+    line("events_dispatched_total", "Socket.IO events dispatched to handlers", m.events_dispatched.load());
+    line("broadcasts_total", "broadcasts emitted", m.broadcasts.load());
+    line("volatile_dropped_total", "volatile packets dropped for clients that were behind", m.volatile_dropped.load());
+    line("slow_client_disconnects_total", "sessions closed because their send buffer was full",
+         m.slow_client_disconnects.load());
+    line("bad_requests_total", "Engine.IO requests refused", m.bad_requests.load());
+    return out;
+}
+
+void add_cors(const server_options& o, const http_request& req, http_response& res)
+{
+    if (o.cors_origin.empty()) {
+        return;
+    }
+    const auto origin = req[http::field::origin];
+    if (o.cors_origin == "*" && !origin.empty()) {
+        res.set(http::field::access_control_allow_origin, origin);
+        res.set(http::field::access_control_allow_credentials, "true");
+    }
+    else {
+        res.set(http::field::access_control_allow_origin, o.cors_origin);
+    }
+}
+
+net::awaitable<void> run(shard& sh, beast::tcp_stream stream, beast::flat_buffer buffer,
+                         std::optional<http_request> pending)
+{
+    const auto& opts = sh.server().options();
+    for (;;) {
+        http_request req;
+        if (pending) {
+            req = std::move(*pending);
+            pending.reset();
+        }
+        else {
+            http::request_parser<http::string_body> parser;
+            parser.body_limit(opts.engine.max_payload);
+            parser.header_limit(16 * 1024);
+            stream.expires_after(std::chrono::seconds{60});
+            auto [ec, n] = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+            if (ec == http::error::body_limit) {
+                // engine.io answers an oversize POST with 413 and keeps the session.
+                http_request head = parser.release();
+                auto res = make_response(head, 413, {}, {});
+                res.keep_alive(false);
+                add_cors(opts, head, res);
+                co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+                break;
+            }
+            if (ec) {
+                break;
+            }
+            req = parser.release();
+        }
+
+        const auto path = path_of(req.target());
+        http_response res;
+        auto outcome = http_outcome::respond;
+        if (req.method() == http::verb::options) {
+            res = make_response(req, 204, {}, {});
+            res.set(http::field::access_control_allow_methods, "GET, POST, OPTIONS");
+            res.set(http::field::access_control_allow_headers, "content-type");
+        }
+        else if (path.starts_with(opts.path) && query_of(req.target()).size() > 0 &&
+                 !serves_client_file(opts, path)) {
+            outcome = co_await handle_engine_request(sh, stream, buffer, req, res);
+        }
+        else if (path == "/healthz") {
+            res = make_response(req, 200, "text/plain", "ok\n");
+        }
+        else if (path == "/metrics") {
+            res = make_response(req, 200, "text/plain; version=0.0.4", metrics_text(sh.server()));
+        }
+        else {
+            res = serve_file(opts, req);
+        }
+        if (outcome != http_outcome::respond) {
+            co_return;  // the socket belongs to a websocket or to another shard now
+        }
+        add_cors(opts, req, res);
+        stream.expires_after(std::chrono::seconds{30});
+        auto [wec, wn] = co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+        if (wec || !res.keep_alive()) {
+            break;
+        }
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+}
+
+} // namespace
+
+void serve_http(shard& sh, net::ip::tcp::socket sock, std::string leftover, std::optional<http_request> pending)
+{
+    boost::system::error_code ignored;
+    sock.set_option(net::ip::tcp::no_delay(true), ignored);
+    beast::flat_buffer buffer;
+    if (!leftover.empty()) {
+        auto b = buffer.prepare(leftover.size());
+        std::memcpy(b.data(), leftover.data(), leftover.size());
+        buffer.commit(leftover.size());
+    }
+    net::co_spawn(sh.context(), run(sh, beast::tcp_stream(std::move(sock)), std::move(buffer), std::move(pending)),
+                  net::detached);
+}
+
+void hand_over(shard& target, beast::tcp_stream& stream, beast::flat_buffer& buffer, http_request req)
+{
+    auto& sock = stream.socket();
+    boost::system::error_code ec;
+    const auto protocol = sock.local_endpoint(ec).protocol();
+    if (ec) {
+        return;
+    }
+    const int fd = stream.release_socket().release(ec);
+    if (ec) {
+        return;
+    }
+    std::string leftover(static_cast<const char*>(buffer.data().data()), buffer.size());
+    net::post(target.context(), [&target, fd, protocol, leftover = std::move(leftover), req = std::move(req)]() mutable {
+        net::ip::tcp::socket s(target.context());
+        boost::system::error_code aec;
+        s.assign(protocol, fd, aec);
+        if (!aec) {
+            serve_http(target, std::move(s), std::move(leftover), std::move(req));
+        }
+    });
+}
+
+} // namespace sb::detail

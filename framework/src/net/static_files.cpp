@@ -1,0 +1,85 @@
+#include "net/static_files.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace http = boost::beast::http;
+
+namespace sb::detail {
+
+namespace {
+
+std::string_view mime_type(std::string_view path)
+{
+    const auto dot = path.rfind('.');
+    const auto ext = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+    if (ext == "html") return "text/html; charset=utf-8";
+    if (ext == "js" || ext == "mjs") return "application/javascript; charset=utf-8";
+    if (ext == "css") return "text/css; charset=utf-8";
+    if (ext == "json" || ext == "map") return "application/json";
+    if (ext == "svg") return "image/svg+xml";
+    if (ext == "png") return "image/png";
+    if (ext == "ico") return "image/x-icon";
+    return "application/octet-stream";
+}
+
+bool read_file(const std::string& path, std::string& out)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return false;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = std::move(ss).str();
+    return true;
+}
+
+} // namespace
+
+bool serves_client_file(const server_options& o, std::string_view path) noexcept
+{
+    if (!path.starts_with(o.path)) {
+        return false;
+    }
+    const auto name = path.substr(o.path.size());
+    return name == "socket.io.js" || name == "socket.io.min.js" || name == "socket.io.js.map" ||
+           name == "socket.io.min.js.map";
+}
+
+http_response serve_file(const server_options& o, const http_request& req)
+{
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+        return make_response(req, 405, "text/plain", "method not allowed\n");
+    }
+    std::string path(path_of(req.target()));
+    std::string file;
+    if (serves_client_file(o, path)) {
+        if (o.client_dir.empty()) {
+            return make_response(req, 404, "text/plain", "not found\n");
+        }
+        file = o.client_dir + "/" + path.substr(o.path.size());
+    }
+    else {
+        // No "..", no backslashes, no NULs: the path stays under static_dir.
+        if (o.static_dir.empty() || path.find("..") != std::string::npos ||
+            path.find('\\') != std::string::npos || path.find('\0') != std::string::npos) {
+            return make_response(req, 404, "text/plain", "not found\n");
+        }
+        if (path.ends_with('/')) {
+            path += "index.html";
+        }
+        file = o.static_dir + path;
+    }
+    std::string body;
+    if (!read_file(file, body)) {
+        return make_response(req, 404, "text/plain", "not found\n");
+    }
+    auto res = make_response(req, 200, mime_type(file), std::move(body));
+    res.set(http::field::cache_control, "no-cache");
+    return res;
+}
+
+} // namespace sb::detail
