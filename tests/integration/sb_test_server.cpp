@@ -1,0 +1,247 @@
+// The integration tests' server: CONTRACT.md beside this file, on Switchboard.
+// reference_server.js implements the same contract on Node's socket.io, to prove the
+// tests right; every behaviour here must match it except where marked "sb only".
+#include <switchboard.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_to.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <string>
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+int flag(int argc, char** argv, const std::string& name, int def)
+{
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (argv[i] == name) {
+            char* end = nullptr;
+            const long v = std::strtol(argv[i + 1], &end, 10);
+            if (*end != '\0') {
+                std::cerr << "bad value for " << name << '\n';
+                std::exit(2);
+            }
+            return static_cast<int>(v);
+        }
+    }
+    return def;
+}
+
+json::array sorted_rooms(const sb::socket& s)
+{
+    auto rooms = s.rooms();
+    std::sort(rooms.begin(), rooms.end());
+    json::array out;
+    for (auto& r : rooms) {
+        out.emplace_back(r);
+    }
+    return out;
+}
+
+std::vector<std::string> strings(const json::value* v)
+{
+    std::vector<std::string> out;
+    if (!v) {
+        return out;
+    }
+    if (v->is_string()) {
+        out.emplace_back(v->as_string());
+    }
+    else if (v->is_array()) {
+        for (auto& e : v->as_array()) {
+            if (e.is_string()) {
+                out.emplace_back(e.as_string());
+            }
+        }
+    }
+    return out;
+}
+
+const json::object& first_object(const sb::event& ev)
+{
+    static const json::object empty;
+    return !ev.args().empty() && ev.args()[0].is_object() ? ev.args()[0].as_object() : empty;
+}
+
+/// `args` of a to_room-like request, with the caller's attachments.
+sb::payload args_of(const json::object& o, const sb::event& ev)
+{
+    sb::payload p;
+    if (auto* a = o.if_contains("args"); a && a->is_array()) {
+        p.args = a->as_array();
+    }
+    p.attachments = ev.attachments();
+    return p;
+}
+
+sb::reply whoami(const sb::socket& s)
+{
+    return json::value(json::object{{"nsp", s.nsp()}, {"id", s.id()}, {"auth", s.auth()}});
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    for (int i = 1; i < argc; i += 2) {
+        const std::string f = argv[i];
+        static const char* known[] = {"--port", "--ping-interval", "--ping-timeout", "--max-payload",
+                                      "--connect-timeout", "--upgrade-timeout", "--send-buffer", "--threads"};
+        if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return f == k; }) ==
+                std::end(known) ||
+            i + 1 >= argc) {
+            std::cerr << "unknown flag " << f << '\n';
+            return 2;
+        }
+    }
+    sb::server server{sb::server_options{
+        .address = "127.0.0.1",
+        .port = static_cast<std::uint16_t>(flag(argc, argv, "--port", 0)),
+        .threads = static_cast<unsigned>(flag(argc, argv, "--threads", 2)),
+        .engine = {.ping_interval = std::chrono::milliseconds{flag(argc, argv, "--ping-interval", 1000)},
+                   .ping_timeout = std::chrono::milliseconds{flag(argc, argv, "--ping-timeout", 500)},
+                   .upgrade_timeout = std::chrono::milliseconds{flag(argc, argv, "--upgrade-timeout", 2000)},
+                   .max_payload = static_cast<std::size_t>(flag(argc, argv, "--max-payload", 100000)),
+                   .max_send_buffer = static_cast<std::size_t>(flag(argc, argv, "--send-buffer", 1048576))},
+        .socketio = {.connect_timeout = std::chrono::milliseconds{flag(argc, argv, "--connect-timeout", 2000)}},
+    }};
+
+    auto io = server.of("/");
+
+    // Disconnect reasons, from every namespace; shards record them concurrently.
+    std::mutex reasons_mutex;
+    std::deque<json::object> reasons;
+    auto record = [&, io](sb::socket_ptr s, std::string_view reason) {
+        json::object r{{"id", s->id()}, {"reason", reason}};
+        {
+            std::lock_guard lock(reasons_mutex);
+            reasons.push_back(r);
+            if (reasons.size() > 50) {
+                reasons.pop_front();
+            }
+        }
+        r["nsp"] = s->nsp();
+        io.to("watchers").emit("disconnected", sb::payload{json::array{r}});
+    };
+
+    io.on("echo", [](sb::socket_ptr s, sb::event ev) -> sb::task<sb::reply> {
+        sb::payload p{ev.args(), ev.attachments()};
+        if (!ev.wants_ack()) {
+            s->emit("echo", std::move(p));
+        }
+        co_return p;
+    });
+    io.on("join", [](sb::socket_ptr s, sb::event ev) -> sb::task<sb::reply> {
+        s->join(strings(ev.args().empty() ? nullptr : &ev.args()[0]));
+        co_return json::value(sorted_rooms(*s));
+    });
+    io.on("leave", [](sb::socket_ptr s, sb::event ev) -> sb::task<sb::reply> {
+        for (auto& r : strings(ev.args().empty() ? nullptr : &ev.args()[0])) {
+            s->leave(r);
+        }
+        co_return json::value(sorted_rooms(*s));
+    });
+    io.on("rooms", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return json::value(sorted_rooms(*s)); });
+    io.on("to_room", [](sb::socket_ptr s, sb::event ev) -> sb::task<sb::reply> {
+        const auto& o = first_object(ev);
+        s->to(strings(o.if_contains("rooms")))
+            .except(strings(o.if_contains("except")))
+            .emit(json::value_to<std::string>(o.at("event")), args_of(o, ev));
+        co_return json::value("ok");
+    });
+    io.on("server_to_room", [io](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+        const auto& o = first_object(ev);
+        io.to(strings(o.if_contains("rooms")))
+            .except(strings(o.if_contains("except")))
+            .emit(json::value_to<std::string>(o.at("event")), args_of(o, ev));
+        co_return json::value("ok");
+    });
+    io.on("broadcast", [](sb::socket_ptr s, sb::event ev) -> sb::task<sb::reply> {
+        const auto& o = first_object(ev);
+        s->broadcast().emit(json::value_to<std::string>(o.at("event")), args_of(o, ev));
+        co_return json::value("ok");
+    });
+    io.on("volatile_to_room", [io](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+        const auto& o = first_object(ev);
+        io.to(strings(o.if_contains("rooms"))).volatile_().emit(json::value_to<std::string>(o.at("event")), args_of(o, ev));
+        co_return json::value("ok");
+    });
+    io.on("ask", [](sb::socket_ptr s, sb::event ev) -> sb::task<sb::reply> {
+        const auto& o = first_object(ev);
+        const auto timeout = std::chrono::milliseconds{json::value_to<std::int64_t>(o.at("timeout"))};
+        auto r = co_await s->emit_with_ack(json::value_to<std::string>(o.at("event")), args_of(o, ev), timeout);
+        if (r.ec) {
+            co_return json::value(json::object{{"ok", false}, {"error", r.ec.message()}});
+        }
+        co_return sb::payload{json::array{json::object{{"ok", true}, {"reply", r.reply.args}}}, r.reply.attachments};
+    });
+    io.on("ask_room", [io](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+        const auto& o = first_object(ev);
+        const auto timeout = std::chrono::milliseconds{json::value_to<std::int64_t>(o.at("timeout"))};
+        auto r = co_await io.to(json::value_to<std::string>(o.at("room")))
+                     .timeout(timeout)
+                     .emit_with_ack(json::value_to<std::string>(o.at("event")), args_of(o, ev));
+        std::sort(r.responses.begin(), r.responses.end(),
+                  [](const json::value& a, const json::value& b) { return json::serialize(a) < json::serialize(b); });
+        json::array responses(r.responses.begin(), r.responses.end());
+        co_return json::value(json::object{{"responses", std::move(responses)}, {"timed_out", bool(r.ec)}});
+    });
+    io.on("binary_echo", [](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+        co_return sb::payload{ev.args(), ev.attachments()};
+    });
+    io.on("room_size", [io](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+        const auto& o = first_object(ev);
+        co_return json::value(co_await io.room_size(json::value_to<std::string>(o.at("room"))));
+    });
+    io.on("disconnect_me", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> {
+        s->disconnect();
+        co_return sb::reply{};
+    });
+    io.on("reasons", [&](sb::socket_ptr, sb::event) -> sb::task<sb::reply> {
+        std::lock_guard lock(reasons_mutex);
+        co_return json::value(json::array(reasons.begin(), reasons.end()));
+    });
+    io.on("whoami", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return whoami(*s); });
+    io.on("slow", [](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+        const auto& o = first_object(ev);
+        boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
+        t.expires_after(std::chrono::milliseconds{json::value_to<std::int64_t>(o.at("ms"))});
+        co_await t.async_wait(boost::asio::use_awaitable);
+        co_return json::value("done");
+    });
+    io.on("fail", [](sb::socket_ptr, sb::event) -> sb::task<sb::reply> {
+        throw std::runtime_error("the handler failed on purpose");
+        co_return sb::reply{};
+    });
+    io.on_disconnect(record);
+
+    auto admin = server.of("/admin");
+    admin.use([](sb::socket_ptr s) -> sb::task<std::optional<sb::connect_error>> {
+        const auto* token = s->auth().if_contains("token");
+        if (token && token->is_string() && token->as_string() == "secret") {
+            co_return std::nullopt;
+        }
+        co_return sb::connect_error{"not authorized", json::object{{"code", "E_AUTH"}}};
+    });
+    admin.on("whoami", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return whoami(*s); });
+    admin.on_disconnect(record);
+
+    auto dyn = server.of(std::regex(R"(/dyn-\w+)"), "/^\\/dyn-\\w+$/");
+    dyn.on("whoami", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return whoami(*s); });
+    dyn.on_disconnect(record);
+
+    server.start();
+    std::cout << "listening " << server.port() << std::endl;
+    server.run();
+    return 0;
+}
