@@ -112,7 +112,11 @@ int main(int argc, char** argv)
                    .ping_timeout = std::chrono::milliseconds{flag(argc, argv, "--ping-timeout", 500)},
                    .upgrade_timeout = std::chrono::milliseconds{flag(argc, argv, "--upgrade-timeout", 2000)},
                    .max_payload = static_cast<std::size_t>(flag(argc, argv, "--max-payload", 100000)),
-                   .max_send_buffer = static_cast<std::size_t>(flag(argc, argv, "--send-buffer", 1048576))},
+                   .max_send_buffer = static_cast<std::size_t>(flag(argc, argv, "--send-buffer", 1048576)),
+                   // sb only: a handshake carrying `forbidden=1` is refused (allowRequest).
+                   .allow_request = [](const sb::handshake_request& r) {
+                       return r.target.find("forbidden=1") == std::string_view::npos;
+                   }},
         .socketio = {.connect_timeout = std::chrono::milliseconds{flag(argc, argv, "--connect-timeout", 2000)}},
     }};
 

@@ -11,10 +11,19 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sb {
+
+/// What `engine_options::allow_request` sees of a handshake request.
+struct handshake_request {
+    std::string_view target;          ///< path and query, e.g. "/socket.io/?EIO=4&transport=polling"
+    std::string_view origin;          ///< the Origin header ("" if absent)
+    std::string_view remote_address;  ///< the peer's IP address
+};
 
 /// Engine.IO session settings (the `engine.io` server options of the Node implementation).
 struct engine_options {
@@ -35,6 +44,10 @@ struct engine_options {
     /// volatile packets are dropped and anything else disconnects the client with
     /// reason "send buffer full". (Switchboard only; Node has no bound.)
     std::size_t max_send_buffer = 4 * 1024 * 1024;
+    /// Decides whether a handshake may open a session (`allowRequest`); a refusal is
+    /// answered 403 `{"code":4,"message":"Forbidden"}`. Runs on the shard that accepted
+    /// the connection. Empty: every handshake is allowed.
+    std::function<bool(const handshake_request&)> allow_request{};
 };
 
 /// Socket.IO-level settings.

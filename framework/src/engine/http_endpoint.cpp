@@ -148,6 +148,13 @@ net::awaitable<http_outcome> handle_engine_request(shard& sh, beast::tcp_stream&
     if (q.eio != "4") {
         co_return fail(eio::request_error::unsupported_protocol_version);
     }
+    if (opts.allow_request) {
+        boost::system::error_code ec;
+        const auto peer = stream.socket().remote_endpoint(ec).address().to_string();
+        if (!opts.allow_request(handshake_request{req.target(), req[http::field::origin], peer})) {
+            co_return fail(eio::request_error::forbidden);
+        }
+    }
     if (upgrade && !co_await accept_websocket(stream, req)) {
         co_return fail(eio::request_error::bad_request);
     }
