@@ -1,0 +1,93 @@
+#include "clock.hpp"
+#include "fleet.hpp"
+#include "measured_window.hpp"
+#include "report.hpp"
+#include "scenarios.hpp"
+#include "shard_stats.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cmath>
+#include <thread>
+
+namespace loadgen {
+
+namespace net = boost::asio;
+
+namespace {
+
+struct echo_run {
+    stats_table stats;
+    measured_window window;
+    std::atomic<bool> stopping{false};
+};
+
+net::awaitable<void> echo_loop(echo_run& run, std::shared_ptr<sio_client> c, std::size_t shard)
+{
+    shard_stats& stats = run.stats[shard];
+    std::string packet;
+    std::string expected;
+    for (std::uint64_t id = 1; !run.stopping; ++id) {
+        const std::string id_text = std::to_string(id);
+        const std::uint64_t sent = now_ns();
+        packet = "2" + id_text + "[\"echo\",{\"t\":" + std::to_string(sent) + "}]";
+        expected = "43" + id_text + "[";
+        c->send(packet);
+        const auto ec =
+            co_await c->read([&expected](std::string_view p) { return !p.starts_with(expected); });
+        if (ec) {
+            if (!run.stopping) {
+                shard_stats::bump(stats.disconnects);
+            }
+            co_return;
+        }
+        shard_stats::bump(stats.events);
+        if (run.window.active()) {
+            stats.latency.record(now_ns() - sent);
+        }
+    }
+}
+
+} // namespace
+
+boost::json::object run_echo(const options& opt, const net::ip::tcp::endpoint& server)
+{
+    shards threads{opt.threads};
+    echo_run run{.stats = stats_table{threads.size()}, .window = measured_window{opt.server_pid}};
+    fleet clients{threads, server};
+    boost::json::object out{
+        {"scenario", "echo"}, {"label", opt.label}, {"clients", opt.clients}, {"threads", opt.threads}};
+
+    threads.start();
+    clients.launch(opt.clients, opt.connect_concurrency,
+                   {.setup = {}, .run = [&run](auto c, std::size_t shard) {
+                        return echo_loop(run, std::move(c), shard);
+                    }});
+    if (!clients.wait_ready(std::chrono::seconds{120})) {
+        report_error(out, "connect failed: " + std::to_string(clients.failed()) +
+                              " clients, first: " + clients.first_error());
+    }
+    else {
+        std::this_thread::sleep_for(std::chrono::duration<double>{opt.warmup_s});
+        const auto acks0 = run.stats.sum(&shard_stats::events);
+        run.window.open();
+        std::this_thread::sleep_for(std::chrono::duration<double>{opt.duration_s});
+        run.window.close();
+        const auto acks = run.stats.sum(&shard_stats::events) - acks0;
+        out["acks"] = acks;
+        out["acks_per_s"] = std::llround(static_cast<double>(acks) / run.window.seconds());
+        if (auto cpu = run.window.server_cpu_s(); cpu && *cpu > 0) {
+            out["acks_per_server_cpu_s"] = std::llround(static_cast<double>(acks) / *cpu);
+        }
+        run.window.report(out);
+    }
+    out["disconnects"] = run.stats.sum(&shard_stats::disconnects);
+
+    run.stopping = true;
+    clients.close_all();
+    threads.finish(3000);
+    out["latency_us"] = latency_report(run.stats.merged_latency());
+    return out;
+}
+
+} // namespace loadgen

@@ -1,0 +1,103 @@
+#include "options.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace loadgen {
+
+namespace {
+
+template <class T> bool parse_number(std::string_view text, T& out)
+{
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+} // namespace
+
+std::string usage()
+{
+    return "usage: sb_loadgen --scenario fanout|echo --port P [options]\n"
+           "  --host H                 server address (default 127.0.0.1; loopback only)\n"
+           "  --clients N              fanout: subscribers (default 1000); echo: clients (default 100)\n"
+           "  --threads T              load generator threads, 1 or 2 (default 1)\n"
+           "  --warmup S               seconds before measuring (default 2)\n"
+           "  --duration S             seconds measured (default 10)\n"
+           "  --window K               fanout: broadcasts in flight per subscriber (default 8)\n"
+           "  --rate R                 fanout: publishes per second, 0 = window-limited (default 0)\n"
+           "  --room NAME              fanout: room name (default bench)\n"
+           "  --server-pid PID         also report the server's CPU use over the measured window\n"
+           "  --label TEXT             copied into the JSON report\n"
+           "  --connect-concurrency C  handshakes in progress at once (default 64)\n"
+           "Prints one JSON object on stdout.\n";
+}
+
+std::variant<options, std::string> parse_options(int argc, char** argv)
+{
+    options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view flag = argv[i];
+        if (i + 1 >= argc) {
+            return "missing value for " + std::string{flag};
+        }
+        const std::string_view value = argv[++i];
+        bool ok = true;
+        if (flag == "--scenario") {
+            o.scenario = value;
+        }
+        else if (flag == "--host") {
+            o.host = value;
+        }
+        else if (flag == "--port") {
+            ok = parse_number(value, o.port);
+        }
+        else if (flag == "--clients") {
+            ok = parse_number(value, o.clients);
+        }
+        else if (flag == "--threads") {
+            ok = parse_number(value, o.threads) && o.threads >= 1 && o.threads <= 2;
+        }
+        else if (flag == "--warmup") {
+            ok = parse_number(value, o.warmup_s) && o.warmup_s >= 0;
+        }
+        else if (flag == "--duration") {
+            ok = parse_number(value, o.duration_s) && o.duration_s > 0;
+        }
+        else if (flag == "--window") {
+            ok = parse_number(value, o.window) && o.window >= 1;
+        }
+        else if (flag == "--rate") {
+            ok = parse_number(value, o.rate) && o.rate >= 0;
+        }
+        else if (flag == "--room") {
+            o.room = value;
+        }
+        else if (flag == "--server-pid") {
+            ok = parse_number(value, o.server_pid);
+        }
+        else if (flag == "--label") {
+            o.label = value;
+        }
+        else if (flag == "--connect-concurrency") {
+            ok = parse_number(value, o.connect_concurrency) && o.connect_concurrency >= 1;
+        }
+        else {
+            return "unknown flag " + std::string{flag};
+        }
+        if (!ok) {
+            return "bad value for " + std::string{flag} + ": " + std::string{value};
+        }
+    }
+    if (o.scenario != "fanout" && o.scenario != "echo") {
+        return "--scenario must be fanout or echo";
+    }
+    if (o.port == 0) {
+        return "--port is required";
+    }
+    if (o.clients == 0) {
+        o.clients = o.scenario == "fanout" ? 1000 : 100;
+    }
+    return o;
+}
+
+} // namespace loadgen

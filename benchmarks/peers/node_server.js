@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// The Node peer for benchmarks/run.sh: socket.io 4.8.4, run as is (one process, one thread,
+// no native ws addons), implementing the benchmark contract of benchmarks/loadgen/CONTRACT.md.
+//
+//   node benchmarks/peers/node_server.js --port N     (0 = pick a free port)
+//
+// Prints "listening <port>" on stdout once ready; exits 0 on SIGTERM/SIGINT.
+'use strict';
+
+const http = require('node:http');
+const { Server } = require('socket.io'); // resolves to <repo>/node_modules/socket.io
+
+function parsePort(argv) {
+  if (argv.length === 1 && /^\d+$/.test(argv[0])) return Number(argv[0]); // bare port, for convenience
+  if (argv.length === 2 && argv[0] === '--port' && /^\d+$/.test(argv[1])) return Number(argv[1]);
+  process.stderr.write('usage: node_server.js --port N\n');
+  process.exit(2);
+}
+
+const port = parsePort(process.argv.slice(2));
+const httpServer = http.createServer();
+const io = new Server(httpServer, {
+  transports: ['websocket'], // the load generator speaks websocket only; polling would only add a branch
+  serveClient: false,
+});
+
+io.on('connection', (socket) => {
+  // join(room, ack?): the ack tells the load generator the socket is in the room.
+  socket.on('join', (room, ack) => {
+    socket.join(String(room));
+    if (typeof ack === 'function') ack();
+  });
+  // publish({room, ...}): broadcast to the room, the sender included if it is a member.
+  socket.on('publish', (payload) => {
+    if (payload && typeof payload.room === 'string') io.to(payload.room).emit('msg', payload);
+  });
+  // echo(data, ack): ack with the data.
+  socket.on('echo', (data, ack) => {
+    if (typeof ack === 'function') ack(data);
+  });
+});
+
+httpServer.listen(port, '127.0.0.1', () => {
+  process.stdout.write(`listening ${httpServer.address().port}\n`);
+});
+
+function shutdown() {
+  io.close();
+  process.exit(0);
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

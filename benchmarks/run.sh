@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Runs the same load against Switchboard and the Node socket.io peer, prints a table with
+# Switchboard/Node ratios, and writes benchmarks/results/latest.json. A benchmark, not a test:
+# it never fails CI, and its numbers are only as quiet as the machine it runs on.
+#
+#   benchmarks/run.sh
+#
+# Knobs (environment):
+#   BUILD_DIR        Release build directory (default <repo>/build-release; configured and built here)
+#   LOADGEN          use this sb_loadgen binary and skip the build
+#   SB_SERVER        the Switchboard bench server (default $BUILD_DIR/benchmarks/sb_bench_server)
+#   TARGETS          default "switchboard node"
+#   SCENARIOS        default "fanout fanout_paced echo"
+#   FANOUT_CLIENTS   default 1000     ECHO_CLIENTS    default 100
+#   FANOUT_RATE      publishes/s of fanout_paced (default 20, i.e. 20k deliveries/s with 1000 clients)
+#   DURATION         measured seconds (default 10)     WARMUP  seconds before measuring (default 2)
+#   SB_THREADS       server threads for Switchboard (default 2)
+#   LOADGEN_THREADS  load generator threads (default 1)
+#   REPEAT           rounds (default 1); the table shows each metric's median over the rounds
+# The server contract is in benchmarks/loadgen/CONTRACT.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$ROOT/build-release}
+TARGETS=${TARGETS:-switchboard node}
+SCENARIOS=${SCENARIOS:-fanout fanout_paced echo}
+FANOUT_CLIENTS=${FANOUT_CLIENTS:-1000}
+ECHO_CLIENTS=${ECHO_CLIENTS:-100}
+FANOUT_RATE=${FANOUT_RATE:-20}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+SB_THREADS=${SB_THREADS:-2}
+LOADGEN_THREADS=${LOADGEN_THREADS:-1}
+REPEAT=${REPEAT:-1}
+RESULTS=$ROOT/benchmarks/results/latest.json
+
+TMP=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+    stop_server
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+log() { echo "run.sh: $*" >&2; }
+
+build() {
+    if [[ -n ${LOADGEN:-} ]]; then
+        return
+    fi
+    log "building in $BUILD_DIR (Release)"
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSB_BUILD_TESTS=OFF >/dev/null
+    local targets=(sb_loadgen)
+    if cmake --build "$BUILD_DIR" --target help | grep -q '^sb_bench_server:'; then
+        targets+=(sb_bench_server)
+    fi
+    cmake --build "$BUILD_DIR" -j2 --target "${targets[@]}" >&2
+    LOADGEN=$BUILD_DIR/benchmarks/sb_loadgen
+}
+
+# Starts a fresh server for one run; sets SERVER_PID and SERVER_PORT.
+start_server() {
+    local target=$1
+    local out=$TMP/server.out
+    : >"$out"
+    case $target in
+    node) node "$ROOT/benchmarks/peers/node_server.js" --port 0 >"$out" 2>"$TMP/server.err" & ;;
+    switchboard) "$SB_SERVER" --port 0 --threads "$SB_THREADS" >"$out" 2>"$TMP/server.err" & ;;
+    esac
+    SERVER_PID=$!
+    SERVER_PORT=""
+    for _ in $(seq 100); do
+        SERVER_PORT=$(awk '/^listening /{print $2; exit}' "$out")
+        if [[ -n $SERVER_PORT ]]; then
+            return 0
+        fi
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    log "$target did not print 'listening <port>':"
+    cat "$TMP/server.err" >&2
+    stop_server
+    return 1
+}
+
+# SIGTERM, then SIGKILL after 5 s: a server still flushing a backlog to clients that are gone
+# (Node handles the signal only when its event loop gets to it) must not stall the next run.
+stop_server() {
+    if [[ -n $SERVER_PID ]]; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=""
+    fi
+}
+
+# Runs one scenario against one target and appends {"target","name","round","result"} to runs.jsonl.
+run_one() {
+    local target=$1 name=$2 round=$3 result
+    local args=(--label "$target" --threads "$LOADGEN_THREADS" --warmup "$WARMUP" --duration "$DURATION")
+    case $name in
+    fanout) args+=(--scenario fanout --clients "$FANOUT_CLIENTS") ;;
+    fanout_paced) args+=(--scenario fanout --clients "$FANOUT_CLIENTS" --rate "$FANOUT_RATE") ;;
+    echo) args+=(--scenario echo --clients "$ECHO_CLIENTS") ;;
+    *) log "unknown scenario $name"; return 1 ;;
+    esac
+    if [[ $target == switchboard && ! -x $SB_SERVER ]]; then
+        result='{"error":"sb_bench_server not built"}'
+    elif ! start_server "$target"; then
+        result='{"error":"server did not start"}'
+    else
+        log "$name against $target (pid $SERVER_PID, port $SERVER_PORT)"
+        result=$("$LOADGEN" "${args[@]}" --port "$SERVER_PORT" --server-pid "$SERVER_PID") || true
+        [[ -n $result ]] || result='{"error":"sb_loadgen failed"}'
+        stop_server
+        sleep 1  # let the closed connections drain before the next server starts
+    fi
+    printf '{"target":"%s","name":"%s","round":%d,"result":%s}\n' "$target" "$name" "$round" "$result" \
+        >>"$TMP/runs.jsonl"
+}
+
+build
+SB_SERVER=${SB_SERVER:-$BUILD_DIR/benchmarks/sb_bench_server}
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+read -r load1 _ </proc/loadavg
+if awk -v l="$load1" 'BEGIN { exit !(l > 0.5) }'; then
+    log "warning: load average $load1 before starting; other processes will make the numbers noisy"
+fi
+
+# Targets alternate within each scenario and round, so drifting background load hits both alike.
+for round in $(seq "$REPEAT"); do
+    for name in $SCENARIOS; do
+        for target in $TARGETS; do
+            run_one "$target" "$name" "$round"
+        done
+    done
+done
+
+mkdir -p "$(dirname "$RESULTS")"
+LOAD_BEFORE=$load1 CPUS=$(nproc) FANOUT_RATE=$FANOUT_RATE SB_THREADS=$SB_THREADS REPEAT=$REPEAT \
+    LOADGEN_THREADS=$LOADGEN_THREADS \
+    node - "$TMP/runs.jsonl" "$RESULTS" <<'EOF'
+// Prints the comparison table and writes the JSON summary.
+'use strict';
+const fs = require('node:fs');
+const [runsPath, outPath] = process.argv.slice(2);
+const runs = fs.readFileSync(runsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const resultsOf = (target, name) =>
+  runs.filter((r) => r.target === target && r.name === name && !r.result.error).map((r) => r.result);
+const median = (values) => {
+  const v = values.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  if (v.length === 0) return undefined;
+  return v.length % 2 ? v[(v.length - 1) / 2] : Math.round((v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+};
+
+// [scenario, label, path into the result, true when higher is better]
+const rows = [
+  ['fanout', 'delivered msgs/s', 'delivered_per_s', true],
+  ['fanout', 'delivered per server CPU-s', 'delivered_per_server_cpu_s', true],
+  ['fanout', 'server CPU %', 'server_cpu_pct', null],
+  ['fanout', 'latency p50 us (queueing)', 'latency_us.p50', false],
+  ['fanout', 'gaps / disconnects', null, null],
+  ['fanout_paced', 'latency p50 us', 'latency_us.p50', false],
+  ['fanout_paced', 'latency p99 us', 'latency_us.p99', false],
+  ['fanout_paced', 'latency max us', 'latency_us.max', false],
+  ['fanout_paced', 'server CPU %', 'server_cpu_pct', false],
+  ['echo', 'acks/s', 'acks_per_s', true],
+  ['echo', 'acks per server CPU-s', 'acks_per_server_cpu_s', true],
+  ['echo', 'latency p50 us', 'latency_us.p50', false],
+  ['echo', 'latency p99 us', 'latency_us.p99', false],
+  ['echo', 'server CPU %', 'server_cpu_pct', null],
+];
+const get = (obj, path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+// A metric's median over the rounds; for gaps and disconnects, the worst round.
+const metric = (target, name, path) => median(resultsOf(target, name).map((r) => get(r, path)));
+const worst = (target, name, key) => {
+  const v = resultsOf(target, name).map((r) => r[key]);
+  return v.length ? Math.max(...v) : undefined;
+};
+const fmt = (v) => (v === undefined ? 'n/a' : typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
+
+const names = [...new Set(runs.map((r) => r.name))];
+const table = [['scenario', 'metric', 'switchboard', 'node', 'sb/node']];
+const ratios = {};
+for (const [name, label, path, higherBetter] of rows) {
+  if (!names.includes(name)) continue;
+  let a, b;
+  if (path === null) {
+    const both = (t) => (resultsOf(t, name).length ? `${worst(t, name, 'gaps')} / ${worst(t, name, 'disconnects')}` : undefined);
+    a = both('switchboard');
+    b = both('node');
+  } else {
+    a = metric('switchboard', name, path);
+    b = metric('node', name, path);
+  }
+  let ratio = '';
+  if (typeof a === 'number' && typeof b === 'number' && b !== 0) {
+    ratio = (a / b).toFixed(2) + (higherBetter === true ? ' ↑' : higherBetter === false ? ' ↓' : '');
+    ratios[`${name}.${path}`] = Number((a / b).toFixed(3));
+  }
+  table.push([name, label, fmt(a), fmt(b), ratio]);
+}
+const widths = table[0].map((_, i) => Math.max(...table.map((r) => String(r[i]).length)));
+const line = (r) => r.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+console.log(line(table[0]));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const r of table.slice(1)) console.log(line(r));
+console.log(`↑ higher is better, ↓ lower is better. Medians of ${process.env.REPEAT} round(s).`);
+for (const r of runs) if (r.result.error) console.log(`${r.target} ${r.name}: ${r.result.error}`);
+// The generator's cost grows with TCP segments rather than messages; near a full core per
+// thread it, not the server, may be what limits the result.
+const generatorLimit = 85 * Number(process.env.LOADGEN_THREADS);
+for (const r of runs) {
+  if (r.result.loadgen_cpu_pct >= generatorLimit) {
+    console.log(`warning: ${r.target} ${r.name} round ${r.round}: sb_loadgen at ${r.result.loadgen_cpu_pct}% CPU, ` +
+                'the result may be limited by the load generator');
+  }
+}
+
+const summary = {
+  date: new Date().toISOString(),
+  machine: { cpus: Number(process.env.CPUS), load_average_before: Number(process.env.LOAD_BEFORE) },
+  config: {
+    sb_threads: Number(process.env.SB_THREADS), loadgen_threads: Number(process.env.LOADGEN_THREADS),
+    fanout_rate: Number(process.env.FANOUT_RATE), repeat: Number(process.env.REPEAT), node: process.version,
+  },
+  runs,
+  ratios,
+};
+fs.writeFileSync(outPath, JSON.stringify(summary, null, 2) + '\n');
+console.log(`wrote ${outPath}`);
+EOF
