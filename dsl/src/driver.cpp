@@ -2,7 +2,9 @@
 
 #include "checker.hpp"
 #include "diagnostics.hpp"
+#include "emit_cpp.hpp"
 #include "emit_ir.hpp"
+#include "emit_ts.hpp"
 #include "output_file.hpp"
 
 #include <algorithm>
@@ -178,23 +180,32 @@ int run_rtdlc(const std::vector<std::string>& args, std::ostream& out, std::ostr
         return 0;
 
     for (auto& kind : o.emit) {
-        if (kind != "ir") {
+        if (kind == "asyncapi") {
             err << "rtdlc: error: --emit=" << kind << " is not implemented yet\n";
             return 3;
         }
     }
     std::vector<std::filesystem::path> written;
     auto stem = result.program->main->stem;
-    for (auto& kind : o.emit) {
-        if (kind == "ir") {
-            auto path = std::filesystem::absolute(o.out_dir / (stem + ".rtdl.json")).lexically_normal();
-            if (auto problem = write_if_changed(path, emit_ir(*result.program), o.always_write);
-                !problem.empty()) {
-                report_plain(err, sources, o.format, "cannot write `" + path.string() + "`: " + problem);
-                return 1;
-            }
-            written.push_back(path);
+    auto write = [&](const std::string& name, const std::string& content) {
+        auto path = std::filesystem::absolute(o.out_dir / name).lexically_normal();
+        if (auto problem = write_if_changed(path, content, o.always_write); !problem.empty()) {
+            report_plain(err, sources, o.format, "cannot write `" + path.string() + "`: " + problem);
+            return false;
         }
+        written.push_back(path);
+        return true;
+    };
+    for (auto& kind : o.emit) {
+        if (kind == "ir" && !write(stem + ".rtdl.json", emit_ir(*result.program)))
+            return 1;
+        if (kind == "cpp") {
+            auto cpp = emit_cpp(*result.program);
+            if (!write(stem + ".rtdl.hpp", cpp.header) || !write(stem + ".rtdl.cpp", cpp.source))
+                return 1;
+        }
+        if (kind == "ts" && !write(stem + ".rtdl.ts", emit_ts(*result.program)))
+            return 1;
     }
     if (o.depfile) {
         // Make syntax, absolute paths (CMP0116 would resolve relative ones against the

@@ -1,0 +1,58 @@
+#pragma once
+/** @file
+    Shared helpers of the C++ emitter (private to `emit_cpp*.cpp`).
+
+    Each concern appends to the header or the source text of one module:
+    `emit_cpp_types.cpp` (declarations), `emit_cpp_decoders.cpp` (simdjson),
+    `emit_cpp_encoders.cpp` (Boost.JSON), `emit_cpp_service.cpp` (rooms, context,
+    service, mount). Generated names are always fully qualified (`::acme::chat::X`), so
+    the pieces can be written in any namespace.
+*/
+#include "model.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace rtdl::cpp {
+
+/// `::acme::chat::Name` for a declaration (`::Name` without a package).
+std::string qualified(const model::type_decl& d);
+
+/// The C++ type of a type reference.
+std::string type_name(const model::type_ref& t);
+
+/// A C++ string literal for `s` (escaped; non-ASCII bytes as octal escapes).
+std::string literal(std::string_view s);
+
+/// `s` as `///` lines indented by `indent` (nothing when `s` is empty).
+std::string doc_comment(std::string_view s, std::string_view indent = "");
+
+/// `[[deprecated("why")]] ` or nothing.
+std::string deprecated_attr(const std::optional<std::string>& why);
+
+/// `namespace acme::chat {` / `} // namespace acme::chat`, or nothing without a package.
+std::string open_namespace(const model::module& m);
+std::string close_namespace(const model::module& m);
+
+void emit_types(const model::module& m, std::string& hpp);
+void emit_decoders(const model::module& m, std::string& hpp, std::string& cpp);
+void emit_encoders(const model::module& m, std::string& hpp, std::string& cpp);
+void emit_service(const model::namespace_decl& ns, const model::module& m, std::string& hpp,
+                  std::string& cpp);
+
+/// Statements decoding the simdjson value `val` into `target` (inside a function
+/// returning bool with a `::sb_rtdl::decode_context& cx` in scope).
+std::string decode_statements(const model::type_ref& t, const std::string& target, const std::string& val,
+                              const std::string& indent);
+/// Statements converting the text `text` (a map key or room placeholder) into `target`.
+std::string key_statements(const model::type_ref& t, const std::string& target, const std::string& text,
+                           const std::string& indent);
+/// An expression of type `::boost::json::value` encoding `x` of type `t`.
+std::string encode_expression(const model::type_ref& t, const std::string& x);
+
+/// The support code shared by all generated headers (guarded, so several generated
+/// headers can be included together).
+std::string_view support_core();
+std::string_view support_service();
+
+} // namespace rtdl::cpp
