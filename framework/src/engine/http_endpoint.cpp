@@ -41,7 +41,12 @@ bool transport_enabled(const engine_options& o, std::string_view name)
 boost::json::object query_object(std::string_view query)
 {
     boost::json::object o;
-    auto params = boost::urls::parse_query(query);
+    // Boost.URL 1.81's parse_query builds its result from `s.data()` alone, i.e. sized by
+    // strlen: it must get a NUL-terminated copy. Given a view into the request target,
+    // strlen ran past the query into the heap, and iterating the params could walk off
+    // into unmapped memory (a SIGSEGV at handshake time).
+    const std::string terminated(query);
+    auto params = boost::urls::parse_query(terminated);
     if (params) {
         for (auto p : *params) {
             o[p.key] = p.has_value ? boost::json::value(p.value) : boost::json::value("");
