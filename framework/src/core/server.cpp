@@ -29,6 +29,14 @@ server_impl::~server_impl()
 {
     stop();
     wait();
+    // In two passes: a shard's pending handlers and sessions may own I/O objects of
+    // another shard (ack collectors, gather state: timers on the emitter's shard), so
+    // all of them go before the first io_context does. And all of it before the
+    // namespaces (declared after shards_, so destroyed first), which sockets refer to.
+    for (auto& s : shards_) {
+        s->teardown();
+    }
+    shards_.clear();
 }
 
 namespace_state& server_impl::static_namespace(std::string_view name)

@@ -142,4 +142,12 @@ void shard::join()
     }
 }
 
+void shard::teardown()
+{
+    join();
+    ctx_.shutdown();  // idempotent: ~io_context runs it again
+    sessions_.clear();
+    locals_.clear();
+}
+
 } // namespace sb::detail

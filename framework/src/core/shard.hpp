@@ -20,6 +20,16 @@ class server_impl;
 class session;
 class namespace_state;
 
+/// An io_context whose shutdown (which destroys every pending handler) can run apart from
+/// its destruction: handlers queued on one shard may own I/O objects of another (a
+/// broadcast job owns its ack collector's timer, on the emitter's shard), so every
+/// shard's handlers must be gone before any shard's io_context is (server_impl::~server_impl).
+class shard_context : public boost::asio::io_context {
+public:
+    using io_context::io_context;
+    using boost::asio::execution_context::shutdown;
+};
+
 class shard {
 public:
     shard(server_impl& srv, std::size_t index);
@@ -56,13 +66,16 @@ public:
     /// Asks the shard to close its sessions and stop; returns at once.
     void stop();
     void join();
+    /// After join(): destroys the pending handlers, then the sessions and rooms, while
+    /// every shard's io_context still exists. The shard is then only fit to be destroyed.
+    void teardown();
 
 private:
     void accept_loop();
 
     server_impl& srv_;
     std::size_t index_;
-    boost::asio::io_context ctx_{1};
+    shard_context ctx_{1};
     boost::asio::ip::tcp::acceptor acceptor_{ctx_};
     std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
     std::vector<std::unique_ptr<local_namespace>> locals_;
