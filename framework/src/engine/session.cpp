@@ -172,9 +172,11 @@ net::awaitable<session::poll_result> session::poll_get()
     get_in_flight_ = false;
 
     poll_result r;
-    if (probe_answered_ && !closed_) {
+    if ((probe_answered_ || transport_ != eio::transport_kind::polling) && !closed_) {
         // Upgrading: end this poll with a noop so the client can pause polling; the
-        // queue waits for the websocket (engine.io _maybeUpgrade).
+        // queue waits for the websocket (engine.io _maybeUpgrade). Upgraded while this
+        // GET was parked (switch_to_websocket woke it): the queue is the websocket's now,
+        // and what this GET took would be lost with the discarded polling transport.
         eio::append_payload(r.body, eio::packet_type::noop, {});
         co_return r;
     }

@@ -185,7 +185,15 @@ void ws_transport::finish(std::string_view reason)
 
 // ---- writing ----------------------------------------------------------------------
 // Everything queued while a write was in flight goes out in the next one, as a single
-// gather-write: frame headers live in `headers_`, payloads are the shared strings.
+// gather-write. Frame headers and small payloads are copied into `staging_`, so that
+// consecutive small frames make one buffer: a writev takes at most 64 buffers, and one
+// buffer per header and per payload held a write to 32 frames per reactor turn, slower
+// than a busy client fills the queue (the heartbeat ping then starved behind it). Large
+// payloads are written in place, shared by every recipient.
+
+namespace {
+constexpr std::size_t copy_limit = 1024;  // payloads up to this size are copied
+}
 
 void ws_transport::flush()
 {
@@ -209,7 +217,9 @@ void ws_transport::flush()
         }
         session_->take_queue_bytes(bytes);
     }
-    const bool with_close = closing_ && !close_written_ && (!session_ || session_->queue().empty());
+    // The session's queue was drained just above when this is its transport; a probe's
+    // close must not wait for the polling queue, which it never drains.
+    const bool with_close = closing_ && !close_written_;
     const std::size_t frames = inflight_direct_.size() + inflight_.size();
     if (frames == 0 && !with_close) {
         if (finished_ || close_written_) {
@@ -217,23 +227,52 @@ void ws_transport::flush()
         }
         return;
     }
-    headers_.resize(frames);
+    if (b64_) {
+        b64_frames_.reserve(inflight_.size());  // stable addresses for the buffers below
+        for (const auto& p : inflight_) {
+            if (p.binary) {
+                // A client without binary support (b64=1) gets `b<base64>` text frames.
+                auto& s = b64_frames_.emplace_back("b");
+                base64::encode_append(s, *p.data);
+            }
+        }
+    }
+    // The staging buffer is reserved up front: `bufs_` points into it.
+    std::size_t staged = with_close ? close_frame_.size() : 0;
+    auto stage_size = [](std::size_t payload) { return ws::max_header_size + (payload <= copy_limit ? payload : 0); };
+    for (const auto& f : inflight_direct_) {
+        staged += stage_size(f.payload.size());
+    }
+    std::size_t b = 0;
+    for (const auto& p : inflight_) {
+        staged += stage_size(p.binary && b64_ ? b64_frames_[b++].size() : p.data->size());
+    }
+    staging_.clear();
+    staging_.reserve(staged);
     bufs_.clear();
-    std::size_t h = 0;
+    std::size_t segment = 0;  // where the staged bytes not yet in `bufs_` start
+    auto cut = [&] {
+        if (staging_.size() > segment) {
+            bufs_.emplace_back(staging_.data() + segment, staging_.size() - segment);
+            segment = staging_.size();
+        }
+    };
     auto add = [&](ws::opcode op, std::string_view payload) {
-        auto& hdr = headers_[h++];
-        const auto n = ws::write_header(hdr.data(), op, payload.size());
-        bufs_.emplace_back(hdr.data(), n);
-        if (!payload.empty()) {
+        std::uint8_t hdr[ws::max_header_size];
+        const auto n = ws::write_header(hdr, op, payload.size());
+        staging_.append(reinterpret_cast<const char*>(hdr), n);
+        if (payload.size() <= copy_limit) {
+            staging_.append(payload);
+        }
+        else {
+            cut();
             bufs_.emplace_back(payload.data(), payload.size());
         }
     };
     for (const auto& f : inflight_direct_) {
         add(f.op, f.payload);
     }
-    if (b64_) {
-        b64_frames_.reserve(inflight_.size());  // stable addresses for the buffers below
-    }
+    b = 0;
     for (const auto& p : inflight_) {
         if (!p.binary) {
             add(ws::opcode::text, *p.data);
@@ -242,16 +281,14 @@ void ws_transport::flush()
             add(ws::opcode::binary, *p.data);
         }
         else {
-            // A client without binary support (b64=1) gets `b<base64>` text frames.
-            auto& s = b64_frames_.emplace_back("b");
-            base64::encode_append(s, *p.data);
-            add(ws::opcode::text, s);
+            add(ws::opcode::text, b64_frames_[b++]);
         }
     }
     if (with_close) {
-        bufs_.emplace_back(close_frame_.data(), close_frame_.size());
+        staging_ += close_frame_;
         close_written_ = true;
     }
+    cut();
     writing_ = true;
     net::async_write(sock_, bufs_,
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });

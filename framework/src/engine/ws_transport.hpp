@@ -1,7 +1,7 @@
 #pragma once
 // The websocket transport: our own RFC 6455 framing (protocol/ws_frame.hpp) over a raw
 // TCP socket, so that everything queued while a write is in flight leaves in the next
-// single gather-write (uWebSockets-style coalescing), with no copy of shared payloads.
+// single gather-write (uWebSockets-style coalescing), with no copy of large shared payloads.
 //
 // One reader coroutine decodes frames and hands Engine.IO packets to the session; the
 // writer is a chain of async_write completions that is the only thing writing.
@@ -70,7 +70,7 @@ private:
     std::vector<out_packet> inflight_;
     std::vector<direct_frame> inflight_direct_;
     std::vector<std::string> b64_frames_;  // binary packets re-encoded for b64 clients
-    std::vector<std::array<std::uint8_t, ws::max_header_size>> headers_;
+    std::string staging_;  // headers and small payloads of the write in flight, contiguous
     std::vector<boost::asio::const_buffer> bufs_;
     std::string close_frame_;
     bool writing_ = false;

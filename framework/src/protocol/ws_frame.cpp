@@ -207,8 +207,8 @@ void parser::begin_frame(boost::system::error_code& ec)
     else {
         const bool in_message = message_op_ != opcode::continuation;
         if (in_message != (frame_op_ == opcode::continuation)) {
-            return fail(ec,
-                        error::bad_frame); // §5.4: continuation without start, or a new message mid-message
+            // §5.4: a continuation with no message started, or a new message before the last ended.
+            return fail(ec, error::bad_frame);
         }
         if (len > max_message_size_ - message_.size()) {
             return fail(ec, error::payload_too_large);
