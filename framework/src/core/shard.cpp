@@ -3,6 +3,7 @@
 #include "core/namespace_state.hpp"
 #include "core/server_impl.hpp"
 #include "engine/session.hpp"
+#include "engine/ws_transport.hpp"
 #include "net/http_connection.hpp"
 
 #include <boost/asio/post.hpp>
@@ -70,6 +71,23 @@ local_namespace& shard::local(const namespace_state& ns)
 local_namespace* shard::find_local(const namespace_state& ns) noexcept
 {
     return ns.index() < locals_.size() ? locals_[ns.index()].get() : nullptr;
+}
+
+void shard::defer_flush(std::shared_ptr<ws_transport> t)
+{
+    dirty_.push_back(std::move(t));
+    if (flush_posted_) {
+        return;
+    }
+    flush_posted_ = true;
+    net::post(ctx_, [this] {
+        flush_posted_ = false;
+        flushing_.swap(dirty_);  // both vectors keep their capacity from batch to batch
+        for (auto& t : flushing_) {
+            t->flush_deferred();
+        }
+        flushing_.clear();
+    });
 }
 
 void shard::listen(const net::ip::tcp::endpoint& ep)

@@ -19,6 +19,7 @@ namespace sb::detail {
 class server_impl;
 class session;
 class namespace_state;
+class ws_transport;
 
 /// An io_context whose shutdown (which destroys every pending handler) can run apart from
 /// its destruction: handlers queued on one shard may own I/O objects of another (a
@@ -55,6 +56,12 @@ public:
     /// ...or nullptr if no socket of that namespace ever lived here.
     local_namespace* find_local(const namespace_state& ns) noexcept;
 
+    /** Flushes `t` once the handlers already queued on this shard have run, so that what
+        several consecutive broadcasts queue for one client leaves in one write (corking,
+        as uWebSockets does): on loopback most of a fan-out's cost is the kernel's send
+        path, paid per write, not per message. One post per shard per batch. */
+    void defer_flush(std::shared_ptr<ws_transport> t);
+
     /// A fresh value for broadcast de-duplication (see local_namespace::for_each_target).
     std::uint64_t next_mark() noexcept { return ++mark_; }
 
@@ -80,6 +87,9 @@ private:
     std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
     std::vector<std::unique_ptr<local_namespace>> locals_;
     std::uint64_t mark_ = 0;
+    std::vector<std::shared_ptr<ws_transport>> dirty_;  // awaiting a deferred flush
+    std::vector<std::shared_ptr<ws_transport>> flushing_;
+    bool flush_posted_ = false;
     std::thread thread_;
 };
 

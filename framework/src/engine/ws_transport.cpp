@@ -1,5 +1,7 @@
 #include "engine/ws_transport.hpp"
 
+#include "core/shard.hpp"
+
 #include <switchboard/error.hpp>
 #include <switchboard/protocol/base64.hpp>
 #include <switchboard/protocol/eio_packet.hpp>
@@ -39,6 +41,20 @@ void ws_transport::activate()
 
 void ws_transport::kick()
 {
+    if (writing_ || flush_pending_) {
+        return;  // leaves with the write in flight's successor, or with the pending flush
+    }
+    if (!session_) {
+        flush();
+        return;
+    }
+    flush_pending_ = true;
+    session_->owner().defer_flush(shared_from_this());
+}
+
+void ws_transport::flush_deferred()
+{
+    flush_pending_ = false;
     if (!writing_) {
         flush();
     }

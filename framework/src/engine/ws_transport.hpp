@@ -32,9 +32,11 @@ public:
     void start(std::shared_ptr<session> s, bool probe);
     /// Made the session's transport: from now on it drains the session's queue.
     void activate();
-    /// The session queued packets: write them unless a write is already in flight
-    /// (then they leave with the next one).
+    /// The session queued packets: write them soon, together with whatever else is
+    /// queued before then (shard::defer_flush), or with the next write if one is in flight.
     void kick();
+    /// The deferred flush that kick() asked for.
+    void flush_deferred();
     /// Sends an Engine.IO text packet ahead of the session queue (probe answers).
     void send_direct(std::string text) { send_frame(ws::opcode::text, std::move(text)); }
     /// Sends a frame ahead of the session queue (pongs, probe answers).
@@ -74,6 +76,7 @@ private:
     std::vector<boost::asio::const_buffer> bufs_;
     std::string close_frame_;
     bool writing_ = false;
+    bool flush_pending_ = false;  // a deferred flush is scheduled on the shard
     bool closing_ = false;     // a close frame is due after the queue
     bool close_written_ = false;
     bool finished_ = false;
