@@ -80,13 +80,18 @@ void shard::defer_flush(std::shared_ptr<ws_transport> t)
         return;
     }
     flush_posted_ = true;
+    // Two hops: the first lets the handlers already queued run (consecutive broadcasts
+    // from one read of the publisher); the second lets in those that another shard posted
+    // meanwhile. A post costs far less than the write it saves.
     net::post(ctx_, [this] {
-        flush_posted_ = false;
-        flushing_.swap(dirty_);  // both vectors keep their capacity from batch to batch
-        for (auto& t : flushing_) {
-            t->flush_deferred();
-        }
-        flushing_.clear();
+        net::post(ctx_, [this] {
+            flush_posted_ = false;
+            flushing_.swap(dirty_);  // both vectors keep their capacity from batch to batch
+            for (auto& t : flushing_) {
+                t->flush_deferred();
+            }
+            flushing_.clear();
+        });
     });
 }
 
