@@ -3,6 +3,8 @@
 #include "emit_cpp_detail.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <string_view>
 
 namespace rtdl::cpp {
 namespace {
@@ -226,6 +228,149 @@ void emit_context(const model::namespace_decl& ns, std::string& h, std::string& 
     h += "\nprivate:\n    ::sb::socket_ptr socket_;\n    ::sb::namespace_ nsp_;\n};\n\n";
 }
 
+/// Must match `sb_rtdl::route_hash` in the generated support code.
+std::uint32_t route_hash(std::uint32_t seed, std::string_view name)
+{
+    std::uint32_t h = 2166136261u ^ seed;
+    for (char c : name) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 16777619u;
+    }
+    return h;
+}
+
+struct route_table {
+    std::uint32_t seed = 0;
+    unsigned bits = 1;
+    std::vector<std::size_t> slots; // event index, or npos
+};
+
+constexpr std::size_t no_route = static_cast<std::size_t>(-1);
+
+/// Searches for a seed under which every name gets its own slot among the smallest
+/// power-of-two table of at least 2 x count slots (growing the table if no seed fits).
+route_table find_route_table(const std::vector<std::string>& names)
+{
+    route_table t;
+    while ((std::size_t{1} << t.bits) < 2 * names.size())
+        ++t.bits;
+    for (; t.bits <= 24; ++t.bits) {
+        for (std::uint32_t seed = 0; seed < 100000; ++seed) {
+            t.seed = seed;
+            t.slots.assign(std::size_t{1} << t.bits, no_route);
+            bool ok = true;
+            for (std::size_t i = 0; ok && i < names.size(); ++i) {
+                std::size_t s = route_hash(seed, names[i]) >> (32u - t.bits);
+                ok = t.slots[s] == no_route;
+                t.slots[s] = i;
+            }
+            if (ok)
+                return t;
+        }
+    }
+    return t; // not reachable for distinct names in practice; the static_assert would fail
+}
+
+/// Generic lookup and verification, shared by every generated header (guarded).
+constexpr std::string_view route_support = R"cpp(#ifndef SB_RTDL_SUPPORT_ROUTES_V1
+#define SB_RTDL_SUPPORT_ROUTES_V1
+namespace sb_rtdl {
+
+inline constexpr std::size_t route_npos = static_cast<std::size_t>(-1);
+
+/// 32-bit FNV-1a over `name`, with `seed` mixed into the offset basis.
+constexpr std::uint32_t route_hash(std::uint32_t seed, std::string_view name) noexcept
+{
+    std::uint32_t h = 2166136261u ^ seed;
+    for (char c : name) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/// The slot of `name` among 2^bits: the hash's top bits (FNV-1a's low bits follow the seed's).
+constexpr std::size_t route_slot(std::uint32_t seed, unsigned bits, std::string_view name) noexcept
+{
+    return static_cast<std::size_t>(route_hash(seed, name) >> (32u - bits));
+}
+
+/// The index of `name` in `names`, or `route_npos`: one hash, one slot, one compare.
+template <std::size_t N, std::size_t M>
+constexpr std::size_t route_lookup(const std::array<std::string_view, N>& names,
+                                   const std::array<std::size_t, M>& slots, std::uint32_t seed, unsigned bits,
+                                   std::string_view name) noexcept
+{
+    const std::size_t i = slots[route_slot(seed, bits, name)];
+    return (i != route_npos && names[i] == name) ? i : route_npos;
+}
+
+/// True when the table has 2^bits slots, every name sits in its own slot, and no slot
+/// holds anything else.
+template <std::size_t N, std::size_t M>
+constexpr bool route_table_ok(const std::array<std::string_view, N>& names,
+                              const std::array<std::size_t, M>& slots, std::uint32_t seed, unsigned bits) noexcept
+{
+    if (bits == 0 || bits > 31 || M != (std::size_t{1} << bits))
+        return false;
+    std::size_t filled = 0;
+    for (std::size_t s : slots) {
+        if (s == route_npos)
+            continue;
+        if (s >= names.size())
+            return false;
+        ++filled;
+    }
+    if (filled != names.size())
+        return false;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (slots[route_slot(seed, bits, names[i])] != i)
+            return false;
+    }
+    return true;
+}
+
+} // namespace sb_rtdl
+#endif // SB_RTDL_SUPPORT_ROUTES_V1
+
+)cpp";
+
+void emit_route_table(const model::namespace_decl& ns, std::string& h)
+{
+    std::vector<std::string> names;
+    for (auto& e : ns.on_events)
+        names.push_back(e.wire_name);
+    route_table t = find_route_table(names);
+    std::string n = std::to_string(names.size());
+    h += "/** Route table of \"" + ns.path + "\": a perfect hash over the `on` event names, whose seed\n"
+         "    rtdlc found by search. Index i is `names[i]`, in declaration order.\n*/\n";
+    h += "namespace " + ns.name + "_routes {\n\n";
+    h += "inline constexpr std::size_t npos = ::sb_rtdl::route_npos;\n";
+    h += "inline constexpr std::size_t count = " + n + ";\n";
+    h += "inline constexpr std::array<std::string_view, " + n + "> names{";
+    if (!names.empty()) {
+        h += "{\n";
+        for (auto& name : names)
+            h += "    " + literal(name) + ",\n";
+        h += "}";
+    }
+    h += "};\n";
+    h += "inline constexpr std::uint32_t seed = " + std::to_string(t.seed) + "u;\n";
+    h += "inline constexpr unsigned bits = " + std::to_string(t.bits) + ";\n";
+    h += "inline constexpr std::array<std::size_t, " + std::to_string(t.slots.size()) + "> slots{{";
+    for (std::size_t i = 0; i < t.slots.size(); ++i)
+        h += (i ? ", " : "") + (t.slots[i] == no_route ? std::string("npos") : std::to_string(t.slots[i]));
+    h += "}};\n";
+    h += "static_assert(::sb_rtdl::route_table_ok(names, slots, seed, bits),\n"
+         "              \"rtdlc bug: route table hash has a collision\");\n\n";
+    h += "/// The index of the `on` event `name`, or `npos` (exact match only).\n";
+    h += "constexpr std::size_t lookup(std::string_view name) noexcept\n{\n"
+         "    return ::sb_rtdl::route_lookup(names, slots, seed, bits, name);\n}\n";
+    for (std::size_t i = 0; i < names.size(); ++i)
+        h += "static_assert(lookup(" + literal(names[i]) + ") == " + std::to_string(i) + ");\n";
+    h += "\n} // namespace " + ns.name + "_routes\n\n";
+}
+
 void emit_service_class(const model::namespace_decl& ns, std::string& h)
 {
     std::string ctx = ns.name + "_context";
@@ -338,6 +483,7 @@ void emit_service(const model::namespace_decl& ns, const model::module& m, std::
         decoders += "        return true;\n    });\n}\n\n";
     }
 
+    h += route_support;
     h += open_namespace(m);
     h += "// ---- namespace " + ns.name + " at \"" + ns.path + "\" ----\n\n";
     s += "#include <boost/asio/experimental/awaitable_operators.hpp>\n#include <boost/asio/steady_timer.hpp>\n"
@@ -349,6 +495,7 @@ void emit_service(const model::namespace_decl& ns, const model::module& m, std::
     emit_handles(ns, h, s);
     emit_context(ns, h, s);
     emit_service_class(ns, h);
+    emit_route_table(ns, h);
     emit_mount(ns, s);
     h += close_namespace(m);
     s += close_namespace(m);
