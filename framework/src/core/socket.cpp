@@ -119,17 +119,13 @@ void socket::disconnect(bool close_connection)
         return;
     }
     auto* c = self->conn();
-    if (close_connection) {
-        // socket.io's client._disconnect(): every socket of the connection leaves, then it closes.
-        self->send_packet(sio::packet{.type = sio::packet_type::disconnect, .nsp = self->ns().name()});
-        c->remove_socket(self->ns().name());
-        self->on_disconnect("server namespace disconnect");
-        c->close("forced server close");
-        return;
-    }
     self->send_packet(sio::packet{.type = sio::packet_type::disconnect, .nsp = self->ns().name()});
     c->remove_socket(self->ns().name());
     self->on_disconnect("server namespace disconnect");
+    if (close_connection) {
+        // socket.io's client._disconnect(): the other sockets of the connection go with it.
+        c->close("forced server close");
+    }
 }
 
 } // namespace sb
@@ -203,9 +199,12 @@ void socket_impl::on_event(sio::packet p)
         net::steady_timer deadline;
         net::cancellation_signal cancel;
     };
-    auto call = std::make_shared<call_state>(shard_.context());
+    // Only an ack-carrying event under a deadline needs this state (and its timer): the
+    // common fire-and-forget event costs no allocation beyond its coroutine.
+    std::shared_ptr<call_state> call;
     const auto limit = shard_.server().options().socketio.handler_deadline;
     if (id && limit.count() > 0) {
+        call = std::make_shared<call_state>(shard_.context());
         call->deadline.expires_after(limit);
         call->deadline.async_wait([call, self, id, limit](boost::system::error_code ec) {
             if (ec || call->replied) {
@@ -217,6 +216,7 @@ void socket_impl::on_event(sio::packet p)
             call->cancel.emit(net::cancellation_type::terminal);
         });
     }
+    auto slot = call ? call->cancel.slot() : net::cancellation_slot();
     net::co_spawn(
         shard_.context(),
         [self, h, call, id, ev = std::move(ev)]() mutable -> net::awaitable<void> {
@@ -225,19 +225,22 @@ void socket_impl::on_event(sio::packet p)
                 r = co_await (*h)(self, std::move(ev));
             }
             catch (const std::exception& e) {
-                if (call->replied) {
+                if (call && call->replied) {
                     co_return;  // cancelled after the deadline answered
                 }
                 std::cerr << "switchboard: handler for " << self->ns().name() << " threw: " << e.what() << '\n';
                 r = reply{app_error{"internal", e.what()}};
             }
-            if (id && !call->replied) {
+            if (!id || (call && call->replied)) {
+                co_return;
+            }
+            if (call) {
                 call->replied = true;
                 call->deadline.cancel();
-                self->send_reply(*id, r);
             }
+            self->send_reply(*id, r);
         },
-        net::bind_cancellation_slot(call->cancel.slot(), net::detached));
+        net::bind_cancellation_slot(slot, net::detached));
 }
 
 void socket_impl::on_ack(sio::packet p)
