@@ -43,16 +43,7 @@ void client::send_packet(const sio::packet& p)
 {
     std::string text = "4";
     sio::encode(text, p);
-    out_packet first{std::make_shared<const std::string>(std::move(text)), false};
-    if (p.buffers.empty()) {
-        session_.send(first);
-        return;
-    }
-    std::vector<out_packet> all{std::move(first)};
-    for (const auto& b : p.buffers) {
-        all.push_back(out_packet{std::make_shared<const std::string>(b), true});
-    }
-    session_.send(all);
+    session_.send(with_attachments(std::move(text), p.buffers));
 }
 
 void client::on_message(std::string_view data, bool binary)

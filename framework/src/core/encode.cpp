@@ -7,20 +7,16 @@
 
 namespace sb::detail {
 
-namespace {
-
-std::vector<out_packet> with_attachments(std::string text, const payload& args)
+std::vector<out_packet> with_attachments(std::string text, const std::vector<std::string>& attachments)
 {
     std::vector<out_packet> out;
-    out.reserve(1 + args.attachments.size());
+    out.reserve(1 + attachments.size());
     out.push_back(out_packet{std::make_shared<const std::string>(std::move(text)), false});
-    for (const auto& a : args.attachments) {
+    for (const auto& a : attachments) {
         out.push_back(out_packet{std::make_shared<const std::string>(a), true});
     }
     return out;
 }
-
-} // namespace
 
 std::vector<out_packet> encode_event(std::string_view nsp, std::string_view event, const payload& args,
                                      std::optional<std::uint64_t> id)
@@ -38,14 +34,14 @@ std::vector<out_packet> encode_event(std::string_view nsp, std::string_view even
     }
     std::string text = "4";
     sio::encode_event_text(text, nsp, id, array, args.attachments.size());
-    return with_attachments(std::move(text), args);
+    return with_attachments(std::move(text), args.attachments);
 }
 
 std::vector<out_packet> encode_ack(std::string_view nsp, std::uint64_t id, const payload& args)
 {
     std::string text = "4";
     sio::encode_ack_text(text, nsp, id, boost::json::serialize(args.args), args.attachments.size());
-    return with_attachments(std::move(text), args);
+    return with_attachments(std::move(text), args.attachments);
 }
 
 } // namespace sb::detail

@@ -12,6 +12,10 @@
 
 namespace sb::detail {
 
+/// The Engine.IO packets of one Socket.IO packet: its text (with the `4`), then one
+/// binary packet per attachment.
+std::vector<out_packet> with_attachments(std::string text, const std::vector<std::string>& attachments);
+
 /// `4` + `2[/nsp,][id]["event",...args]` (or `5N-...` with binary attachments), then one
 /// binary packet per attachment.
 std::vector<out_packet> encode_event(std::string_view nsp, std::string_view event, const payload& args,
