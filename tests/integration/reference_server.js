@@ -19,6 +19,7 @@ const DEFAULTS = {
   'connect-timeout': 2000,
   'upgrade-timeout': 2000,
   'send-buffer': 1048576, // sb only; accepted and ignored here
+  recovery: 0, // connectionStateRecovery.maxDisconnectionDuration (ms); 0 = off
 };
 
 function parseArgs(argv) {
@@ -50,6 +51,9 @@ const io = new Server(httpServer, {
   connectTimeout: opts['connect-timeout'],
   upgradeTimeout: opts['upgrade-timeout'],
   serveClient: false,
+  ...(opts.recovery > 0
+    ? { connectionStateRecovery: { maxDisconnectionDuration: opts.recovery, skipMiddlewares: true } }
+    : {}),
 });
 
 // ---- disconnect hook: every namespace records {id, reason} -------------------------------
@@ -165,6 +169,15 @@ io.of('/').on('connection', (socket) => {
   socket.on('reasons', (ack = noop) => ack(reasons.slice()));
 
   socket.on('whoami', (ack = noop) => ack(whoami(socket)));
+
+  socket.on('recovered', (ack = noop) => ack(socket.recovered));
+
+  socket.on('set_data', (data, ack = noop) => {
+    socket.data = data;
+    ack('ok');
+  });
+
+  socket.on('get_data', (ack = noop) => ack(socket.data));
 
   socket.on('slow', (spec, ack = noop) => {
     setTimeout(() => ack('done'), spec.ms);

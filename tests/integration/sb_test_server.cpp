@@ -96,7 +96,8 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; i += 2) {
         const std::string f = argv[i];
         static const char* known[] = {"--port", "--ping-interval", "--ping-timeout", "--max-payload",
-                                      "--connect-timeout", "--upgrade-timeout", "--send-buffer", "--threads"};
+                                      "--connect-timeout", "--upgrade-timeout", "--send-buffer", "--threads",
+                                      "--recovery"};
         if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return f == k; }) ==
                 std::end(known) ||
             i + 1 >= argc) {
@@ -117,8 +118,17 @@ int main(int argc, char** argv)
                    .allow_request = [](const sb::handshake_request& r) {
                        return r.target.find("forbidden=1") == std::string_view::npos;
                    }},
-        .socketio = {.connect_timeout = std::chrono::milliseconds{flag(argc, argv, "--connect-timeout", 2000)}},
+        .socketio = {.connect_timeout = std::chrono::milliseconds{flag(argc, argv, "--connect-timeout", 2000)},
+                     // --recovery MS: connection state recovery for every namespace (Node's
+                     // connectionStateRecovery with maxDisconnectionDuration MS).
+                     .connection_state_recovery =
+                         flag(argc, argv, "--recovery", 0) > 0
+                             ? std::optional<sb::recovery_options>(sb::recovery_options{
+                                   .max_disconnection_duration =
+                                       std::chrono::milliseconds{flag(argc, argv, "--recovery", 0)}})
+                             : std::nullopt},
     }};
+
 
     auto io = server.of("/");
 
@@ -216,6 +226,12 @@ int main(int argc, char** argv)
         co_return json::value(json::array(reasons.begin(), reasons.end()));
     });
     io.on("whoami", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return whoami(*s); });
+    io.on("recovered", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return json::value(s->recovered()); });
+    io.on("set_data", [](sb::socket_ptr s, sb::event ev) -> sb::task<sb::reply> {
+        s->data = ev.args().empty() ? json::value(nullptr) : ev.args()[0];
+        co_return json::value("ok");
+    });
+    io.on("get_data", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return s->data; });
     io.on("slow", [](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
         const auto& o = first_object(ev);
         boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
@@ -243,6 +259,106 @@ int main(int argc, char** argv)
     auto dyn = server.of(std::regex(R"(/dyn-\w+)"), "/^\\/dyn-\\w+$/");
     dyn.on("whoami", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return whoami(*s); });
     dyn.on_disconnect(record);
+
+    // sb only: /ticker, a ticker-like namespace with room histories and a plain
+    // EventSource endpoint (GET /ticker/sse?symbols=A,B and GET /ticker/history).
+    auto ticker = server.of("/ticker");
+    ticker.history("sym:*", {.capacity = 1024, .ttl = 120s})
+        .history("market", {.capacity = 16, .ttl = 600s})
+        .history("tiny:*", {.capacity = 3, .ttl = 120s});
+    ticker.eventsource(sb::eventsource_options{
+        .handshake = [](const json::object& q, json::object& hs) -> std::optional<sb::connect_error> {
+            // symbols=A,B (1..12 chars of A-Z0-9., at most 50), tiny=name (a room tiny:name)
+            json::array symbols;
+            if (const auto* v = q.if_contains("symbols"); v && !v->as_string().empty()) {
+                std::string_view list = v->as_string();
+                while (!list.empty()) {
+                    const auto comma = list.find(',');
+                    const auto sym = list.substr(0, comma);
+                    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+                    const bool ok = !sym.empty() && sym.size() <= 12 &&
+                                    std::all_of(sym.begin(), sym.end(), [](char c) {
+                                        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.';
+                                    });
+                    if (!ok) {
+                        return sb::connect_error{"bad symbol", json::object{{"symbol", sym}}};
+                    }
+                    symbols.emplace_back(sym);
+                }
+            }
+            if (symbols.size() > 50) {
+                return sb::connect_error{"too many symbols"};
+            }
+            hs["symbols"] = std::move(symbols);
+            if (const auto* t = q.if_contains("tiny")) {
+                hs["tiny"] = *t;
+            }
+            if (const auto* d = q.if_contains("deny")) {
+                hs["deny"] = *d;
+            }
+            return std::nullopt;
+        },
+        .retry = 300ms,
+    });
+    ticker.use([](sb::socket_ptr s) -> sb::task<std::optional<sb::connect_error>> {
+        if (s->auth().contains("deny")) {
+            co_return sb::connect_error{"denied", json::object{{"code", "E_DENIED"}}};
+        }
+        co_return std::nullopt;
+    });
+    ticker.on_connection([](sb::socket_ptr s) -> sb::task<void> {
+        // EventSource sockets (and Socket.IO ones, from their auth) join their symbols.
+        s->join("market");
+        if (const auto* syms = s->auth().if_contains("symbols"); syms && syms->is_array()) {
+            for (const auto& v : syms->as_array()) {
+                if (v.is_string()) {
+                    s->join("sym:" + std::string(v.as_string()));
+                }
+            }
+        }
+        if (const auto* t = s->auth().if_contains("tiny"); t && t->is_string()) {
+            s->join("tiny:" + std::string(t->as_string()));
+        }
+        co_return;
+    });
+    // publish({event, rooms, data, resumable?, conflate?, volatile?}): an emit in /ticker.
+    auto publish = [ticker](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+        const auto& o = first_object(ev);
+        auto op = ticker.to(strings(o.if_contains("rooms")));
+        if (const auto* r = o.if_contains("resumable"); r && r->is_bool() && r->as_bool()) {
+            op = op.resumable();
+        }
+        if (const auto* c = o.if_contains("conflate"); c && c->is_string()) {
+            op = op.conflate(std::string(c->as_string()));
+        }
+        if (const auto* v = o.if_contains("volatile"); v && v->is_bool() && v->as_bool()) {
+            op = op.volatile_();
+        }
+        const auto event = json::value_to<std::string>(o.at("event"));
+        if (const auto* n = o.if_contains("repeat"); n && n->is_int64()) {
+            // repeat: N emits of data (an object) with "i": 0..N-1 added.
+            for (std::int64_t i = 0; i < n->as_int64(); ++i) {
+                json::object d = o.contains("data") && o.at("data").is_object() ? o.at("data").as_object() : json::object{};
+                d["i"] = i;
+                op.emit(event, sb::payload{json::array{std::move(d)}});
+            }
+            co_return json::value("ok");
+        }
+        sb::payload p;
+        if (const auto* d = o.if_contains("data")) {
+            p.args.push_back(*d);
+        }
+        op.emit(event, std::move(p));
+        co_return json::value("ok");
+    };
+    ticker.on("publish", publish);
+    ticker.on("kick", [ticker](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+        ticker.to(json::value_to<std::string>(first_object(ev).at("room"))).disconnect_sockets();
+        co_return json::value("ok");
+    });
+    io.on("ticker_publish", publish);
+    ticker.on("rooms", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return json::value(sorted_rooms(*s)); });
+    ticker.on_disconnect(record);
 
     server.start();
     std::cout << "listening " << server.port() << std::endl;

@@ -46,6 +46,22 @@ public:
     /// Deadline for `emit_with_ack` (mandatory there, as in Socket.IO).
     broadcast_operator timeout(std::chrono::milliseconds t) const;
 
+    /** The event gets an id, `<epoch>:<offset>`, and is kept in the history of each
+        target room that has one (`namespace_::history`), for EventSource clients'
+        `Last-Event-ID` and `GET /<ns>/history`. With connection state recovery on, the
+        same offset is the one Socket.IO clients receive. Not with `volatile_()`. An event
+        sent to the whole namespace (no `to`) has an id but is kept in no history.
+
+        @par Cost
+        Offset-carrying emits (resumable ones, and all non-volatile ones under connection
+        state recovery) take the namespace's log mutex while the offset is assigned and
+        the job posted to the shards, so that every shard sees them in offset order. */
+    broadcast_operator resumable() const;
+    /** Latest value wins: a copy of an earlier event with the same `key` (and event
+        name) still queued, unsent, for a client is replaced by this one, and a history
+        replay keeps only the newest per key. Events with attachments are not conflated. */
+    broadcast_operator conflate(std::string key) const;
+
     /// Sends `event` to every selected socket. Does not suspend.
     void emit(std::string_view event, payload args = {}) const;
 
@@ -70,6 +86,8 @@ public:
     const std::vector<std::string>& except_rooms() const noexcept { return except_; }
     bool is_volatile() const noexcept { return volatile_flag_; }
     bool is_local() const noexcept { return local_; }
+    bool is_resumable() const noexcept { return resumable_; }
+    const std::string& conflation_key() const noexcept { return conflate_; }
 
 private:
     detail::namespace_state* ns_;
@@ -78,6 +96,8 @@ private:
     std::chrono::milliseconds timeout_{0};
     bool volatile_flag_ = false;
     bool local_ = false;
+    bool resumable_ = false;
+    std::string conflate_{};  ///< empty: not conflated
 };
 
 } // namespace sb

@@ -4,6 +4,7 @@
 */
 #include <switchboard/broadcast.hpp>
 #include <switchboard/event.hpp>
+#include <switchboard/options.hpp>
 #include <switchboard/payload.hpp>
 #include <switchboard/socket.hpp>
 #include <switchboard/task.hpp>
@@ -34,6 +35,28 @@ using event_handler = std::function<task<reply>(socket_ptr, event)>;
 /// and Switchboard's "send buffer full").
 using disconnect_handler = std::function<void(socket_ptr, std::string_view reason)>;
 
+/** Decodes the query of a plain EventSource request (`GET /<ns>/sse?...`) into the
+    socket's handshake, which handlers see as `socket::auth()` (the raw query stays in
+    `socket::query()`). Return a `connect_error` to refuse: HTTP 400 with
+    `{"message":..,"data":..}`. Runs on the shard that accepted the request. */
+using handshake_decoder =
+    std::function<std::optional<connect_error>(const boost::json::object& query, boost::json::object& handshake)>;
+
+/// A plain EventSource endpoint of a namespace (see `namespace_::eventsource`).
+struct eventsource_options {
+    /// Query → handshake; empty: the handshake is the query itself (string values).
+    handshake_decoder handshake{};
+    /// A `:` comment line is written after this much silence; 0: the engine's ping interval.
+    std::chrono::milliseconds heartbeat{0};
+    /// Sent as `retry:` first: how long the browser waits before reconnecting.
+    std::chrono::milliseconds retry{2000};
+    /// Also serve `GET /<ns>/history?room=..&after=<id>` (short polling).
+    bool history_endpoint = true;
+    /// Decides whether a `history` request may read `room` (given the request's query);
+    /// empty: every room that keeps a history may be read.
+    std::function<bool(std::string_view room, const boost::json::object& query)> allow_history{};
+};
+
 namespace detail {
 class namespace_state;
 }
@@ -63,6 +86,28 @@ public:
     namespace_& on_disconnecting(disconnect_handler h);
     namespace_& on_disconnect(disconnect_handler h);
 
+    /// Turns connection state recovery on for this namespace (see `recovery_options`;
+    /// `socketio_options::connection_state_recovery` does it for every namespace).
+    namespace_& connection_state_recovery(recovery_options o = {});
+    /** Rooms matching `room_pattern` keep their `resumable` events (RTDL's room
+        `history`/`history_ttl`). The pattern is a room name, or a glob whose `*` matches
+        any run of characters ("sym:*"). The first matching rule applies. */
+    namespace_& history(std::string room_pattern, history_options o);
+    /** Serves a plain EventSource endpoint, `GET /<ns>/sse?<query>` (`/sse` for "/"),
+        for a bare browser `new EventSource(url)`: receive-only, no client library.
+
+        The query goes through `o.handshake`, then the connect middlewares (refusal:
+        HTTP 403 `{"message","data"}`), then the connection handler, which joins rooms.
+        The stream starts when the connection handler returns: `retry:`, then (given a
+        `Last-Event-ID`) what the socket's rooms' histories hold after it — merged, in
+        order, conflated events newest per key only — then live events as
+        `event: <name>`, `id: <epoch>:<offset>` (resumable ones), `data: <first argument
+        as JSON>`. A well-formed id the server cannot resume from (another epoch, older
+        than a history keeps, or newer than anything sent) gets a `resync` event instead
+        of the replay; a malformed one is refused with HTTP 400. Heartbeats are `:`
+        comment lines. Binary attachments are not carried. */
+    namespace_& eventsource(eventsource_options o = {});
+
     /// Broadcast operators over this namespace (see `broadcast_operator`).
     broadcast_operator to(std::string room) const;
     broadcast_operator to(std::vector<std::string> rooms) const;
@@ -71,6 +116,8 @@ public:
     broadcast_operator local() const;
     broadcast_operator volatile_() const;
     broadcast_operator timeout(std::chrono::milliseconds t) const;
+    broadcast_operator resumable() const;
+    broadcast_operator conflate(std::string key) const;
     /// Sends to every socket of the namespace.
     void emit(std::string_view event, payload args = {}) const;
 

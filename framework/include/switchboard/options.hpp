@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,8 +37,10 @@ struct engine_options {
     /// Largest HTTP POST body and WebSocket message accepted (`maxHttpBufferSize`); also
     /// announced as `maxPayload` so clients batch below it.
     std::size_t max_payload = 1'000'000;
-    /// Transports accepted, in upgrade order. Known: "polling", "websocket".
-    std::vector<std::string> transports{"polling", "websocket"};
+    /// Transports accepted. Known: "polling", "websocket" and "sse" (Switchboard's own:
+    /// an event stream down, POSTs up; clients/sse-transport.js plugs it into
+    /// socket.io-client). Polling and sse sessions are offered the upgrade to websocket.
+    std::vector<std::string> transports{"polling", "websocket", "sse"};
     /// Offer the upgrade from polling to websocket.
     bool allow_upgrades = true;
     /// Per-session bound on bytes queued for the client but not yet written. Past it,
@@ -50,6 +53,33 @@ struct engine_options {
     std::function<bool(const handshake_request&)> allow_request{};
 };
 
+/** Connection state recovery (Socket.IO's `connectionStateRecovery`, v4.6+).
+
+    When on, the CONNECT reply carries a private `pid`; every event sent without an ack
+    id and not volatile (`socket::emit` and broadcasts) gets an offset appended as its
+    last argument and is kept for `max_disconnection_duration`; a socket that drops for
+    a recoverable reason ("transport close", "transport error", "ping timeout", "forced
+    close", "server shutting down", "forced server close") is kept as {id, pid, rooms,
+    data}. A CONNECT whose auth carries that `{pid, offset}` in time gets the same socket
+    id, its rooms and data back, and the events it missed, before any new one;
+    `socket::recovered()` is then true. The official client does its part by itself.
+*/
+struct recovery_options {
+    /// How long a disconnected socket (and every event it may have missed) is kept.
+    std::chrono::milliseconds max_disconnection_duration{120000};
+    /// A recovered socket skips the connect middlewares.
+    bool skip_middlewares = true;
+};
+
+/// What a room keeps of its `resumable` events, for EventSource `Last-Event-ID`
+/// resumption and `GET /<ns>/history` (see `namespace_::history`).
+struct history_options {
+    /// Events kept per room (a ring: the oldest goes first). 0 keeps none.
+    std::size_t capacity = 0;
+    /// Events older than this are dropped (RTDL's `history_ttl`, 5 minutes by default).
+    std::chrono::milliseconds ttl{300000};
+};
+
 /// Socket.IO-level settings.
 struct socketio_options {
     /// A client must connect to a namespace within this, or its session is closed (`connectTimeout`).
@@ -60,6 +90,9 @@ struct socketio_options {
     /// `timeout` error if the handler has not finished (its coroutine is then cancelled).
     /// Zero disables the deadline. (Switchboard only: Node never answers for a handler.)
     std::chrono::milliseconds handler_deadline{30000};
+    /// Connection state recovery for every namespace; off (std::nullopt) by default, as
+    /// in Socket.IO. `namespace_::connection_state_recovery` turns it on for one namespace.
+    std::optional<recovery_options> connection_state_recovery{};
 };
 
 /// Everything `sb::server` needs to start.

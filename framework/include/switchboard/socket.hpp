@@ -7,6 +7,7 @@
 #include <switchboard/payload.hpp>
 #include <switchboard/task.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -49,13 +50,29 @@ public:
     const boost::json::object& auth() const noexcept;
     /// Query parameters of the handshake request (`EIO`, `transport`, and the app's own).
     const boost::json::object& query() const noexcept;
-    /// Name of the transport in use now: "polling" or "websocket".
+    /// Name of the transport in use now: "polling", "websocket", "sse", or "eventsource"
+    /// for a plain EventSource endpoint's socket (receive-only).
     std::string_view transport() const noexcept;
     /// True until the socket disconnects.
     bool connected() const noexcept;
+    /// True when connection state recovery restored this socket: same id, rooms and
+    /// `data` as before the drop, and the events it missed were sent again.
+    bool recovered() const noexcept;
 
     /// Application data attached to the socket (Socket.IO's `socket.data`).
     boost::json::value data;
+
+    /// The peer's IP address as seen on the Engine.IO handshake request (no proxy
+    /// headers are consulted); "" when unknown or after the socket disconnected.
+    const std::string& remote_address() const noexcept;
+    /// The executor of the socket's shard: `co_spawn` or `post` here to work with the
+    /// socket from a callback that is not a coroutine.
+    boost::asio::any_io_executor executor() const noexcept;
+    /** Opaque per-socket state for layers built over the socket (the rtdlc-generated
+        dispatch keeps the connection's identity, claims and rate buckets here). The
+        runtime never reads it; it lives as long as the socket. Touch it on the socket's
+        shard only. */
+    std::shared_ptr<void> extension;
 
     /// Sends an event to this client. Does not suspend.
     void emit(std::string_view event, payload args = {}, emit_options opts = {});

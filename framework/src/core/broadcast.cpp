@@ -4,18 +4,21 @@
 #include "core/gather.hpp"
 #include "core/local_namespace.hpp"
 #include "core/namespace_state.hpp"
+#include "core/publish.hpp"
 #include "core/server_impl.hpp"
 #include "core/shard.hpp"
 #include "core/socket_impl.hpp"
 
 #include <switchboard/broadcast.hpp>
 #include <switchboard/error.hpp>
+#include <switchboard/protocol/sse_frame.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace net = boost::asio;
 
@@ -85,7 +88,28 @@ struct broadcast_job {
     std::uint64_t ack_id = 0;
     std::shared_ptr<ack_collector> collector;  // with ack only
     net::any_io_executor origin;
+    // Set by publish() only (zero/null on the plain path):
+    std::uint64_t offset = 0;                           // recovery / history offset
+    std::shared_ptr<const std::string> sse;             // frame for EventSource sockets
+    std::shared_ptr<const std::string> conflation_key;  // for EventSource streams
+    bool replay_aware = false;                          // offset, sse or conflation in play
 };
+
+/// A target of a publish()ed job: replayed offsets are skipped; EventSource sockets get
+/// the SSE frame (they cannot ack, so they are not counted for acks).
+bool deliver_published(socket_impl* s, const broadcast_job& job)
+{
+    if (job.offset && s->skip_replayed(job.offset)) {
+        return false;
+    }
+    if (s->is_eventsource()) {
+        if (job.sse) {
+            s->deliver_sse(job.sse, job.offset, job.conflation_key, job.is_volatile);
+        }
+        return false;
+    }
+    return true;
+}
 
 void deliver(shard& sh, const std::shared_ptr<const broadcast_job>& job)
 {
@@ -93,6 +117,9 @@ void deliver(shard& sh, const std::shared_ptr<const broadcast_job>& job)
     std::size_t count = 0;
     if (local) {
         local->for_each_target(job->rooms, job->except, sh.next_mark(), [&](socket_impl* s) {
+            if (job->replay_aware && !deliver_published(s, *job)) {
+                return;
+            }
             if (job->collector) {
                 s->expect_ack(job->ack_id, [job](boost::system::error_code ec, payload&& p) {
                     boost::json::value first = p.args.empty() ? boost::json::value(nullptr) : p.args.front();
@@ -202,9 +229,27 @@ broadcast_operator broadcast_operator::timeout(std::chrono::milliseconds t) cons
     return b;
 }
 
+broadcast_operator broadcast_operator::resumable() const
+{
+    auto b = *this;
+    b.resumable_ = true;
+    return b;
+}
+
+broadcast_operator broadcast_operator::conflate(std::string key) const
+{
+    auto b = *this;
+    b.conflate_ = std::move(key);
+    return b;
+}
+
 void broadcast_operator::emit(std::string_view event, payload args) const
 {
     for (auto* ns : ns_->targets()) {
+        if (needs_publish(*ns, *this)) {
+            publish(*ns, *this, event, args);
+            continue;
+        }
         auto job = std::make_shared<broadcast_job>();
         job->ns = ns;
         job->packets = encode_event(ns->name(), event, args);  // once, for every recipient
@@ -298,3 +343,128 @@ task<std::size_t> broadcast_operator::count() const
 }
 
 } // namespace sb
+
+namespace sb::detail {
+
+bool needs_publish(const namespace_state& ns, const broadcast_operator& op) noexcept
+{
+    return op.is_resumable() || !op.conflation_key().empty() || ns.eventsource() != nullptr ||
+           (!op.is_volatile() && ns.recovery() != nullptr);
+}
+
+std::shared_ptr<const std::string> make_sse_frame(std::string_view event, std::string_view data, std::string_view id)
+{
+    std::string f;
+    f.reserve(event.size() + data.size() + id.size() + 32);
+    sse::append_event(f, data, event, id);
+    return std::make_shared<const std::string>(std::move(f));
+}
+
+void publish(namespace_state& ns, const broadcast_operator& op, std::string_view event, const payload& args,
+             shard* only)
+{
+    auto& srv = ns.server();
+    srv.metrics().broadcasts.fetch_add(1, std::memory_order_relaxed);
+    const recovery_options* recovery = op.is_volatile() ? nullptr : ns.recovery();
+    const bool resumable = op.is_resumable() && !op.is_volatile();
+    const bool with_sse = ns.eventsource() != nullptr;
+
+    auto job = std::make_shared<broadcast_job>();
+    job->ns = &ns;
+    job->rooms = op.rooms();
+    job->except = op.except_rooms();
+    job->is_volatile = op.is_volatile();
+    job->replay_aware = true;
+    job->packets = encode_event(ns.name(), event, args);
+    if (!op.conflation_key().empty()) {
+        std::string key = ns.name();
+        key += '\0';
+        key += event;
+        key += '\0';
+        key += op.conflation_key();
+        job->conflation_key = std::make_shared<const std::string>(std::move(key));
+        if (job->packets.size() == 1) {
+            job->packets[0].conflation_key = job->conflation_key;  // the session queue conflates
+        }
+    }
+    std::string data;
+    if ((with_sse || resumable) && !args.args.empty()) {
+        data = boost::json::serialize(args.args.front());
+    }
+
+    if (!recovery && !resumable) {
+        // No offset: delivered like a plain broadcast, with the SSE frame alongside.
+        if (with_sse) {
+            job->sse = make_sse_frame(event, data, {});
+        }
+        std::shared_ptr<const broadcast_job> shared = std::move(job);
+        if (only) {
+            deliver(*only, shared);
+            return;
+        }
+        srv.on_every_shard([shared](shard& sh) { deliver(sh, shared); });
+        return;
+    }
+
+    // With an offset: assign it, log the event and post the job under the log's lock,
+    // so that every shard receives offset-carrying jobs in offset order. The current
+    // shard delivers inline when none of this namespace's jobs is pending for it.
+    auto& log = ns.log();
+    shard* here = shard::current();
+    bool run_here = false;
+    std::shared_ptr<const broadcast_job> shared;
+    {
+        std::lock_guard lock(log.mutex());
+        job->offset = log.next_offset();
+        const auto id = log.id(job->offset);
+        if (recovery) {
+            // Socket.IO's SessionAwareAdapter: the offset is the last array element.
+            std::string text = *job->packets[0].data;
+            text.pop_back();  // the array's ']'
+            text += ",\"";
+            text += id;
+            text += "\"]";
+            job->packets[0].data = std::make_shared<const std::string>(std::move(text));
+        }
+        if (with_sse) {
+            job->sse = make_sse_frame(event, data, resumable ? std::string_view(id) : std::string_view{});
+        }
+        auto e = std::make_shared<logged_event>();
+        e->offset = job->offset;
+        e->at = log_clock::now();
+        e->rooms = job->rooms;
+        e->except = job->except;
+        e->packets = job->packets;
+        e->event = std::string(event);
+        e->data = std::move(data);
+        e->sse = job->sse;
+        e->conflation_key = job->conflation_key;
+        e->resumable = resumable;
+        log.record(e, recovery, [&ns](const std::string& room) { return ns.history_rule(room); });
+        shared = std::move(job);
+        auto send_to = [&](shard& sh) {
+            if (&sh == here && log.pending(sh.index()).load(std::memory_order_relaxed) == 0) {
+                run_here = true;
+                return;
+            }
+            log.pending(sh.index()).fetch_add(1, std::memory_order_relaxed);
+            net::post(sh.context(), [shared, &sh, &log] {
+                deliver(sh, shared);
+                log.pending(sh.index()).fetch_sub(1, std::memory_order_relaxed);
+            });
+        };
+        if (only) {
+            send_to(*only);
+        }
+        else {
+            for (auto& sh : srv.shards()) {
+                send_to(*sh);
+            }
+        }
+    }
+    if (run_here) {
+        deliver(*here, shared);
+    }
+}
+
+} // namespace sb::detail

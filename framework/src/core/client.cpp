@@ -109,15 +109,58 @@ void client::connect(std::string nsp, std::string auth_json)
             auth = std::move(v.as_object());
         }
     }
-    auto sock = std::make_shared<socket_impl>(*this, *ns, session_.owner(), make_random_id(), std::move(auth));
+    // Connection state recovery: a CONNECT carrying {pid, offset} of a kept session
+    // takes it back (socket.io namespace.ts _createSocket / restoreSession).
+    const recovery_options* recovery = ns->recovery();
+    std::optional<persisted_session> restored;
+    std::uint64_t after = 0;
+    if (recovery) {
+        const auto* pid = auth.if_contains("pid");
+        const auto* offset = auth.if_contains("offset");
+        if (pid && pid->is_string() && offset && offset->is_string()) {
+            restored = ns->log().claim(pid->as_string(), offset->as_string(), after);
+        }
+    }
+    auto sock = std::make_shared<socket_impl>(*this, *ns, session_.owner(), restored ? restored->sid : make_random_id(),
+                                              std::move(auth));
+    if (recovery) {
+        sock->set_pid(restored ? restored->pid : make_random_id());
+    }
+    if (restored) {
+        sock->set_recovered();
+        sock->data = std::move(restored->data);
+    }
+    auto rooms = restored ? std::make_shared<std::vector<std::string>>(std::move(restored->rooms)) : nullptr;
 
-    auto admit = [this, nsp, sock] {
+    auto admit = [this, nsp, sock, rooms, after] {
         connect_timer_.cancel();
         sockets_.emplace(nsp, sock);
         sock->on_connected();
+        replay_result missed;
+        if (rooms) {
+            for (const auto& r : *rooms) {
+                sock->join_room(r);
+            }
+            // The snapshot is taken after the rooms are joined, on this shard: what the
+            // log holds up to `missed.upto` is replayed; jobs after it arrive live.
+            missed = sock->ns().log().missed(after, sock->room_list());
+        }
         sio::packet ok{.type = sio::packet_type::connect, .nsp = nsp};
-        ok.data = boost::json::serialize(boost::json::object{{"sid", sock->id()}});
+        boost::json::object reply{{"sid", sock->id()}};
+        if (!sock->pid().empty()) {
+            reply["pid"] = sock->pid();
+        }
+        ok.data = boost::json::serialize(reply);
         send_packet(ok);
+        if (rooms) {
+            std::vector<std::uint64_t> offsets;
+            offsets.reserve(missed.events.size());
+            for (const auto& e : missed.events) {
+                session_.send(e->packets);
+                offsets.push_back(e->offset);
+            }
+            sock->set_replayed(after, std::move(offsets), missed.upto);
+        }
         if (auto& h = sock->ns().handlers().on_connection) {
             net::co_spawn(session_.owner().context(), h(sock), [](std::exception_ptr e) {
                 if (e) {
@@ -132,7 +175,7 @@ void client::connect(std::string nsp, std::string auth_json)
         }
     };
     auto& mws = ns->handlers().middlewares;
-    if (mws.empty()) {
+    if (mws.empty() || (restored && recovery->skip_middlewares)) {
         admit();
         return;
     }

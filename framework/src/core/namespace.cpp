@@ -50,6 +50,27 @@ namespace_& namespace_::on_disconnect(disconnect_handler h)
     return *this;
 }
 
+namespace_& namespace_::connection_state_recovery(recovery_options o)
+{
+    st_->set_recovery(o);
+    return *this;
+}
+
+namespace_& namespace_::history(std::string room_pattern, history_options o)
+{
+    st_->add_history_rule(std::move(room_pattern), o);
+    return *this;
+}
+
+namespace_& namespace_::eventsource(eventsource_options o)
+{
+    st_->set_eventsource(std::move(o));
+    return *this;
+}
+
+broadcast_operator namespace_::resumable() const { return broadcast_operator{st_}.resumable(); }
+broadcast_operator namespace_::conflate(std::string key) const { return broadcast_operator{st_}.conflate(std::move(key)); }
+
 broadcast_operator namespace_::to(std::string room) const { return broadcast_operator{st_}.to(std::move(room)); }
 broadcast_operator namespace_::to(std::vector<std::string> rooms) const
 {

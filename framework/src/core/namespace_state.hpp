@@ -3,6 +3,8 @@
 // Configured before the server starts and read-only afterwards (dynamic namespaces'
 // children are the one thing created later, under `children_mutex_`). Per-shard state
 // (sockets, rooms) is in local_namespace.
+#include "core/event_log.hpp"
+
 #include <switchboard/namespace.hpp>
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -51,6 +54,21 @@ public:
     std::vector<namespace_state*> targets();
     void add_child(namespace_state* child);
 
+    // ---- catching up: recovery, room histories, EventSource (configured before start) --
+    /// Connection state recovery: this namespace's (or its dynamic parent's) setting,
+    /// else the server's; nullptr when off.
+    const recovery_options* recovery() const noexcept;
+    void set_recovery(recovery_options o) { recovery_ = o; }
+    void add_history_rule(std::string pattern, history_options o);
+    /// The options of the first history rule matching `room`; nullptr: no history.
+    const history_options* history_rule(std::string_view room) const;
+    bool has_history_rules() const noexcept;
+    void set_eventsource(eventsource_options o) { eventsource_ = std::make_shared<eventsource_options>(std::move(o)); }
+    /// The plain EventSource endpoint's options; nullptr when the namespace has none.
+    const eventsource_options* eventsource() const noexcept;
+    /// The replay log, shared by all shards (mutex inside; see event_log.hpp).
+    event_log& log() noexcept { return log_; }
+
 private:
     server_impl& srv_;
     std::string name_;
@@ -61,6 +79,10 @@ private:
     std::atomic<std::uint64_t> next_ack_id_{0};
     std::mutex children_mutex_;
     std::vector<namespace_state*> children_;
+    std::optional<recovery_options> recovery_;
+    std::vector<std::pair<std::string, history_options>> history_rules_;
+    std::shared_ptr<eventsource_options> eventsource_;
+    event_log log_;
 };
 
 } // namespace sb::detail

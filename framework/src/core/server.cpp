@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 
@@ -15,7 +16,25 @@ namespace net = boost::asio;
 
 namespace sb::detail {
 
-server_impl::server_impl(server_options opts) : opts_(std::move(opts))
+namespace {
+
+std::string make_epoch()
+{
+    // Milliseconds since the Unix epoch in base 36: distinct from run to run.
+    auto v = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    std::string out;
+    do {
+        out.insert(out.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36]);
+        v /= 36;
+    } while (v);
+    return out;
+}
+
+} // namespace
+
+server_impl::server_impl(server_options opts) : opts_(std::move(opts)), epoch_(make_epoch())
 {
     unsigned n = opts_.threads ? opts_.threads : std::max(1u, std::thread::hardware_concurrency());
     n = std::min(n, 64u);  // a session id names its shard in one base64 character
@@ -75,6 +94,13 @@ namespace_state* server_impl::resolve(std::string_view name)
         }
     }
     return nullptr;
+}
+
+namespace_state* server_impl::find_namespace(std::string_view name)
+{
+    std::lock_guard lock(ns_mutex_);
+    auto it = static_.find(name);
+    return it == static_.end() ? nullptr : it->second;
 }
 
 void server_impl::attach_client(session& s)

@@ -36,6 +36,9 @@ public:
     ~server_impl();
 
     const server_options& options() const noexcept { return opts_; }
+    /// This run's epoch: the first part of every event id (`<epoch>:<offset>`), so that
+    /// ids from an earlier run of the server are told apart (lowercase base 36).
+    const std::string& epoch() const noexcept { return epoch_; }
     server_metrics& metrics() noexcept { return metrics_; }
 
     std::vector<std::unique_ptr<shard>>& shards() noexcept { return shards_; }
@@ -48,6 +51,9 @@ public:
     /// Called from any shard.
     namespace_state* resolve(std::string_view name);
     std::size_t namespace_count();
+    /// The static (or already admitted) namespace called `name`; nullptr if none. Never
+    /// creates one. Called from any shard.
+    namespace_state* find_namespace(std::string_view name);
 
     /// Gives a new Engine.IO session its Socket.IO layer (core/client.hpp).
     void attach_client(session& s);
@@ -64,6 +70,7 @@ public:
 
 private:
     server_options opts_;
+    std::string epoch_;
     server_metrics metrics_;
     std::vector<std::unique_ptr<shard>> shards_;
     std::mutex ns_mutex_;  // guards namespaces_ growth and static_ lookups made after start

@@ -2,6 +2,7 @@
 
 #include "core/namespace_state.hpp"
 #include "core/server_impl.hpp"
+#include "core/socket_impl.hpp"
 #include "engine/session.hpp"
 #include "engine/ws_transport.hpp"
 #include "net/http_connection.hpp"
@@ -151,6 +152,9 @@ void shard::stop()
         acceptor_.close(ignored);
         for (auto& s : sessions()) {
             s->close("server shutting down");
+        }
+        for (auto* es : std::vector<event_stream*>(streams_)) {
+            es->end("server shutting down");
         }
         // Give the close frames a moment to leave, then stop the loop.
         auto t = std::make_shared<net::steady_timer>(ctx_, std::chrono::milliseconds{100});

@@ -20,6 +20,7 @@ class server_impl;
 class session;
 class namespace_state;
 class ws_transport;
+class event_stream;
 
 /// An io_context whose shutdown (which destroys every pending handler) can run apart from
 /// its destruction: handlers queued on one shard may own I/O objects of another (a
@@ -50,6 +51,11 @@ public:
     void remove_session(const std::string& sid);
     std::size_t session_count() const noexcept { return sessions_.size(); }
     std::vector<std::shared_ptr<session>> sessions() const;
+
+    /// Plain EventSource streams served here (they have no Engine.IO session); `stop()`
+    /// ends them with "server shutting down".
+    void add_stream(event_stream* s) { streams_.push_back(s); }
+    void remove_stream(event_stream* s) { std::erase(streams_, s); }
 
     /// This shard's part of a namespace (created on first use).
     local_namespace& local(const namespace_state& ns);
@@ -86,6 +92,7 @@ private:
     boost::asio::ip::tcp::acceptor acceptor_{ctx_};
     std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
     std::vector<std::unique_ptr<local_namespace>> locals_;
+    std::vector<event_stream*> streams_;
     std::uint64_t mark_ = 0;
     std::vector<std::shared_ptr<ws_transport>> dirty_;  // awaiting a deferred flush
     std::vector<std::shared_ptr<ws_transport>> flushing_;

@@ -4,6 +4,7 @@
 #include "core/encode.hpp"
 #include "core/local_namespace.hpp"
 #include "core/namespace_state.hpp"
+#include "core/publish.hpp"
 #include "core/server_impl.hpp"
 #include "core/shard.hpp"
 
@@ -17,6 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -33,17 +35,37 @@ const std::string& socket::id() const noexcept { return socket_impl::of(*this).i
 const std::string& socket::nsp() const noexcept { return const_cast<socket_impl&>(socket_impl::of(*this)).ns().name(); }
 const boost::json::object& socket::auth() const noexcept { return socket_impl::of(*this).auth_ref(); }
 bool socket::connected() const noexcept { return socket_impl::of(*this).is_connected(); }
+bool socket::recovered() const noexcept { return socket_impl::of(*this).was_recovered(); }
 
 const boost::json::object& socket::query() const noexcept
 {
     static const boost::json::object empty;
     auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
+    if (s.stream()) {
+        return s.stream()->query();
+    }
     return s.conn() ? s.conn()->engine().query() : empty;
+}
+
+const std::string& socket::remote_address() const noexcept
+{
+    static const std::string empty;
+    auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
+    return s.conn() ? s.conn()->engine().remote_address() : empty;
+}
+
+boost::asio::any_io_executor socket::executor() const noexcept
+{
+    auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
+    return s.owner().context().get_executor();
 }
 
 std::string_view socket::transport() const noexcept
 {
     auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
+    if (s.is_eventsource()) {
+        return "eventsource";
+    }
     if (!s.conn()) {
         return "closed";
     }
@@ -56,6 +78,17 @@ void socket::emit(std::string_view event, payload args, emit_options opts)
     if (!s.is_connected()) {
         return;
     }
+    if (!opts.is_volatile && s.ns().recovery()) {
+        // Recovery: through the log, as Socket.IO sends socket.emit through the adapter
+        // to the socket's own room, so that it gets an offset and can be replayed.
+        detail::publish(s.ns(), broadcast_operator{&s.ns()}.to(s.id_ref()), event, args, &s.owner());
+        return;
+    }
+    if (s.is_eventsource()) {
+        const std::string data = args.args.empty() ? std::string{} : boost::json::serialize(args.args.front());
+        s.deliver_sse(detail::make_sse_frame(event, data, {}), 0, nullptr, opts.is_volatile);
+        return;
+    }
     const auto packets = detail::encode_event(s.ns().name(), event, args);
     s.deliver(packets, opts.is_volatile);
 }
@@ -63,7 +96,8 @@ void socket::emit(std::string_view event, payload args, emit_options opts)
 task<ack_result> socket::emit_with_ack(std::string_view event, payload args, std::chrono::milliseconds timeout)
 {
     auto self = socket_impl::of(*this).shared_from_this();
-    if (!self->is_connected()) {
+    if (!self->is_connected() || self->is_eventsource()) {
+        // An EventSource client cannot acknowledge anything.
         co_return ack_result{make_error_code(error::closed), {}};
     }
     // The waiting coroutine sleeps on a timer; the ack (or the disconnect) cancels it.
@@ -115,6 +149,13 @@ broadcast_operator socket::broadcast() const
 void socket::disconnect(bool close_connection)
 {
     auto self = socket_impl::of(*this).shared_from_this();
+    if (self->is_connected() && self->stream()) {
+        // EventSource: the stream ends (the browser reconnects unless told otherwise).
+        auto* es = self->stream();
+        self->on_disconnect("server namespace disconnect");
+        es->end("server namespace disconnect");
+        return;
+    }
     if (!self->is_connected() || !self->conn()) {
         return;
     }
@@ -134,6 +175,12 @@ namespace sb::detail {
 
 socket_impl::socket_impl(client& c, namespace_state& ns, shard& sh, std::string id, boost::json::object auth)
     : client_(&c), ns_(ns), shard_(sh), id_(std::move(id)), auth_(std::move(auth))
+{
+}
+
+socket_impl::socket_impl(event_stream& es, namespace_state& ns, shard& sh, std::string id, boost::json::object auth)
+    : client_(nullptr), stream_(&es), eventsource_(true), ns_(ns), shard_(sh), id_(std::move(id)),
+      auth_(std::move(auth))
 {
 }
 
@@ -274,6 +321,13 @@ void socket_impl::on_disconnect(std::string_view reason)
     if (h.on_disconnecting) {
         h.on_disconnecting(self, reason);
     }
+    if (const auto* rec = ns_.recovery(); rec && !eventsource_ && !pid_.empty() &&
+                                           (reason == "transport error" || reason == "transport close" ||
+                                            reason == "forced close" || reason == "ping timeout" ||
+                                            reason == "server shutting down" || reason == "forced server close")) {
+        // socket.io socket.ts RECOVERABLE_DISCONNECT_REASONS: kept for the client's return.
+        ns_.log().persist(persisted_session{id_, pid_, rooms_, data, {}}, rec->max_disconnection_duration);
+    }
     auto& local = shard_.local(ns_);
     for (const auto& r : rooms_) {
         local.leave(this, r);
@@ -282,6 +336,7 @@ void socket_impl::on_disconnect(std::string_view reason)
     local.remove(this);
     connected_ = false;
     client_ = nullptr;
+    stream_ = nullptr;
     // Pending acks complete now with `closed` (socket.io leaves them pending forever).
     auto pending = std::move(acks_);
     acks_.clear();

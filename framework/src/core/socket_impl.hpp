@@ -7,6 +7,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -18,6 +19,19 @@ namespace sb::detail {
 class namespace_state;
 class shard;
 
+/// Where the socket of a plain EventSource endpoint writes (net/eventsource_endpoint.cpp).
+class event_stream {
+public:
+    virtual ~event_stream() = default;
+    /// Queues one SSE frame. `key` (may be null) conflates: a queued, unwritten frame with
+    /// an equal key is dropped. Volatile frames are dropped when the stream is behind.
+    virtual send_status push(std::shared_ptr<const std::string> frame, std::uint64_t offset,
+                             const std::shared_ptr<const std::string>& key, bool is_volatile) = 0;
+    /// Ends the stream (the browser will reconnect by itself).
+    virtual void end(std::string_view reason) = 0;
+    virtual const boost::json::object& query() const noexcept = 0;
+};
+
 /// Completes a pending server→client ack: with the client's args, or an error
 /// (closed at disconnect). Called once.
 using ack_callback = std::function<void(boost::system::error_code, payload&&)>;
@@ -25,6 +39,8 @@ using ack_callback = std::function<void(boost::system::error_code, payload&&)>;
 class socket_impl final : public sb::socket, public std::enable_shared_from_this<socket_impl> {
 public:
     socket_impl(client& c, namespace_state& ns, shard& sh, std::string id, boost::json::object auth);
+    /// The socket of a plain EventSource stream (receive-only).
+    socket_impl(event_stream& es, namespace_state& ns, shard& sh, std::string id, boost::json::object auth);
     ~socket_impl() override;
 
     static socket_impl& of(sb::socket& s) noexcept { return static_cast<socket_impl&>(s); }
@@ -35,6 +51,8 @@ public:
     namespace_state& ns() noexcept { return ns_; }
     shard& owner() noexcept { return shard_; }
     client* conn() noexcept { return client_; }
+    event_stream* stream() noexcept { return stream_; }
+    bool is_eventsource() const noexcept { return eventsource_; }
     bool is_connected() const noexcept { return connected_; }
     const boost::json::object& auth_ref() const noexcept { return auth_; }
     const std::vector<std::string>& room_list() const noexcept { return rooms_; }
@@ -56,6 +74,12 @@ public:
     {
         return client_ ? client_->send(packets, is_volatile) : send_status::closed;
     }
+    /// Delivers an SSE frame to an EventSource socket.
+    send_status deliver_sse(std::shared_ptr<const std::string> frame, std::uint64_t offset,
+                            const std::shared_ptr<const std::string>& key, bool is_volatile)
+    {
+        return stream_ ? stream_->push(std::move(frame), offset, key, is_volatile) : send_status::closed;
+    }
     void send_packet(const sio::packet& p)
     {
         if (client_) {
@@ -69,10 +93,46 @@ public:
     /// Stamp for broadcast de-duplication (local_namespace::for_each_target).
     std::uint64_t mark = 0;
 
+    // ---- catching up (event_log.hpp) ---------------------------------------------------
+    const std::string& pid() const noexcept { return pid_; }
+    void set_pid(std::string pid) { pid_ = std::move(pid); }
+    bool was_recovered() const noexcept { return recovered_; }
+    void set_recovered() { recovered_ = true; }
+    /** After a replay: the client had everything up to `after`, and `offsets` (sorted)
+        were just sent from the log, which stood at `upto`. Jobs posted before the
+        snapshot may still be on their way to this shard; those carrying an offset the
+        client has (≤ `after`, or replayed) are skipped, so nothing arrives twice. Shards
+        see offsets in order, so the first job past `upto` ends the check. */
+    void set_replayed(std::uint64_t after, std::vector<std::uint64_t> offsets, std::uint64_t upto)
+    {
+        replayed_after_ = after;
+        replayed_ = std::move(offsets);
+        replayed_upto_ = upto;
+    }
+    bool skip_replayed(std::uint64_t offset)
+    {
+        if (replayed_upto_ == 0) {
+            return false;
+        }
+        if (offset > replayed_upto_) {
+            replayed_.clear();
+            replayed_upto_ = 0;
+            return false;
+        }
+        return offset <= replayed_after_ || std::binary_search(replayed_.begin(), replayed_.end(), offset);
+    }
+
 private:
     void send_reply(std::uint64_t id, const reply& r);
 
     client* client_;
+    event_stream* stream_ = nullptr;
+    bool eventsource_ = false;
+    bool recovered_ = false;
+    std::string pid_;
+    std::vector<std::uint64_t> replayed_;
+    std::uint64_t replayed_upto_ = 0;
+    std::uint64_t replayed_after_ = 0;
     namespace_state& ns_;
     shard& shard_;
     std::string id_;

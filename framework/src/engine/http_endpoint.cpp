@@ -3,10 +3,12 @@
 #include "core/server_impl.hpp"
 #include "core/shard.hpp"
 #include "engine/session.hpp"
+#include "engine/sse_transport.hpp"
 #include "engine/ws_transport.hpp"
 #include "net/http_connection.hpp"
 
 #include <switchboard/protocol/eio_request.hpp>
+#include <switchboard/protocol/sse_frame.hpp>
 #include <switchboard/protocol/ws_frame.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -49,7 +51,8 @@ boost::json::object query_object(std::string_view query)
     auto params = boost::urls::parse_query(terminated);
     if (params) {
         for (auto p : *params) {
-            o[p.key] = p.has_value ? boost::json::value(p.value) : boost::json::value("");
+            // Percent-decoded, as Node's URLSearchParams (socket.io-client sends "a%2Cb").
+            o[p.key.decode()] = p.has_value ? boost::json::value(p.value.decode()) : boost::json::value("");
         }
     }
     return o;
@@ -78,6 +81,40 @@ std::shared_ptr<ws_transport> take_websocket(shard& sh, beast::tcp_stream& strea
     stream.expires_never();
     return std::make_shared<ws_transport>(stream.release_socket(), sh.server().options().engine.max_payload, b64,
                                           std::move(leftover));
+}
+
+/// The head of an `sse` stream: no length (the stream ends with the connection), no
+/// caching, no proxy buffering, and CORS as for polling responses.
+std::string sse_head(const server_options& o, const http_request& req)
+{
+    std::string head = "HTTP/1.1 200 OK\r\nContent-Type: ";
+    head += sse::content_type;
+    head += "\r\nCache-Control: ";
+    head += sse::cache_control;
+    head += "\r\nX-Accel-Buffering: ";
+    head += sse::accel_buffering;
+    head += "\r\nConnection: close\r\n";
+    if (!o.cors_origin.empty()) {
+        const auto origin = req[http::field::origin];
+        if (o.cors_origin == "*" && !origin.empty()) {
+            head += "Access-Control-Allow-Origin: ";
+            head += origin;
+            head += "\r\nAccess-Control-Allow-Credentials: true\r\n";
+        }
+        else {
+            head += "Access-Control-Allow-Origin: ";
+            head += o.cors_origin;
+            head += "\r\n";
+        }
+    }
+    head += "\r\n";
+    return head;
+}
+
+std::shared_ptr<sse_transport> take_sse(shard& sh, beast::tcp_stream& stream, const http_request& req)
+{
+    stream.expires_never();
+    return std::make_shared<sse_transport>(stream.release_socket(), sse_head(sh.server().options(), req));
 }
 
 } // namespace
@@ -119,6 +156,11 @@ net::awaitable<http_outcome> handle_engine_request(shard& sh, beast::tcp_stream&
         if (s->transport() != *q.transport) {
             co_return fail(eio::request_error::bad_request);  // TRANSPORT_MISMATCH
         }
+        if (*q.transport == eio::transport_kind::sse && req.method() == http::verb::get) {
+            // A second stream for the session: 400, and the session closes (as overlapping polls).
+            s->close("transport error");
+            co_return fail(eio::request_error::bad_request);
+        }
         if (req.method() == http::verb::get) {
             stream.expires_never();  // a long poll waits as long as it needs
             auto r = co_await s->poll_get();
@@ -147,9 +189,6 @@ net::awaitable<http_outcome> handle_engine_request(shard& sh, beast::tcp_stream&
     if (*q.transport == eio::transport_kind::websocket && !upgrade) {
         co_return fail(eio::request_error::bad_request);
     }
-    if (*q.transport == eio::transport_kind::sse) {
-        co_return fail(eio::request_error::unknown_transport);  // not yet served
-    }
     if (q.eio != "4") {
         co_return fail(eio::request_error::unsupported_protocol_version);
     }
@@ -165,6 +204,10 @@ net::awaitable<http_outcome> handle_engine_request(shard& sh, beast::tcp_stream&
     }
     auto s = std::make_shared<session>(sh, make_session_id(sh.index()), *q.transport, q.b64,
                                        query_object(query_of(req.target())));
+    {
+        boost::system::error_code ec;
+        s->set_remote_address(stream.socket().remote_endpoint(ec).address().to_string());
+    }
     sh.server().attach_client(*s);
     sh.add_session(s);
     if (upgrade) {
@@ -173,6 +216,10 @@ net::awaitable<http_outcome> handle_engine_request(shard& sh, beast::tcp_stream&
         co_return http_outcome::upgraded;
     }
     s->open();
+    if (*q.transport == eio::transport_kind::sse) {
+        s->attach_sse(take_sse(sh, stream, req));
+        co_return http_outcome::upgraded;
+    }
     auto r = co_await s->poll_get();
     res = make_response(req, r.status, "text/plain; charset=UTF-8", std::move(r.body));
     res.set(http::field::cache_control, "no-store");

@@ -2,6 +2,7 @@
 
 #include "core/server_impl.hpp"
 #include "core/shard.hpp"
+#include "engine/sse_transport.hpp"
 #include "engine/ws_transport.hpp"
 
 #include <switchboard/protocol/eio_packet.hpp>
@@ -37,7 +38,8 @@ session::~session()
 
 void session::open()
 {
-    const bool upgrade = opts_.allow_upgrades && transport_ == eio::transport_kind::polling &&
+    const bool upgrade = opts_.allow_upgrades &&
+                         (transport_ == eio::transport_kind::polling || transport_ == eio::transport_kind::sse) &&
                          std::find(opts_.transports.begin(), opts_.transports.end(), "websocket") !=
                              opts_.transports.end();
     auto open = eio::open_packet(eio::open_info{
@@ -102,6 +104,19 @@ send_status session::send(std::span<const out_packet> packets, bool is_volatile)
         shard_.server().metrics().volatile_dropped.fetch_add(1, std::memory_order_relaxed);
         return send_status::dropped;
     }
+    if (packets.size() == 1 && packets[0].conflation_key) {
+        // Conflation (core, additive): the queued, unsent older copy is dropped and the
+        // newer one queued at the end, so the order of events (and of recovery offsets)
+        // stays the order they were sent in.
+        const auto& key = packets[0].conflation_key;
+        for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+            if (it->conflation_key && (it->conflation_key == key || *it->conflation_key == *key)) {
+                queued_bytes_ -= it->data->size();
+                queue_.erase(it);
+                break;
+            }
+        }
+    }
     if (queued_bytes_ + bytes > opts_.max_send_buffer && !queue_.empty()) {
         // A slow client. Close on the next turn: the caller may be walking a room.
         shard_.server().metrics().slow_client_disconnects.fetch_add(1, std::memory_order_relaxed);
@@ -120,6 +135,9 @@ void session::wake_transport()
 {
     if (ws_) {
         ws_->kick();
+    }
+    else if (sse_) {
+        sse_->kick();
     }
     else if (parked_get_) {
         parked_get_->cancel();
@@ -247,9 +265,10 @@ void session::attach_websocket(std::shared_ptr<ws_transport> ws)
         if (ec || !self || !pr || self->probe_ != pr) {
             return;
         }
-        // upgradeTimeout: the probe is closed, polling carries on.
+        // upgradeTimeout: the probe is closed, polling (or the sse stream) carries on.
         self->probe_ = nullptr;
         self->probe_answered_ = false;
+        self->resume_sse();
         pr->close();
     });
 }
@@ -265,6 +284,9 @@ void session::on_probe_packet(ws_transport& ws, const eio::packet_view& p)
         if (parked_get_) {
             parked_get_->cancel();  // it answers with a noop
         }
+        if (sse_) {
+            sse_->pause();  // a noop, then the stream waits (PROTOCOL.md "The `sse` transport")
+        }
         return;
     }
     if (p.type == eio::packet_type::upgrade && probe_answered_) {
@@ -274,6 +296,7 @@ void session::on_probe_packet(ws_transport& ws, const eio::packet_view& p)
     // Anything else on a probe closes the probe (engine.io onPacket in _maybeUpgrade).
     auto pr = std::move(probe_);
     probe_answered_ = false;
+    resume_sse();
     upgrade_timer_.cancel();
     pr->close();
 }
@@ -284,6 +307,10 @@ void session::switch_to_websocket()
     ws_ = std::move(probe_);
     probe_answered_ = false;
     transport_ = eio::transport_kind::websocket;
+    if (sse_) {
+        // Paused since the noop; the client has stopped reading it.
+        std::exchange(sse_, nullptr)->abort();
+    }
     if (parked_get_) {
         parked_get_->cancel();
     }
@@ -296,11 +323,50 @@ void session::on_websocket_closed(ws_transport& ws, std::string_view reason)
         probe_ = nullptr;
         probe_answered_ = false;
         upgrade_timer_.cancel();
+        resume_sse();
         return;
     }
     if (ws_.get() == &ws) {
         close(reason);
     }
+}
+
+// ---- sse -------------------------------------------------------------------------
+
+void session::attach_sse(std::shared_ptr<sse_transport> sse)
+{
+    if (closed_ || sse_ || transport_ != eio::transport_kind::sse) {
+        sse->start(nullptr);
+        sse->close(true);
+        return;
+    }
+    sse_ = std::move(sse);
+    sse_->start(shared_from_this());
+}
+
+void session::resume_sse()
+{
+    if (sse_) {
+        sse_->resume();
+    }
+    else if (transport_ == eio::transport_kind::sse && !closed_) {
+        close("transport close");  // the stream went away during the failed upgrade
+    }
+}
+
+void session::on_sse_closed(sse_transport& sse, std::string_view reason)
+{
+    if (sse_.get() != &sse) {
+        return;
+    }
+    sse_ = nullptr;
+    if (probe_answered_) {
+        // Paused for the upgrade: the client may drop the stream now; the websocket carries
+        // on after `5` (and if the probe fails, the session ends then).
+        return;
+    }
+    // Packets written to a stream that is gone are lost: the session cannot go on.
+    close(reason);
 }
 
 // ---- closing ------------------------------------------------------------------------
@@ -324,6 +390,10 @@ void session::close(std::string_view reason)
     }
     if (handler_) {
         handler_->on_close(reason);
+    }
+    if (sse_) {
+        // What is queued, then the close packet, then the end of the stream.
+        std::exchange(sse_, nullptr)->close(true);
     }
     if (ws_ || transport_ != eio::transport_kind::polling) {
         shard_.remove_session(sid_);

@@ -1,6 +1,6 @@
 #pragma once
 // An Engine.IO v4 session: sid, handshake, heartbeat, upgrade, the send queue, and the
-// transport currently carrying it (long polling or websocket). It lives on one shard
+// transport currently carrying it (long polling, sse or websocket). It lives on one shard
 // and is touched only from that shard's thread, so it has no locks.
 //
 // The upper layer (the Socket.IO client, core/client.hpp) sees a session only as a
@@ -25,6 +25,7 @@ namespace sb::detail {
 
 class shard;
 class ws_transport;
+class sse_transport;
 
 /// One Engine.IO packet ready for the wire, shared by every recipient of a broadcast.
 /// Text: the whole packet with its type digit ("42[...]", "2", "6"). Binary: raw bytes
@@ -32,6 +33,10 @@ class ws_transport;
 struct out_packet {
     std::shared_ptr<const std::string> data;
     bool binary = false;
+    /// Conflation (core's `broadcast_operator::conflate`; additive, owned by core): when
+    /// set on a lone text packet, `session::send` replaces a still-queued packet with an
+    /// equal key instead of queueing another. Null for everything else.
+    std::shared_ptr<const std::string> conflation_key{};
 };
 
 /// Receives what a session delivers upward.
@@ -57,6 +62,9 @@ public:
     const engine_options& options() const noexcept { return opts_; }
     eio::transport_kind transport() const noexcept { return transport_; }
     const boost::json::object& query() const noexcept { return query_; }
+    /// The peer's IP address on the handshake request ("" when unknown).
+    const std::string& remote_address() const noexcept { return remote_address_; }
+    void set_remote_address(std::string a) { remote_address_ = std::move(a); }
     bool closed() const noexcept { return closed_; }
     bool b64() const noexcept { return b64_; }
 
@@ -98,6 +106,11 @@ public:
     void on_probe_packet(ws_transport& ws, const eio::packet_view& p);
     void on_websocket_closed(ws_transport& ws, std::string_view reason);
     bool upgrading() const noexcept { return probe_ != nullptr; }
+
+    /// SSE: the event stream of an `sse` session (opened by its handshake GET).
+    void attach_sse(std::shared_ptr<sse_transport> sse);
+    /// The event stream ended (the client went away, or a write failed).
+    void on_sse_closed(sse_transport& sse, std::string_view reason);
     bool has_websocket() const noexcept { return ws_ != nullptr; }
 
     /// Packets waiting for the transport (for the websocket writer, which drains them).
@@ -109,6 +122,8 @@ private:
     void on_pong();
     void wake_transport();
     void switch_to_websocket();
+    /// The upgrade probe failed: the sse stream carries on (or, gone meanwhile, the session ends).
+    void resume_sse();
 
     shard& shard_;
     const engine_options& opts_;
@@ -116,6 +131,7 @@ private:
     eio::transport_kind transport_;
     bool b64_;
     boost::json::object query_;
+    std::string remote_address_;
     std::unique_ptr<session_handler> handler_;
 
     std::deque<out_packet> queue_;
@@ -137,6 +153,9 @@ private:
     std::shared_ptr<ws_transport> probe_;
     boost::asio::steady_timer upgrade_timer_;
     bool probe_answered_ = false;
+
+    // SSE: the event stream (server to client; the client POSTs as with polling).
+    std::shared_ptr<sse_transport> sse_;
 
     bool closed_ = false;
 };

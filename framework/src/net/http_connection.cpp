@@ -3,6 +3,7 @@
 #include "core/server_impl.hpp"
 #include "core/shard.hpp"
 #include "engine/http_endpoint.hpp"
+#include "net/eventsource_endpoint.hpp"
 #include "net/static_files.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -118,6 +119,15 @@ net::awaitable<void> run(shard& sh, beast::tcp_stream stream, beast::flat_buffer
         }
         else if (path == "/metrics") {
             res = make_response(req, 200, "text/plain; version=0.0.4", metrics_text(sh.server()));
+        }
+        else if (auto es = find_eventsource_route(sh.server(), path); es.ns) {
+            // Plain EventSource endpoints (core's namespace_::eventsource).
+            if (es.what == eventsource_route::kind::stream) {
+                outcome = co_await serve_event_stream(sh, stream, req, res, *es.ns);
+            }
+            else {
+                res = serve_history(req, *es.ns);
+            }
         }
         else {
             res = serve_file(opts, req);

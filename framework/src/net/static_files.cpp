@@ -46,7 +46,7 @@ bool serves_client_file(const server_options& o, std::string_view path) noexcept
     }
     const auto name = path.substr(o.path.size());
     return name == "socket.io.js" || name == "socket.io.min.js" || name == "socket.io.js.map" ||
-           name == "socket.io.min.js.map";
+           name == "socket.io.min.js.map" || name == "sse-transport.js";
 }
 
 http_response serve_file(const server_options& o, const http_request& req)

@@ -19,6 +19,9 @@ const { before, after, beforeEach, afterEach, describe } = require('node:test');
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const { io, Manager } = require(path.join(ROOT, 'node_modules', 'socket.io-client'));
 const WebSocket = require(path.join(ROOT, 'node_modules', 'ws'));
+// Switchboard's sse transport for socket.io-client (clients/sse-transport.js), with the
+// websocket transport class to put beside it in `transports`.
+const { SSE, WebSocket: WebSocketTransport } = require(path.join(ROOT, 'clients', 'sse-transport.js'));
 
 const IS_NODE = process.env.SB_SERVER === 'node';
 const SERVER_CMD = IS_NODE
@@ -34,16 +37,26 @@ function sbOnly(opts = {}) {
   return IS_NODE ? { ...opts, skip: 'sb only: the Node reference server behaves differently' } : opts;
 }
 
-/** The three transport modes every behaviour runs on. */
-const MODES = [
-  { name: 'websocket', opts: { transports: ['websocket'] }, upgrade: false },
-  { name: 'polling', opts: { transports: ['polling'] }, upgrade: false },
-  { name: 'upgrade', opts: {}, upgrade: true }, // polling, then upgraded to websocket
+/** The transport modes every behaviour runs on. `start`: the transport the client opens
+    with; `upgrade`: it then upgrades to websocket. The sse modes use Switchboard's own
+    transport, which the Node reference server does not have (`sbOnly`: skipped there). */
+const ALL_MODES = [
+  { name: 'websocket', opts: { transports: ['websocket'] }, start: 'websocket', upgrade: false },
+  { name: 'polling', opts: { transports: ['polling'] }, start: 'polling', upgrade: false },
+  { name: 'upgrade', opts: {}, start: 'polling', upgrade: true }, // polling, then upgraded to websocket
+  { name: 'sse', opts: { transports: [SSE] }, start: 'sse', upgrade: false, sbOnly: true },
+  { name: 'sse-upgrade', opts: { transports: [SSE, WebSocketTransport] }, start: 'sse', upgrade: true, sbOnly: true },
 ];
+
+/** The modes the server under test has (all five on Switchboard, three on the reference). */
+const MODES = ALL_MODES.filter((m) => !(IS_NODE && m.sbOnly));
 
 /** Runs `body(mode)` inside one describe block per transport mode. */
 function forEachMode(body) {
-  for (const mode of MODES) describe(`[${mode.name}]`, () => body(mode));
+  for (const mode of ALL_MODES) {
+    if (IS_NODE && mode.sbOnly) describe(`[${mode.name}]`, { skip: 'sb only: no sse transport in the Node reference' }, () => {});
+    else describe(`[${mode.name}]`, () => body(mode));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,7 +278,7 @@ async function connect(ctx, mode, opts = {}) {
   const engine = socket.io.engine;
   let upgraded = null;
   if (mode.upgrade && !rest.manager) {
-    assert.equal(engine.transport.name, 'polling', 'upgrade mode must start on polling');
+    assert.equal(engine.transport.name, mode.start, `upgrade mode must start on ${mode.start}`);
     upgraded = once(engine, 'upgrade', WAIT, { failOn: ['upgradeError'] });
     upgraded.catch(() => {}); // observed below
   }
@@ -629,6 +642,123 @@ class RawTcpWs {
   }
 }
 
+function ssePath(sid) {
+  return `/socket.io/?EIO=4&transport=sse${sid ? `&sid=${encodeURIComponent(sid)}` : ''}`;
+}
+
+/**
+ * A raw `sse` stream (GET on its own connection), parsed as text/event-stream.
+ *   opened → Promise<{status, headers, body?}> (body only when the status is not 200)
+ *   next(ms) → the data of the next event ('0{...}', '2', '6', '1', '42[...]')
+ *   ended → Promise resolving when the server ends the response
+ *   raw → every byte of the body received so far (for exact-bytes checks)
+ */
+class RawSse {
+  constructor(port, p = ssePath()) {
+    this.events = [];
+    this.read = 0;
+    this.waiters = [];
+    this.raw = '';
+    this.done = false;
+    let pending = '';
+    let data = null;
+    let endedResolve;
+    this.ended = new Promise((resolve) => (endedResolve = resolve));
+    this.ended.then(() => {
+      this.done = true;
+      this._wake();
+    });
+    this.opened = withTimeout(
+      new Promise((resolve, reject) => {
+        this.req = http.request({ host: '127.0.0.1', port, path: p, agent: false }, (res) => {
+          res.setEncoding('utf8');
+          if (res.statusCode !== 200) {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => {
+              resolve({ status: res.statusCode, headers: res.headers, body });
+              endedResolve();
+            });
+            return;
+          }
+          resolve({ status: res.statusCode, headers: res.headers });
+          this.res = res;
+          res.on('data', (chunk) => {
+            this.raw += chunk;
+            pending += chunk;
+            const lines = pending.split(/\r\n|\r|\n/);
+            pending = lines.pop();
+            for (const l of lines) {
+              if (l === '') {
+                if (data !== null) this.events.push(data.join('\n'));
+                data = null;
+              } else if (l.startsWith('data:')) {
+                (data || (data = [])).push(l.slice(5).replace(/^ /, ''));
+              }
+            }
+            this._wake();
+          });
+          res.on('end', endedResolve);
+          res.on('error', endedResolve);
+          res.on('close', endedResolve);
+        });
+        this.req.on('error', (e) => {
+          endedResolve();
+          reject(e);
+        });
+        this.req.end();
+      }),
+      WAIT,
+      `sse stream ${p}`,
+    );
+    this.opened.catch(() => {});
+  }
+  _wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+  /** The next event's data. Rejects if the stream ends first. */
+  next(ms = WAIT) {
+    return withTimeout(
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (this.events.length > this.read) resolve(this.events[this.read++]);
+          else if (this.done) reject(new Error('sse stream ended'));
+          else this.waiters.push(check);
+        };
+        check();
+      }),
+      ms,
+      'an sse event',
+    );
+  }
+  /** Waits for the server to end the stream; resolves with the events not read yet. */
+  async expectEnd(ms = WAIT) {
+    await withTimeout(this.ended, ms, 'the server to end the sse stream');
+    return this.events.slice(this.read);
+  }
+  /** Stops reading: the kernel buffers fill up, then the server's queue. */
+  pause() {
+    this.res.pause();
+  }
+  resume() {
+    this.res.resume();
+  }
+  close() {
+    this.req.destroy();
+  }
+}
+
+/** Raw sse Engine.IO session. Resolves {stream, sid, open}. */
+async function rawSse(ctx) {
+  const stream = ctx.track(new RawSse(ctx.port));
+  const r = await stream.opened;
+  assert.equal(r.status, 200, `sse handshake: ${r.status} ${r.body}`);
+  const first = await stream.next();
+  assert.equal(first[0], '0', `open packet expected, got ${first}`);
+  const open = JSON.parse(first.slice(1));
+  return { stream, sid: open.sid, open };
+}
+
 /** Raw websocket Engine.IO session (no Socket.IO connect yet). Resolves {ws, open}. */
 async function rawEngine(ctx, opts = {}) {
   const ws = ctx.track(new RawWs(`ws://127.0.0.1:${ctx.port}/socket.io/?EIO=4&transport=websocket`, opts));
@@ -652,6 +782,9 @@ module.exports = {
   IS_NODE,
   WAIT,
   MODES,
+  ALL_MODES,
+  SSE,
+  WebSocketTransport,
   sbOnly,
   forEachMode,
   withTimeout,
@@ -671,6 +804,9 @@ module.exports = {
   request,
   pollingHandshake,
   pollPath,
+  ssePath,
+  RawSse,
+  rawSse,
   RawWs,
   RawTcpWs,
   rawEngine,

@@ -39,7 +39,7 @@ describe('ordering', () => {
 
     if (mode.upgrade) {
       it('messages in flight during the upgrade keep their order', async () => {
-        // Hold the client's websocket probe until traffic is flowing on polling, so that the
+        // Hold the client's websocket probe until traffic is flowing on polling (or sse), so that the
         // switch happens in the middle of it (the reference client would otherwise upgrade
         // before the CONNECT reply arrives).
         let releaseProbe;
@@ -59,7 +59,7 @@ describe('ordering', () => {
             };
           },
         });
-        assert.equal(s.io.engine.transport.name, 'polling');
+        assert.equal(s.io.engine.transport.name, mode.start);
         const inbox = new h.Inbox(s, 'echo');
         let i = 0;
         const yieldIo = () => new Promise((r) => setImmediate(r)); // not a timed sleep
@@ -67,7 +67,7 @@ describe('ordering', () => {
           s.emit('echo', i++);
           await yieldIo();
         }
-        assert.equal(s.io.engine.transport.name, 'polling');
+        assert.equal(s.io.engine.transport.name, mode.start);
         const upgraded = h.waitUpgraded(s);
         let done = false;
         upgraded.then(() => (done = true), () => (done = true));

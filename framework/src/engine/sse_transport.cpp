@@ -1,0 +1,237 @@
+#include "engine/sse_transport.hpp"
+
+#include <switchboard/protocol/eio_sse.hpp>
+#include <switchboard/protocol/sse_frame.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace net = boost::asio;
+
+namespace sb::detail {
+
+namespace {
+
+// Deferred flushes, batched per shard thread (each shard runs one thread), with the same
+// two hops as shard::defer_flush: consecutive broadcasts of one turn leave in one write.
+struct flush_batch {
+    std::vector<std::shared_ptr<sse_transport>> dirty;
+    std::vector<std::shared_ptr<sse_transport>> flushing;
+    bool posted = false;
+};
+thread_local flush_batch batch;
+
+void defer_flush(const net::any_io_executor& ex, std::shared_ptr<sse_transport> t)
+{
+    batch.dirty.push_back(std::move(t));
+    if (batch.posted) {
+        return;
+    }
+    batch.posted = true;
+    net::post(ex, [ex] {
+        net::post(ex, [] {
+            batch.posted = false;
+            batch.flushing.swap(batch.dirty);
+            for (auto& t : batch.flushing) {
+                t->flush_deferred();
+            }
+            batch.flushing.clear();
+        });
+    });
+}
+
+} // namespace
+
+bool append_sse_packet(std::string& out, const out_packet& p)
+{
+    return eio::append_sse_packet(out, *p.data, p.binary);
+}
+
+sse_transport::sse_transport(net::ip::tcp::socket sock, std::string head)
+    : sock_(std::move(sock)), linger_(sock_.get_executor()), pending_(std::move(head))
+{
+    boost::system::error_code ignored;
+    sock_.set_option(net::ip::tcp::no_delay(true), ignored);
+}
+
+sse_transport::~sse_transport() = default;
+
+void sse_transport::start(std::shared_ptr<session> s)
+{
+    session_ = std::move(s);
+    net::co_spawn(sock_.get_executor(), [self = shared_from_this()] { return self->watch(); }, net::detached);
+    flush();  // the response head and the open packet, at once
+}
+
+void sse_transport::kick()
+{
+    if (writing_ || flush_pending_ || finished_) {
+        return;
+    }
+    flush_pending_ = true;
+    defer_flush(sock_.get_executor(), shared_from_this());
+}
+
+void sse_transport::flush_deferred()
+{
+    flush_pending_ = false;
+    flush();
+}
+
+void sse_transport::pause()
+{
+    if (paused_ || closing_) {
+        return;
+    }
+    // Whatever is queued stays for the websocket; the client pauses on this noop.
+    paused_ = true;
+    sse::append_event(pending_, "6");
+    kick();
+}
+
+void sse_transport::resume()
+{
+    if (!paused_) {
+        return;
+    }
+    paused_ = false;
+    kick();
+}
+
+void sse_transport::close(bool with_close_packet)
+{
+    if (closing_ || finished_) {
+        return;
+    }
+    closing_ = true;
+    paused_ = false;
+    // Drain now: the session is closing and forgets its queue.
+    if (session_) {
+        auto& q = session_->queue();
+        std::size_t bytes = 0;
+        while (!q.empty()) {
+            bytes += q.front().data->size();
+            append_sse_packet(pending_, q.front());
+            q.pop_front();
+        }
+        session_->take_queue_bytes(bytes);
+    }
+    if (with_close_packet) {
+        sse::append_event(pending_, "1");
+    }
+    session_ = nullptr;  // the session is done with us
+    if (!writing_) {
+        flush();
+    }
+    // A client that stopped reading (the usual reason for "send buffer full") never takes
+    // the rest: do not keep its socket and buffers for ever.
+    linger_.expires_after(std::chrono::seconds{5});
+    linger_.async_wait([w = weak_from_this()](boost::system::error_code ec) {
+        if (auto self = w.lock(); self && !ec && !self->finished_) {
+            self->abort();
+        }
+    });
+}
+
+void sse_transport::abort()
+{
+    session_ = nullptr;
+    finished_ = true;
+    linger_.cancel();
+    boost::system::error_code ignored;
+    sock_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    sock_.close(ignored);
+}
+
+// The client never sends on the stream's connection: a read only ends, with EOF when the
+// client aborts the fetch or any error when the connection dies.
+net::awaitable<void> sse_transport::watch()
+{
+    auto self = shared_from_this();
+    char chunk[512];
+    for (;;) {
+        auto [ec, n] = co_await sock_.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable));
+        if (ec) {
+            break;
+        }
+    }
+    finish("transport close");
+}
+
+void sse_transport::finish(std::string_view reason)
+{
+    if (finished_) {
+        return;
+    }
+    if (closing_ && writing_) {
+        return;  // the close packet is on its way; on_written ends the connection
+    }
+    finished_ = true;
+    if (auto s = std::exchange(session_, nullptr)) {
+        s->on_sse_closed(*this, reason);
+    }
+    boost::system::error_code ignored;
+    sock_.close(ignored);
+}
+
+void sse_transport::flush()
+{
+    if (writing_ || finished_ || !sock_.is_open()) {
+        return;
+    }
+    out_.clear();
+    out_.swap(pending_);
+    bool refused = false;
+    if (!paused_ && session_) {
+        auto& q = session_->queue();
+        std::size_t bytes = 0;
+        while (!q.empty()) {
+            bytes += q.front().data->size();
+            refused = !append_sse_packet(out_, q.front()) || refused;
+            q.pop_front();
+        }
+        session_->take_queue_bytes(bytes);
+    }
+    if (refused && session_) {
+        // A raw CR in an Engine.IO string (Socket.IO packets are JSON and have none): SSE
+        // would deliver something else, so the session ends rather than lie.
+        net::post(sock_.get_executor(), [s = session_] { s->close("transport error"); });
+    }
+    if (out_.empty()) {
+        if (closing_) {
+            finished_ = true;
+            linger_.cancel();
+            boost::system::error_code ignored;
+            sock_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+            sock_.close(ignored);
+        }
+        return;
+    }
+    writing_ = true;
+    net::async_write(sock_, net::buffer(out_),
+                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
+}
+
+void sse_transport::on_written(const boost::system::error_code& ec)
+{
+    writing_ = false;
+    if (ec) {
+        finish("transport error");
+        return;
+    }
+    if (closing_ && pending_.empty()) {
+        finished_ = true;
+        linger_.cancel();
+        boost::system::error_code ignored;
+        sock_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+        sock_.close(ignored);
+        return;
+    }
+    flush();
+}
+
+} // namespace sb::detail
