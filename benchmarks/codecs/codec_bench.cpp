@@ -1,28 +1,41 @@
-// sb_codec_bench: rtdlc-generated codecs against a hand-written Boost.JSON path.
+// sb_codec_bench: rtdlc-generated codecs against a hand-written Boost.JSON path, and the
+// generated route tables against std::unordered_map (route_lookup.cpp).
 //
 // How to run (Release build; never part of CTest):
 //   cmake --build build-release --target sb_codec_bench -j2
-//   ./build-release/benchmarks/sb_codec_bench [iterations]      # default 200000 per round
+//   ./build-release/benchmarks/sb_codec_bench [iterations] [--only PATH]   # default 200000 per round
+// `--only gen-decode` (or padded, boost, boost-mr, encode, routes) runs one path, for perf.
 //
 // For each payload type (chat SendMessage / ChatMessage, ticker Quote / Trade) a fixed set
 // of representative JSON messages is cycled through, and in the same run we time:
-//   gen-decode    the generated `decode(std::string_view, T&)` (simdjson On-Demand, validating)
+//   gen-decode    the generated `decode(std::string_view, T&)` (simdjson On-Demand, validating;
+//                 copies the text into a reused padded buffer)
+//   gen-padded    the generated `decode(simdjson::padded_string_view, T&)` over strings whose
+//                 capacity already holds simdjson's padding (no copy)
 //   boost-decode  `boost::json::parse` + `boost::json::value_to<T>` through a hand-written
 //                 tag_invoke that reads every field and checks the same constraints
 //                 (@length in code points, @charset, @range, u32 range, enum wire names)
+//   boost-mr      the same, parsing into a stack buffer (`monotonic_resource`): the tuned
+//                 Boost.JSON idiom, for reference
 //   gen-encode    the generated `to_json(const T&)` (to std::string)
+// Every path builds the same struct from the same bytes (checked before timing).
 // Each path gets a warm-up pass, then 5 interleaved rounds of a fixed iteration count timed
-// with std::chrono::steady_clock; the fastest round is reported (the host is shared, so the
-// best round is the least disturbed one). Results feed a volatile sink against dead-code
-// elimination.
+// in thread CPU time; the fastest round is reported (timing.hpp).
 // MB/s counts JSON bytes read (decode) or written (encode); MB = 1e6 bytes.
-// Output: a table, then one JSON document on the last line.
+// Output: tables, then one JSON document on the last line.
+#include <simdjson.h> // first: the generated headers then declare the padded-input overloads
+
 #include "chat.rtdl.hpp"
 #include "ticker.rtdl.hpp"
 
 #include <boost/json.hpp>
 
-#include <chrono>
+#include "route_lookup.hpp"
+#include "timing.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+
+#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -175,8 +188,6 @@ Trade tag_invoke(json::value_to_tag<Trade>, const json::value& jv)
 // ---------------------------------------------------------------------------------------
 namespace {
 
-volatile std::uint64_t g_sink = 0;
-
 std::size_t digest(const acme::chat::SendMessage& m)
 {
     return m.room.size() + m.text.size() + m.client_nonce.size() + (m.reply_to ? m.reply_to->size() : 0);
@@ -305,47 +316,22 @@ std::vector<std::string> trades()
     return out;
 }
 
-struct measurement {
-    double seconds = 0;
-    std::uint64_t bytes = 0;
-    std::uint64_t messages = 0;
-    double mb_per_s() const { return static_cast<double>(bytes) / seconds / 1e6; }
-    double msg_per_s() const { return static_cast<double>(messages) / seconds; }
-};
+using bench::g_sink;
+using bench::measurement;
+using bench::rounds;
 
-/// Runs `op(i)` (returning bytes processed) for a warm-up of `iterations / 10 + 1` calls.
-template <class Op>
-void warm_up(std::uint64_t iterations, Op&& op)
-{
-    for (std::uint64_t i = 0, n = iterations / 10 + 1; i < n; ++i)
-        g_sink = g_sink + op(i);
-}
-
-/// One timed round of `iterations` calls of `op(i)`; `best` keeps the fastest round.
-template <class Op>
-void timed_round(std::uint64_t iterations, measurement& best, Op&& op)
-{
-    std::uint64_t bytes = 0;
-    auto t0 = std::chrono::steady_clock::now();
-    for (std::uint64_t i = 0; i < iterations; ++i)
-        bytes += op(i);
-    auto t1 = std::chrono::steady_clock::now();
-    g_sink = g_sink + bytes;
-    double seconds = std::chrono::duration<double>(t1 - t0).count();
-    if (best.messages == 0 || seconds < best.seconds)
-        best = measurement{seconds, bytes, iterations};
-}
-
-constexpr int rounds = 5; // rounds interleave the three paths; the fastest round of each is kept
+/// Which paths run: all, or the one named by `--only`.
+std::string g_only;
+bool runs(const char* path) { return g_only.empty() || g_only == path; }
 
 struct row {
     std::string payload;
     double avg_bytes;
-    measurement gen_decode, boost_decode, gen_encode;
+    measurement gen_decode, gen_padded, boost_decode, boost_mr, gen_encode;
 };
 
 template <class T>
-row bench(const char* name, const std::vector<std::string>& msgs, std::uint64_t iterations)
+row bench_payload(const char* name, const std::vector<std::string>& msgs, std::uint64_t iterations)
 {
     // Decoded once up front: both decoders must agree, and the encoder needs the structs.
     std::vector<T> values(msgs.size());
@@ -358,7 +344,10 @@ row bench(const char* name, const std::vector<std::string>& msgs, std::uint64_t 
             std::exit(1);
         }
         T viaBoost = json::value_to<T>(json::parse(msgs[i]));
-        if (!(viaBoost == values[i])) {
+        unsigned char buffer[4096];
+        json::monotonic_resource mr(buffer, sizeof buffer);
+        T viaBoostMr = json::value_to<T>(json::parse(msgs[i], &mr));
+        if (!(viaBoost == values[i]) || !(viaBoostMr == values[i])) {
             std::fprintf(stderr, "%s: Boost.JSON path disagrees on message %zu\n", name, i);
             std::exit(1);
         }
@@ -368,10 +357,27 @@ row bench(const char* name, const std::vector<std::string>& msgs, std::uint64_t 
     row r;
     r.payload = name;
     r.avg_bytes = static_cast<double>(total) / static_cast<double>(n);
+    // The same texts in strings whose capacity holds simdjson's padding, as a network
+    // buffer sized for it would be.
+    std::vector<std::string> spacious(msgs);
+    for (auto& text : spacious) {
+        text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+        T out;
+        if (decode(simdjson::padded_string_view(text), out) || !(out == values[&text - spacious.data()]))
+            std::exit(1);
+    }
     auto gen_decode = [&](std::uint64_t i) -> std::uint64_t {
         const std::string& text = msgs[i % n];
         T out;
-        if (decode(text, out)) [[unlikely]]
+        if (decode(std::string_view(text), out)) [[unlikely]]
+            std::abort();
+        g_sink = g_sink + digest(out);
+        return text.size();
+    };
+    auto gen_padded = [&](std::uint64_t i) -> std::uint64_t {
+        const std::string& text = spacious[i % n];
+        T out;
+        if (decode(simdjson::padded_string_view(text), out)) [[unlikely]]
             std::abort();
         g_sink = g_sink + digest(out);
         return text.size();
@@ -382,65 +388,131 @@ row bench(const char* name, const std::vector<std::string>& msgs, std::uint64_t 
         g_sink = g_sink + digest(out);
         return text.size();
     };
+    auto boost_mr = [&](std::uint64_t i) -> std::uint64_t {
+        const std::string& text = msgs[i % n];
+        unsigned char buffer[4096];
+        json::monotonic_resource mr(buffer, sizeof buffer);
+        T out = json::value_to<T>(json::parse(text, &mr));
+        g_sink = g_sink + digest(out);
+        return text.size();
+    };
     auto gen_encode = [&](std::uint64_t i) -> std::uint64_t {
         std::string text = to_json(values[i % n]);
         g_sink = g_sink + static_cast<unsigned char>(text[text.size() / 2]);
         return text.size();
     };
-    warm_up(iterations, gen_decode);
-    warm_up(iterations, boost_decode);
-    warm_up(iterations, gen_encode);
-    for (int k = 0; k < rounds; ++k) {
-        timed_round(iterations, r.gen_decode, gen_decode);
-        timed_round(iterations, r.boost_decode, boost_decode);
-        timed_round(iterations, r.gen_encode, gen_encode);
+    // Each path's warm-up, then its timed rounds, interleaved with the others'.
+    auto run = [&](const char* name, measurement& best, auto& op, bool warm) {
+        if (!runs(name))
+            return;
+        if (warm)
+            bench::warm_up(iterations, op);
+        else
+            bench::timed_round(iterations, best, op);
+    };
+    for (int k = -1; k < rounds; ++k) {
+        run("gen-decode", r.gen_decode, gen_decode, k < 0);
+        run("padded", r.gen_padded, gen_padded, k < 0);
+        run("boost", r.boost_decode, boost_decode, k < 0);
+        run("boost-mr", r.boost_mr, boost_mr, k < 0);
+        run("encode", r.gen_encode, gen_encode, k < 0);
     }
     return r;
+}
+
+double ratio(const measurement& a, const measurement& b)
+{
+    return a.messages && b.messages ? a.msg_per_s() / b.msg_per_s() : 0;
+}
+
+json::object to_json_object(const measurement& x)
+{
+    if (!x.messages)
+        return {};
+    return json::object{{"mb_per_s", x.mb_per_s()}, {"msg_per_s", x.msg_per_s()}, {"seconds", x.seconds}};
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    std::uint64_t iterations = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200000;
-    if (iterations == 0)
-        iterations = 200000;
+    std::uint64_t iterations = 200000;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            g_only = argv[++i];
+        else if (std::uint64_t n = std::strtoull(argv[i], nullptr, 10))
+            iterations = n;
+    }
 
     std::vector<row> rows;
-    rows.push_back(bench<acme::chat::SendMessage>("chat.SendMessage", chat_send_messages(), iterations));
-    rows.push_back(bench<acme::chat::ChatMessage>("chat.ChatMessage", chat_messages(), iterations));
-    rows.push_back(bench<acme::ticker::Quote>("ticker.Quote", quotes(), iterations));
-    rows.push_back(bench<acme::ticker::Trade>("ticker.Trade", trades(), iterations));
+    if (g_only != "routes") {
+        rows.push_back(bench_payload<acme::chat::SendMessage>("chat.SendMessage", chat_send_messages(), iterations));
+        rows.push_back(bench_payload<acme::chat::ChatMessage>("chat.ChatMessage", chat_messages(), iterations));
+        rows.push_back(bench_payload<acme::ticker::Quote>("ticker.Quote", quotes(), iterations));
+        rows.push_back(bench_payload<acme::ticker::Trade>("ticker.Trade", trades(), iterations));
+    }
+    // A lookup is a few ns: 20x the calls of a decode round keeps a round well above timer noise.
+    std::vector<bench::route_row> routes;
+    if (runs("routes"))
+        routes = bench::bench_routes(iterations * 20);
 
     std::printf("sb_codec_bench: %llu iterations per round, best of %d interleaved rounds (after a %llu-iteration "
                 "warm-up), 64 distinct messages per payload\n\n",
                 static_cast<unsigned long long>(iterations), rounds, static_cast<unsigned long long>(iterations / 10 + 1));
-    std::printf("%-18s %7s | %10s %12s | %10s %12s | %10s %12s | %9s\n", "payload", "bytes", "gen-dec MB/s",
-                "msg/s", "boost MB/s", "msg/s", "gen-enc MB/s", "msg/s", "dec ratio");
-    for (const row& r : rows) {
-        std::printf("%-18s %7.1f | %12.1f %12.0f | %10.1f %12.0f | %12.1f %12.0f | %8.2fx\n", r.payload.c_str(),
-                    r.avg_bytes, r.gen_decode.mb_per_s(), r.gen_decode.msg_per_s(), r.boost_decode.mb_per_s(),
-                    r.boost_decode.msg_per_s(), r.gen_encode.mb_per_s(), r.gen_encode.msg_per_s(),
-                    r.gen_decode.msg_per_s() / r.boost_decode.msg_per_s());
+    if (!rows.empty()) {
+        std::printf("%-17s %6s | %8s %9s | %8s %9s | %8s %9s | %8s %9s | %8s %9s | %7s %7s %7s\n", "payload",
+                    "bytes", "gen MB/s", "msg/s", "pad MB/s", "msg/s", "bst MB/s", "msg/s", "bmr MB/s", "msg/s",
+                    "enc MB/s", "msg/s", "gen/bst", "pad/bst", "gen/bmr");
+        for (const row& r : rows) {
+            std::printf("%-17s %6.1f | %8.1f %9.0f | %8.1f %9.0f | %8.1f %9.0f | %8.1f %9.0f | %8.1f %9.0f | "
+                        "%6.2fx %6.2fx %6.2fx\n",
+                        r.payload.c_str(), r.avg_bytes, r.gen_decode.mb_per_s(), r.gen_decode.msg_per_s(),
+                        r.gen_padded.mb_per_s(), r.gen_padded.msg_per_s(), r.boost_decode.mb_per_s(),
+                        r.boost_decode.msg_per_s(), r.boost_mr.mb_per_s(), r.boost_mr.msg_per_s(),
+                        r.gen_encode.mb_per_s(), r.gen_encode.msg_per_s(), ratio(r.gen_decode, r.boost_decode),
+                        ratio(r.gen_padded, r.boost_decode), ratio(r.gen_decode, r.boost_mr));
+        }
+        std::printf("gen = decode(string_view), pad = decode(padded_string_view), bst = Boost.JSON parse + "
+                    "value_to, bmr = the same into a monotonic_resource, enc = to_json\n\n");
+    }
+    if (!routes.empty()) {
+        std::printf("%-26s %7s | %12s | %12s | %9s\n", "route lookup", "names", "generated ns", "unordered ns",
+                    "speed-up");
+        for (const auto& r : routes)
+            std::printf("%-26s %7zu | %12.2f | %12.2f | %8.2fx\n", r.table.c_str(), r.queries,
+                        r.generated.ns_per_call(), r.unordered_map.ns_per_call(),
+                        r.unordered_map.ns_per_call() / r.generated.ns_per_call());
+        std::printf("ns per lookup (loop included); unordered = std::unordered_map<std::string, size_t> with a "
+                    "transparent hash\n");
     }
 
     json::object doc;
     doc["iterations"] = iterations;
     doc["rounds"] = rounds;
     json::array results;
-    auto m = [](const measurement& x) {
-        return json::object{{"mb_per_s", x.mb_per_s()}, {"msg_per_s", x.msg_per_s()}, {"seconds", x.seconds}};
-    };
     for (const row& r : rows) {
         results.push_back(json::object{{"payload", r.payload},
                                        {"avg_bytes", r.avg_bytes},
-                                       {"generated_decode", m(r.gen_decode)},
-                                       {"boost_json_decode", m(r.boost_decode)},
-                                       {"generated_encode", m(r.gen_encode)},
-                                       {"decode_ratio_generated_over_boost",
-                                        r.gen_decode.msg_per_s() / r.boost_decode.msg_per_s()}});
+                                       {"generated_decode", to_json_object(r.gen_decode)},
+                                       {"generated_decode_padded", to_json_object(r.gen_padded)},
+                                       {"boost_json_decode", to_json_object(r.boost_decode)},
+                                       {"boost_json_decode_monotonic", to_json_object(r.boost_mr)},
+                                       {"generated_encode", to_json_object(r.gen_encode)},
+                                       {"decode_ratio_generated_over_boost", ratio(r.gen_decode, r.boost_decode)},
+                                       {"decode_ratio_padded_over_boost", ratio(r.gen_padded, r.boost_decode)},
+                                       {"decode_ratio_generated_over_boost_monotonic",
+                                        ratio(r.gen_decode, r.boost_mr)}});
     }
     doc["results"] = std::move(results);
+    json::array route_results;
+    for (const auto& r : routes) {
+        route_results.push_back(json::object{{"table", r.table},
+                                             {"names", r.queries},
+                                             {"generated_ns_per_call", r.generated.ns_per_call()},
+                                             {"unordered_map_ns_per_call", r.unordered_map.ns_per_call()},
+                                             {"speedup", r.unordered_map.ns_per_call() / r.generated.ns_per_call()}});
+    }
+    doc["routes"] = std::move(route_results);
     std::printf("\n%s\n", json::serialize(doc).c_str());
     return g_sink == 42 ? 1 : 0; // never true in practice; keeps the sink observable
 }

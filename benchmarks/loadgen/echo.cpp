@@ -54,9 +54,9 @@ boost::json::object run_echo(const options& opt, const net::ip::tcp::endpoint& s
 {
     shards threads{opt.threads};
     echo_run run{.stats = stats_table{threads.size()}, .window = measured_window{opt.server_pid}};
-    fleet clients{threads, server};
-    boost::json::object out{
-        {"scenario", "echo"}, {"label", opt.label}, {"clients", opt.clients}, {"threads", opt.threads}};
+    fleet clients{threads, server, transport_of(opt)};
+    boost::json::object out{{"scenario", "echo"},     {"label", opt.label},     {"clients", opt.clients},
+                            {"threads", opt.threads}, {"transport", opt.transport}};
 
     threads.start();
     clients.launch(opt.clients, opt.connect_concurrency,

@@ -154,11 +154,12 @@ boost::json::object run_fanout(const options& opt, const net::ip::tcp::endpoint&
     shards threads{opt.threads};
     fanout_run run{
         .opt = opt, .stats = stats_table{threads.size()}, .window = measured_window{opt.server_pid}};
-    fleet subscribers{threads, server};
+    fleet subscribers{threads, server, transport_of(opt)};
     fleet publisher{threads, server};
     boost::json::object out{{"scenario", "fanout"},   {"label", opt.label},
                             {"clients", opt.clients}, {"threads", opt.threads},
-                            {"window", opt.window},   {"rate", std::llround(opt.rate)}};
+                            {"window", opt.window},   {"rate", std::llround(opt.rate)},
+                            {"transport", opt.transport}};
 
     threads.start();
     subscribers.launch(

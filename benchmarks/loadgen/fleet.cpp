@@ -11,7 +11,8 @@ namespace loadgen {
 
 namespace net = boost::asio;
 
-fleet::fleet(shards& s, net::ip::tcp::endpoint ep) : shards_(s), endpoint_(std::move(ep)), clients_(s.size())
+fleet::fleet(shards& s, net::ip::tcp::endpoint ep, sio_client::transport transport)
+    : shards_(s), endpoint_(std::move(ep)), transport_(transport), clients_(s.size())
 {
 }
 
@@ -30,8 +31,11 @@ void fleet::launch(std::size_t count, std::size_t concurrency, client_plan plan)
 net::awaitable<void> fleet::connector(std::shared_ptr<std::atomic<std::size_t>> next, std::size_t count,
                                       std::size_t shard, std::shared_ptr<const client_plan> plan)
 {
-    while (next->fetch_add(1) < count) {
-        auto client = std::make_shared<sio_client>(shards_.at(shard).get_executor(), seed_.fetch_add(1));
+    for (std::size_t index; (index = next->fetch_add(1)) < count;) {
+        auto client = std::make_shared<sio_client>(shards_.at(shard).get_executor(), seed_.fetch_add(1), transport_);
+        if (plan->connect) {
+            client->set_connect(plan->connect(index));
+        }
         clients_[shard].push_back(client);
         auto ec = co_await client->open(endpoint_);
         if (!ec && plan->setup) {

@@ -24,6 +24,9 @@ struct client_plan {
     std::function<boost::asio::awaitable<boost::system::error_code>(sio_client&)> setup;
     /// Then spawned on the client's shard; it owns the client's traffic until the client is closed.
     std::function<boost::asio::awaitable<void>(std::shared_ptr<sio_client>, std::size_t shard)> run;
+    /// The CONNECT packet of client `index` (0, 1, … in launch order), when not `0` (the
+    /// `/` namespace without auth). May be empty.
+    std::function<std::string(std::size_t index)> connect{};
 };
 
 /** The clients of one run.
@@ -33,7 +36,8 @@ struct client_plan {
 */
 class fleet {
   public:
-    fleet(shards& s, boost::asio::ip::tcp::endpoint ep);
+    fleet(shards& s, boost::asio::ip::tcp::endpoint ep,
+          sio_client::transport transport = sio_client::transport::websocket);
 
     /// Opens `count` more clients following `plan`, round-robin over the shards. Returns at once.
     void launch(std::size_t count, std::size_t concurrency, client_plan plan);
@@ -56,6 +60,7 @@ class fleet {
 
     shards& shards_;
     boost::asio::ip::tcp::endpoint endpoint_;
+    sio_client::transport transport_;
     std::atomic<std::size_t> launched_{0};
     std::atomic<std::size_t> ready_{0};
     std::atomic<std::size_t> failed_{0};

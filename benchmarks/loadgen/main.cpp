@@ -45,15 +45,19 @@ int main(int argc, char** argv)
     }
     // Each client holds one socket; keep a few descriptors for everything else.
     const rlim_t files = raise_open_files_limit();
-    if (files != 0 && opt.clients + 1 + 32 > files) {
+    const std::size_t sockets_per_client = opt.transport == "websocket" ? 1 : 2;
+    if (files != 0 && opt.clients * sockets_per_client + 2 + 32 > files) {
         std::cerr << "sb_loadgen: " << opt.clients << " clients need more than the " << files
                   << " open files allowed\n";
         return 2;
     }
 
     const boost::asio::ip::tcp::endpoint server{address, opt.port};
-    const auto report =
-        opt.scenario == "fanout" ? loadgen::run_fanout(opt, server) : loadgen::run_echo(opt, server);
+    const auto report = opt.scenario == "fanout" ? loadgen::run_fanout(opt, server)
+                        : opt.scenario == "idle" ? loadgen::run_idle(opt, server)
+                        : opt.scenario == "game" ? loadgen::run_game(opt, server)
+                        : opt.scenario == "ticker" ? loadgen::run_ticker(opt, server)
+                                                 : loadgen::run_echo(opt, server);
     std::cout << boost::json::serialize(report) << std::endl;
     return report.contains("error") ? 1 : 0;
 }

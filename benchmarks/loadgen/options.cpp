@@ -17,7 +17,7 @@ template <class T> bool parse_number(std::string_view text, T& out)
 
 std::string usage()
 {
-    return "usage: sb_loadgen --scenario fanout|echo --port P [options]\n"
+    return "usage: sb_loadgen --scenario fanout|echo|idle|game|ticker --port P [options]\n"
            "  --host H                 server address (default 127.0.0.1; loopback only)\n"
            "  --clients N              fanout: subscribers (default 1000); echo: clients (default 100)\n"
            "  --threads T              load generator threads, 1 or 2 (default 1)\n"
@@ -29,6 +29,10 @@ std::string usage()
            "  --server-pid PID         also report the server's CPU use over the measured window\n"
            "  --label TEXT             copied into the JSON report\n"
            "  --connect-concurrency C  handshakes in progress at once (default 64)\n"
+           "  --transport T            websocket, sse or polling (default websocket); fanout: the\n"
+           "                           subscribers' (the publisher stays on websocket)\n"
+           "  idle: --clients sessions connect and stay idle; with --server-pid, reports the\n"
+           "        server's RSS growth per session\n"
            "Prints one JSON object on stdout.\n";
 }
 
@@ -78,6 +82,10 @@ std::variant<options, std::string> parse_options(int argc, char** argv)
         else if (flag == "--label") {
             o.label = value;
         }
+        else if (flag == "--transport") {
+            o.transport = value;
+            ok = o.transport == "websocket" || o.transport == "sse" || o.transport == "polling";
+        }
         else if (flag == "--connect-concurrency") {
             ok = parse_number(value, o.connect_concurrency) && o.connect_concurrency >= 1;
         }
@@ -88,14 +96,15 @@ std::variant<options, std::string> parse_options(int argc, char** argv)
             return "bad value for " + std::string{flag} + ": " + std::string{value};
         }
     }
-    if (o.scenario != "fanout" && o.scenario != "echo") {
-        return "--scenario must be fanout or echo";
+    if (o.scenario != "fanout" && o.scenario != "echo" && o.scenario != "idle" && o.scenario != "game" &&
+        o.scenario != "ticker") {
+        return "--scenario must be fanout, echo, idle, game or ticker";
     }
     if (o.port == 0) {
         return "--port is required";
     }
     if (o.clients == 0) {
-        o.clients = o.scenario == "fanout" ? 1000 : 100;
+        o.clients = o.scenario == "echo" ? 100 : o.scenario == "game" ? 200 : o.scenario == "ticker" ? 2000 : 1000;
     }
     return o;
 }

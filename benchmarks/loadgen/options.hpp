@@ -9,7 +9,7 @@ namespace loadgen {
 
 /// Everything a run is told on the command line; see `usage()` for the meaning of each.
 struct options {
-    std::string scenario; ///< "fanout" or "echo"
+    std::string scenario; ///< "fanout", "echo" or "idle"
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
     std::size_t clients = 0; ///< 0: the scenario's default (fanout 1000, echo 100)
@@ -22,6 +22,7 @@ struct options {
     int server_pid = 0; ///< when set, the server's CPU use is measured too
     std::string label;  ///< copied to the report, e.g. "node" or "switchboard"
     std::size_t connect_concurrency = 64;
+    std::string transport = "websocket"; ///< websocket, sse or polling (fanout: the subscribers')
 };
 
 /// The usage text.

@@ -1,8 +1,12 @@
 #pragma once
 /** @file
-    A minimal Socket.IO v5 client over a websocket-only Engine.IO v4 session, written for load:
-    no allocation per message, every queued frame leaves in one write, and the read loop hands
-    out packets straight from the WebSocket parser's buffer.
+    A minimal Socket.IO v5 client over one Engine.IO v4 transport, written for load: no
+    allocation per message on websocket, every queued frame leaves in one write, and the read
+    loop hands out packets straight from the parser's buffer.
+
+    Transports: `websocket` (a websocket-only session), `sse` (Switchboard's: one event stream
+    down, keep-alive POSTs up) and `polling` (keep-alive GETs down, POSTs up). Over HTTP, one
+    POST is in flight at a time and what is queued meanwhile leaves in the next one.
 */
 #include <switchboard/protocol/ws_frame.hpp>
 
@@ -11,6 +15,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,11 +29,13 @@ namespace loadgen {
 */
 class sio_client : public std::enable_shared_from_this<sio_client> {
   public:
+    enum class transport { websocket, sse, polling };
+
     /// Receives each Engine.IO text packet other than ping and noop (e.g. `0{...}`, `42[...]`, `431[]`);
     /// returns false to make `read()` return.
     using packet_handler = std::function<bool(std::string_view)>;
 
-    sio_client(boost::asio::any_io_executor ex, std::uint64_t seed);
+    sio_client(boost::asio::any_io_executor ex, std::uint64_t seed, transport t = transport::websocket);
 
     /** Connects: TCP, the WebSocket upgrade of `GET /socket.io/?EIO=4&transport=websocket`,
         the Engine.IO open packet, then Socket.IO CONNECT `40` until the server's `40{...}`. */
@@ -39,14 +46,26 @@ class sio_client : public std::enable_shared_from_this<sio_client> {
         `sb::error::closed`. */
     boost::asio::awaitable<boost::system::error_code> read(const packet_handler& on_packet);
 
-    /// Queues a Socket.IO packet, e.g. `2["join","bench"]`: one masked text frame holding `4` + packet.
+    /// Queues a Socket.IO packet, e.g. `2["join","bench"]`: one masked text frame holding `4` + packet
+    /// (or one record of the next POST).
     void send(std::string_view sio_packet) { queue_text('4', sio_packet); }
 
-    /// Bytes queued but not yet handed to the kernel.
-    std::size_t queued_bytes() const noexcept { return out_.size() + (writing_ ? in_flight_.size() : 0); }
+    /// Bytes queued but not yet handed to the kernel (or not yet answered, over HTTP).
+    std::size_t queued_bytes() const noexcept
+    {
+        return out_.size() + (writing_ ? in_flight_.size() : 0) + post_out_.size() +
+               (posting_ ? post_in_flight_.size() : 0);
+    }
 
     /// Closes the socket; pending reads and writes end with `operation_aborted`.
     void close();
+
+    /// The client's shard (for timers of the scenario's own coroutines).
+    boost::asio::any_io_executor executor() { return socket_.get_executor(); }
+
+    /// The Socket.IO CONNECT packet `open()` sends: `0` for `/` (the default), or e.g.
+    /// `0/arena,{"user":"bot1"}` for another namespace with an auth payload.
+    void set_connect(std::string packet) { connect_packet_ = std::move(packet); }
 
   private:
     void queue_text(char eio_type, std::string_view body);
@@ -54,6 +73,15 @@ class sio_client : public std::enable_shared_from_this<sio_client> {
     boost::asio::awaitable<void> write_loop(std::shared_ptr<sio_client> self);
     boost::asio::awaitable<boost::system::error_code> upgrade(const std::string& host);
     std::uint64_t next_random() noexcept;
+
+    // HTTP transports (sse, polling).
+    boost::asio::awaitable<boost::system::error_code> open_http(const boost::asio::ip::tcp::endpoint& ep);
+    boost::asio::awaitable<boost::system::error_code> read_sse(const packet_handler& on_packet);
+    boost::asio::awaitable<boost::system::error_code> read_polling(const packet_handler& on_packet);
+    boost::asio::awaitable<void> post_loop(std::shared_ptr<sio_client> self);
+    /// Handles one Engine.IO packet from an HTTP transport; sets `more` false to stop read().
+    boost::system::error_code on_http_packet(std::string_view p, const packet_handler& on_packet, bool& more);
+    std::string target(bool with_sid) const;
 
     boost::asio::ip::tcp::socket socket_;
     sb::ws::parser parser_;
@@ -64,6 +92,20 @@ class sio_client : public std::enable_shared_from_this<sio_client> {
     std::string in_flight_;
     bool writing_ = false;
     std::uint64_t rng_;
+
+    transport transport_;
+    std::string connect_packet_ = "0";
+    boost::asio::ip::tcp::socket post_socket_;
+    std::string host_;
+    std::string sid_;
+    std::string post_out_;  // Engine.IO packets for the next POST, joined by \x1e
+    std::string post_in_flight_;
+    std::string post_buffer_;  // response bytes read on the POST connection
+    bool posting_ = false;
+    std::string poll_buffer_;  // polling: response bytes read on the GET connection
+    std::string poll_body_;    // polling: the payload of the last GET
+    std::size_t poll_pos_ = 0;
+    bool poll_has_body_ = false;
 };
 
 } // namespace loadgen

@@ -1,0 +1,71 @@
+#include "fleet.hpp"
+#include "report.hpp"
+#include "scenarios.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <string>
+#include <thread>
+
+namespace loadgen {
+
+namespace net = boost::asio;
+
+namespace {
+
+/// VmRSS of `pid` in bytes (0 if unknown).
+std::size_t rss_bytes(int pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string key;
+    while (in >> key) {
+        if (key == "VmRSS:") {
+            std::size_t kb = 0;
+            in >> kb;
+            return kb * 1024;
+        }
+        std::getline(in, key);
+    }
+    return 0;
+}
+
+net::awaitable<void> stay(std::shared_ptr<sio_client> c)
+{
+    // Answers pings until the run closes the client.
+    auto ignore = [](std::string_view) { return true; };
+    co_await c->read(ignore);
+}
+
+} // namespace
+
+boost::json::object run_idle(const options& opt, const net::ip::tcp::endpoint& server)
+{
+    shards threads{opt.threads};
+    fleet clients{threads, server, transport_of(opt)};
+    boost::json::object out{{"scenario", "idle"}, {"label", opt.label}, {"clients", opt.clients},
+                            {"transport", opt.transport}};
+    const std::size_t before = opt.server_pid ? rss_bytes(opt.server_pid) : 0;
+    threads.start();
+    clients.launch(opt.clients, opt.connect_concurrency,
+                   {.setup = {}, .run = [](auto c, std::size_t) { return stay(std::move(c)); }});
+    if (!clients.wait_ready(std::chrono::seconds{120})) {
+        report_error(out, "connect failed: " + std::to_string(clients.failed()) +
+                              " clients, first: " + clients.first_error());
+    }
+    else {
+        std::this_thread::sleep_for(std::chrono::duration<double>{opt.warmup_s});
+        if (opt.server_pid) {
+            const std::size_t after = rss_bytes(opt.server_pid);
+            out["server_rss_before_bytes"] = before;
+            out["server_rss_after_bytes"] = after;
+            out["rss_per_session_bytes"] =
+                std::llround((static_cast<double>(after) - static_cast<double>(before)) / static_cast<double>(opt.clients));
+        }
+        std::this_thread::sleep_for(std::chrono::duration<double>{opt.duration_s});
+    }
+    clients.close_all();
+    threads.finish(3000);
+    return out;
+}
+
+} // namespace loadgen
