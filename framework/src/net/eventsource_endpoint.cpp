@@ -8,6 +8,7 @@
 #include "core/socket_impl.hpp"
 #include "engine/http_endpoint.hpp"
 
+#include <switchboard/protocol/eio_request.hpp>
 #include <switchboard/protocol/sse_frame.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -30,40 +31,6 @@ namespace sb::detail {
 
 namespace {
 
-int hex(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-/// application/x-www-form-urlencoded decoding: `%XX` and `+`; a bad escape stays as is.
-std::string decode(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out += ' ';
-        }
-        else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-            i += 2;
-        }
-        else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
 /// The query as a JSON object of strings (a repeated key keeps its last value).
 json::object query_object(std::string_view q)
 {
@@ -76,8 +43,8 @@ json::object query_object(std::string_view q)
             continue;
         }
         const auto eq = part.find('=');
-        const auto key = decode(part.substr(0, eq));
-        o[key] = eq == std::string_view::npos ? std::string{} : decode(part.substr(eq + 1));
+        const auto key = eio::form_decode(part.substr(0, eq));
+        o[key] = eq == std::string_view::npos ? std::string{} : eio::form_decode(part.substr(eq + 1));
     }
     return o;
 }

@@ -19,7 +19,9 @@ int hex_value(char c) noexcept
     return -1;
 }
 
-/// application/x-www-form-urlencoded decoding of one name or value (WHATWG URL §5.1).
+
+} // namespace
+
 std::string form_decode(std::string_view in)
 {
     std::string out;
@@ -40,7 +42,6 @@ std::string form_decode(std::string_view in)
     return out;
 }
 
-} // namespace
 
 std::optional<transport_kind> parse_transport(std::string_view name) noexcept
 {

@@ -67,6 +67,10 @@ struct request_query {
 */
 request_query parse_query(std::string_view query);
 
+/// application/x-www-form-urlencoded decoding of one query name or value (WHATWG URL
+/// §5.1): `+` is a space, `%XX` a byte; a malformed escape is kept as it is.
+std::string form_decode(std::string_view in);
+
 /// The message Node gives `e`, e.g. `"Bad request"` (`Server.errorMessages`).
 std::string_view message(request_error e) noexcept;
 
