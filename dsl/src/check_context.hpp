@@ -91,6 +91,10 @@ public:
     /// Reports E0103 when `name` cannot be a C++ identifier. `wire_hint`: the
     /// declaration can keep the name on the wire with `@wire`.
     bool check_cpp_name(const ast::ident& name, std::string_view what, bool wire_hint);
+    /// Records `name` in `seen`; a second declaration of it is E0101 ("the `what` … is
+    /// declared twice", with `help` as the fix). False for a repeat.
+    bool declare_once(std::map<std::string, span>& seen, const ast::ident& name, std::string_view what,
+                      std::string help);
     /// W0202 when `decl` is deprecated and used from a non-deprecated place.
     void warn_deprecated_use(const model::type_decl* decl, span use, bool user_deprecated);
 

@@ -90,16 +90,20 @@ void checker::check_events(unit& u, const ast::namespace_decl& s, model::namespa
                 }
             }
         }
+        // What an `on` and an `emit` event both take from the declaration.
+        auto declared = [&](auto& ev) {
+            ev.name = e.name.text;
+            ev.wire_name = wire;
+            ev.payload = payload;
+            ev.reply = reply;
+            ev.doc = e.doc;
+            ev.deprecated = info.deprecated;
+            ev.loc = location_of(e.name.where);
+        };
         if (!e.is_emit) {
             model::on_event on;
-            on.name = e.name.text;
-            on.wire_name = wire;
-            on.payload = payload;
-            on.reply = reply;
+            declared(on);
             on.required_claims = info.required_claims;
-            on.doc = e.doc;
-            on.deprecated = info.deprecated;
-            on.loc = location_of(e.name.where);
             check_event_clauses(e, ns, &on, nullptr);
             if (info.requires_span && ns.settings.auth == model::auth_mode::none) {
                 auto auth = std::find_if(s.settings.begin(), s.settings.end(),
@@ -118,13 +122,7 @@ void checker::check_events(unit& u, const ast::namespace_decl& s, model::namespa
         }
         else {
             model::emit_event em;
-            em.name = e.name.text;
-            em.wire_name = wire;
-            em.payload = payload;
-            em.reply = reply;
-            em.doc = e.doc;
-            em.deprecated = info.deprecated;
-            em.loc = location_of(e.name.where);
+            declared(em);
             check_event_clauses(e, ns, nullptr, &em);
             ns.emit_events.push_back(std::move(em));
         }

@@ -79,48 +79,57 @@ std::optional<std::size_t> checker::setting_word(const ast::setting& s,
     return std::nullopt;
 }
 
-std::optional<std::chrono::milliseconds> checker::setting_duration(const ast::setting& s)
+namespace {
+
+/// How E0405 speaks of one kind of setting value (a duration, a size).
+struct unit_words {
+    ast::value_kind kind;
+    const char* noun;     ///< "duration"
+    const char* units[2]; ///< suffixes offered for a bare integer
+    const char* examples; ///< "`25s`, `250ms` or `2m`"
+};
+
+/// The value of `s` when it is a positive `w.kind` (E0405 otherwise).
+std::optional<std::uint64_t> positive_setting(diagnostic_engine& diags, const ast::setting& s,
+                                              const unit_words& w)
 {
     if (s.value.kind == ast::value_kind::invalid)
         return std::nullopt;
-    if (s.value.kind != ast::value_kind::duration) {
-        auto& d = diags_.error("E0405", s.value.where, quote(s.name.text) + " takes a duration")
-                      .label("not a duration");
+    const std::string noun = w.noun;
+    if (s.value.kind != w.kind) {
+        auto& d = diags.error("E0405", s.value.where, quote(s.name.text) + " takes a " + noun)
+                      .label("not a " + noun);
         if (s.value.kind == ast::value_kind::integer)
-            d.help("give the unit: `" + s.value.text + "s` or `" + s.value.text + "ms`");
+            d.help("give the unit: `" + s.value.text + w.units[0] + "` or `" + s.value.text + w.units[1] +
+                   "`");
         else
-            d.help("write a duration such as `25s`, `250ms` or `2m`");
+            d.help("write a " + noun + " such as " + w.examples);
         return std::nullopt;
     }
     if (s.value.integer == 0) {
-        diags_.error("E0405", s.value.where, quote(s.name.text) + " cannot be zero")
+        diags.error("E0405", s.value.where, quote(s.name.text) + " cannot be zero")
             .label("zero")
-            .help("use a positive duration");
+            .help("use a positive " + noun);
         return std::nullopt;
     }
-    return std::chrono::milliseconds{static_cast<std::int64_t>(s.value.integer)};
+    return s.value.integer;
+}
+
+} // namespace
+
+std::optional<std::chrono::milliseconds> checker::setting_duration(const ast::setting& s)
+{
+    static constexpr unit_words words{
+        ast::value_kind::duration, "duration", {"s", "ms"}, "`25s`, `250ms` or `2m`"};
+    if (auto n = positive_setting(diags_, s, words))
+        return std::chrono::milliseconds{static_cast<std::int64_t>(*n)};
+    return std::nullopt;
 }
 
 std::optional<std::uint64_t> checker::setting_size(const ast::setting& s)
 {
-    if (s.value.kind == ast::value_kind::invalid)
-        return std::nullopt;
-    if (s.value.kind != ast::value_kind::size) {
-        auto& d =
-            diags_.error("E0405", s.value.where, quote(s.name.text) + " takes a size").label("not a size");
-        if (s.value.kind == ast::value_kind::integer)
-            d.help("give the unit: `" + s.value.text + "B` or `" + s.value.text + "KiB`");
-        else
-            d.help("write a size such as `64KiB` or `1MiB`");
-        return std::nullopt;
-    }
-    if (s.value.integer == 0) {
-        diags_.error("E0405", s.value.where, quote(s.name.text) + " cannot be zero")
-            .label("zero")
-            .help("use a positive size");
-        return std::nullopt;
-    }
-    return s.value.integer;
+    static constexpr unit_words words{ast::value_kind::size, "size", {"B", "KiB"}, "`64KiB` or `1MiB`"};
+    return positive_setting(diags_, s, words);
 }
 
 std::optional<std::uint64_t> checker::setting_count(const ast::setting& s, std::uint64_t min)
@@ -177,12 +186,7 @@ void checker::check_namespaces(unit& u)
         ns.doc = s.doc;
         ns.loc = location_of(s.name.where);
         check_cpp_name(s.name, "namespace", false);
-        if (auto [it, inserted] = names.emplace(ns.name, s.name.where); !inserted) {
-            diags_.error("E0101", s.name.where, "the namespace " + quote(ns.name) + " is declared twice")
-                .label("declared again here")
-                .secondary(it->second, "first declared here")
-                .help("merge them, or rename one");
-        }
+        declare_once(names, s.name, "namespace", "merge them, or rename one");
         if (s.path.where.valid()) {
             if (ns.path.empty() || ns.path[0] != '/') {
                 diags_
@@ -211,13 +215,9 @@ void checker::check_namespaces(unit& u)
             mm.doc = m.doc;
             mm.loc = location_of(m.name.where);
             check_cpp_name(m.name, "middleware", false);
-            if (auto [it, inserted] = middleware.emplace(mm.name, m.name.where); !inserted) {
-                diags_.error("E0101", m.name.where, "the middleware " + quote(mm.name) + " is declared twice")
-                    .label("declared again here")
-                    .secondary(it->second, "first declared here")
-                    .help("declare it once and list all its phases: `middleware " + mm.name +
-                          " on connect, join;`");
-            }
+            declare_once(middleware, m.name, "middleware",
+                         "declare it once and list all its phases: `middleware " + mm.name +
+                             " on connect, join;`");
             mm.deprecated = apply_attributes(m.attributes, attr_target::middleware, nullptr, nullptr,
                                              "the middleware " + quote(mm.name))
                                 .deprecated;
@@ -260,6 +260,7 @@ void checker::check_namespace_settings(unit& u, const ast::namespace_decl& s, mo
     bool heartbeat_bad = false;
     const ast::setting* idle = nullptr;
     const ast::value* sse = nullptr;
+    const ast::setting* handshake = nullptr;
     auto& out = ns.settings;
     for (auto& st : s.settings) {
         apply_attributes(st.attributes, attr_target::setting, nullptr, nullptr, "a setting");
@@ -357,6 +358,7 @@ void checker::check_namespace_settings(unit& u, const ast::namespace_decl& s, mo
             out.handshake = setting_struct(u, st);
             if (!out.handshake)
                 continue;
+            handshake = &st;
             for (auto& f : out.handshake->fields) {
                 if (f.type.kind == model::type_kind::unresolved || query_encodable(f.type))
                     continue;
@@ -380,14 +382,19 @@ void checker::check_namespace_settings(unit& u, const ast::namespace_decl& s, mo
             d.secondary(heartbeat->value.where, "heartbeat");
         d.help("use at least twice the heartbeat, or remove it (it defaults to 2 × heartbeat)");
     }
-    if (out.auth == model::auth_mode::required && sse) {
-        auto& d = diags_.warning("W0301", sse->where, "`auth = required` with the `sse` transport")
-                      .label("EventSource cannot send an `Authorization` header");
+    // Only the plain EventSource endpoint (`handshake` + `sse`) has no way to carry auth:
+    // Engine.IO's `sse` transport sends it in the Socket.IO CONNECT packet like the others.
+    if (out.auth == model::auth_mode::required && sse && handshake && out.handshake) {
+        auto& d = diags_
+                      .warning("W0301", sse->where,
+                               "`auth = required` with a plain EventSource endpoint (`sse` and a `handshake`)")
+                      .label("a bare `EventSource` cannot send an `Authorization` header or a CONNECT `auth`")
+                      .secondary(handshake->value.where, "this serves `GET " + ns.path + "/sse?…`");
         if (auth)
             d.secondary(auth->value.where, "authentication is required here");
         else
             d.note("`auth` defaults to `required`");
-        d.help("authenticate SSE clients with a cookie session, or a token field in `handshake`; or set "
+        d.help("authenticate EventSource clients with a cookie session, or a token field in `handshake`; or set "
                "`auth = optional`");
     }
 }

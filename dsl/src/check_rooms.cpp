@@ -143,12 +143,7 @@ void checker::check_rooms(unit& u, const ast::namespace_decl& s, model::namespac
         room.doc = r.doc;
         room.loc = location_of(r.name.where);
         check_cpp_name(r.name, "room", false);
-        if (auto [it, inserted] = names.emplace(room.name, r.name.where); !inserted) {
-            diags_.error("E0101", r.name.where, "the room " + quote(room.name) + " is declared twice")
-                .label("declared again here")
-                .secondary(it->second, "first declared here")
-                .help("rename one of them");
-        }
+        declare_once(names, r.name, "room", "rename one of them");
         auto info = apply_attributes(r.attributes, attr_target::room, nullptr, nullptr,
                                      "the room " + quote(room.name));
         room.required_claims = info.required_claims;

@@ -147,23 +147,36 @@ void checker::validate_types(unit& u)
                     }
                     return inserted;
                 };
+                // What fields, enumerators and variants share: a C++-usable name unique among its
+                // siblings, its attributes applied, and a unique wire name (after `@wire`).
+                // `attributes_ok`: the attributes themselves raised no error.
+                struct named {
+                    attribute_info info;
+                    bool attributes_ok;
+                };
+                auto name_member = [&](auto& syntax, auto& m, const char* kind, attr_target target,
+                                       const model::type_ref* type, const ast::type_expr* type_syntax) {
+                    check_cpp_name(syntax.name, kind, true);
+                    bool fresh = unique(names, m.name, syntax.name.where, std::string("the ") + kind);
+                    auto errors_before = diags_.error_count();
+                    auto info = apply_attributes(syntax.attributes, target, type, type_syntax,
+                                                 std::string("the ") + kind + " " + quote(m.name));
+                    bool attributes_ok = diags_.error_count() == errors_before;
+                    m.deprecated = info.deprecated;
+                    if (info.wire)
+                        m.wire_name = *info.wire;
+                    if (fresh || info.wire)
+                        unique(wires, m.wire_name, info.wire_span.value_or(syntax.name.where),
+                               "the wire name");
+                    return named{std::move(info), attributes_ok};
+                };
                 if constexpr (std::is_same_v<T, ast::struct_decl>) {
                     for (std::size_t k = 0; k < s.fields.size(); ++k) {
                         auto& fs = s.fields[k];
                         auto& f = decl.fields[k];
-                        check_cpp_name(fs.name, "field", true);
-                        bool fresh = unique(names, f.name, fs.name.where, "the field");
-                        auto errors_before = diags_.error_count();
-                        auto info = apply_attributes(fs.attributes, attr_target::field, &f.type, &fs.type,
-                                                     "the field " + quote(f.name));
-                        bool attributes_ok = diags_.error_count() == errors_before;
+                        auto [info, attributes_ok] =
+                            name_member(fs, f, "field", attr_target::field, &f.type, &fs.type);
                         f.constraints = info.constraints;
-                        f.deprecated = info.deprecated;
-                        if (info.wire)
-                            f.wire_name = *info.wire;
-                        if (fresh || info.wire)
-                            unique(wires, f.wire_name, info.wire_span.value_or(fs.name.where),
-                                   "the wire name");
                         type_spans_[&f] = fs.type.where;
                         field_spans_[&f] = fs.name.where;
                         check_type_use(fs.type, f.type, deprecated || f.deprecated);
@@ -179,16 +192,7 @@ void checker::validate_types(unit& u)
                     for (std::size_t k = 0; k < s.enumerators.size(); ++k) {
                         auto& es = s.enumerators[k];
                         auto& e = decl.enumerators[k];
-                        check_cpp_name(es.name, "enumerator", true);
-                        bool fresh = unique(names, e.name, es.name.where, "the enumerator");
-                        auto info = apply_attributes(es.attributes, attr_target::enumerator, nullptr, nullptr,
-                                                     "the enumerator " + quote(e.name));
-                        e.deprecated = info.deprecated;
-                        if (info.wire)
-                            e.wire_name = *info.wire;
-                        if (fresh || info.wire)
-                            unique(wires, e.wire_name, info.wire_span.value_or(es.name.where),
-                                   "the wire name");
+                        name_member(es, e, "enumerator", attr_target::enumerator, nullptr, nullptr);
                     }
                 }
                 else if constexpr (std::is_same_v<T, ast::union_decl>) {
@@ -200,16 +204,7 @@ void checker::validate_types(unit& u)
                     for (std::size_t k = 0; k < s.variants.size(); ++k) {
                         auto& vs = s.variants[k];
                         auto& v = decl.variants[k];
-                        check_cpp_name(vs.name, "variant", true);
-                        bool fresh = unique(names, v.name, vs.name.where, "the variant");
-                        auto info = apply_attributes(vs.attributes, attr_target::variant, nullptr, nullptr,
-                                                     "the variant " + quote(v.name));
-                        v.deprecated = info.deprecated;
-                        if (info.wire)
-                            v.wire_name = *info.wire;
-                        if (fresh || info.wire)
-                            unique(wires, v.wire_name, info.wire_span.value_or(vs.name.where),
-                                   "the wire name");
+                        name_member(vs, v, "variant", attr_target::variant, nullptr, nullptr);
                         type_spans_[&v] = vs.type.where;
                         check_type_use(vs.type, v.type, deprecated || v.deprecated);
                         auto& target = model::strip_aliases(v.type);

@@ -66,6 +66,21 @@ model::location checker::location_of(span s) const
     return {f.display_path(), p.line, p.column};
 }
 
+bool checker::declare_once(std::map<std::string, span>& seen, const ast::ident& name, std::string_view what,
+                           std::string help)
+{
+    auto [it, inserted] = seen.emplace(name.text, name.where);
+    if (!inserted) {
+        diags_
+            .error("E0101", name.where,
+                   "the " + std::string(what) + " " + quote(name.text) + " is declared twice")
+            .label("declared again here")
+            .secondary(it->second, "first declared here")
+            .help(std::move(help));
+    }
+    return inserted;
+}
+
 bool checker::check_cpp_name(const ast::ident& name, std::string_view what, bool wire_hint)
 {
     auto reason = cpp_reserved_reason(name.text);

@@ -369,6 +369,16 @@ bool type_fail(::sb_rtdl::decode_context& cx, simdjson::error_code e, const char
     return cx.fail(std::string("malformed JSON (") + simdjson::error_message(e) + ")");
 }
 
+/// Whether the raw (still escaped) key at `raw` is exactly `lit`: its bytes, then the
+/// closing quote. rtdlc uses it only for names without '"' or '\\' and shorter than the
+/// padding, so the read stays inside the padded text.
+template <std::size_t N>
+[[maybe_unused]] inline bool raw_key_is(const char* raw, const char (&lit)[N]) noexcept
+{
+    static_assert(N <= simdjson::SIMDJSON_PADDING);
+    return raw[N - 1] == '"' && std::memcmp(raw, lit, N - 1) == 0;
+}
+
 [[maybe_unused]] std::string charset_message(int c, const char* spec)
 {
     std::string shown = c >= 0x20 && c < 0x7f ? std::string(1, static_cast<char>(c)) : "\\x" + std::to_string(c);
@@ -431,14 +441,41 @@ template <class Int>
     return ec ? cx.fail("malformed JSON") : true;
 }
 
-/// Decodes a whole JSON text with `f(value, cx)`; trailing content is an error.
-template <class F>
-::sb_rtdl::decode_status decode_text(std::string_view json, F&& f)
+/// This thread's parser and copy buffer, shared by every decoder in this file: a decode
+/// never nests, and a warm parser keeps its buffers (no allocation per message). One
+/// thread_local, so one TLS lookup per message.
+struct thread_state {
+    simdjson::ondemand::parser parser;
+    std::vector<char> buffer; ///< only grows
+};
+[[maybe_unused]] thread_state& this_thread()
 {
-    thread_local simdjson::ondemand::parser parser;
-    simdjson::padded_string padded(json);
+    thread_local thread_state state;
+    return state;
+}
+
+/// `text` with the padding simdjson reads past the end: a copy in this thread's buffer,
+/// so steady-state decoding copies but never allocates.
+[[maybe_unused]] simdjson::padded_string_view padded_copy(std::string_view text, std::vector<char>& buffer)
+{
+    const std::size_t need = text.size() + simdjson::SIMDJSON_PADDING;
+    if (buffer.size() < need)
+        buffer.resize(need < 4096 ? 4096 : need);
+    std::memcpy(buffer.data(), text.data(), text.size());
+    std::memset(buffer.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+    return simdjson::padded_string_view(buffer.data(), text.size(), buffer.size());
+}
+
+/// Decodes a whole (padded) JSON text with `f(value, cx)`; trailing content is an error.
+/// Text without the padding is copied first.
+template <class F>
+::sb_rtdl::decode_status decode_text(simdjson::padded_string_view json, F&& f)
+{
+    thread_state& ts = this_thread();
+    if (json.padding() < simdjson::SIMDJSON_PADDING)
+        json = padded_copy(json, ts.buffer);
     simdjson::ondemand::document doc;
-    if (auto e = parser.iterate(padded).get(doc))
+    if (auto e = ts.parser.iterate(json).get(doc))
         return ::sb_rtdl::decode_error{std::string("malformed JSON (") + simdjson::error_message(e) + ")", ""};
     simdjson::ondemand::value v;
     ::sb_rtdl::decode_context cx;
@@ -451,6 +488,13 @@ template <class F>
     return std::nullopt;
 }
 
+template <class F>
+[[maybe_unused]] ::sb_rtdl::decode_status decode_text(std::string_view json, F&& f)
+{
+    // A view claiming no padding: decode_text copies it into the padded buffer.
+    return decode_text(simdjson::padded_string_view(json.data(), json.size(), json.size()), std::forward<F>(f));
+}
+
 /** Decodes the first argument of a Socket.IO event array `["name", arg, …]` with
     `f(value, cx)`. Pointers are relative to the argument. A missing argument is an
     error ("missing payload").
@@ -458,12 +502,11 @@ template <class F>
 template <class F>
 [[maybe_unused]] ::sb_rtdl::decode_status decode_event_arg(std::string_view raw, F&& f)
 {
-    thread_local simdjson::ondemand::parser parser;
-    simdjson::padded_string padded(raw);
     simdjson::ondemand::document doc;
     simdjson::ondemand::array arr;
     ::sb_rtdl::decode_context cx;
-    if (auto e = parser.iterate(padded).get(doc))
+    thread_state& ts = this_thread();
+    if (auto e = ts.parser.iterate(padded_copy(raw, ts.buffer)).get(doc))
         return ::sb_rtdl::decode_error{std::string("malformed JSON (") + simdjson::error_message(e) + ")", ""};
     if (auto e = doc.get_array().get(arr)) {
         type_fail(cx, e, "an event array");
@@ -510,10 +553,49 @@ std::string key_statements(const model::type_ref& t, const std::string& target, 
     return w.out;
 }
 
+/// Whether the wire name `w` can be matched against a raw (still escaped) key by bytes:
+/// free of '"' and '\\' (so the key's bytes are the name's bytes and its closing quote is
+/// real) and shorter than simdjson's padding (so the read stays inside the padded text).
+bool raw_matchable(std::string_view w)
+{
+    return w.size() < 64 && w.find_first_of("\"\\") == std::string_view::npos;
+}
+
+/// Statements setting `int which` to the index of field `f`'s key in `d`, or -1. The raw
+/// key is matched first (no unescaping, no copy); a key that matches nothing that way is
+/// unescaped and matched again, since JSON may spell a key with escapes.
+void emit_field_match(decoder_writer& w, const model::type_decl& d)
+{
+    auto chain = [&](const std::string& ind, bool raw) {
+        std::string out;
+        for (std::size_t i = 0; i < d.fields.size(); ++i) {
+            const std::string& name = d.fields[i].wire_name;
+            if (raw && !raw_matchable(name))
+                continue;
+            out += ind + (out.empty() ? "if (" : "else if (") +
+                   (raw ? "::sb_rtdl_decode::raw_key_is(raw, " + literal(name) + ")"
+                        : "key == " + literal(name)) +
+                   ")\n" + ind + "    which = " + std::to_string(i) + ";\n";
+        }
+        return out;
+    };
+    w.out += "        int which = -1;\n";
+    std::string fast = chain("        ", true);
+    if (!fast.empty())
+        w.out += "        const char* raw = f.key().raw();\n" + fast + "        else {\n";
+    else
+        w.out += "        {\n";
+    w.out += "            std::string_view key;\n";
+    w.out += "            if (auto e = f.unescaped_key().get(key))\n                " +
+             fail_type("e", "a key") + "\n";
+    w.out += chain("            ", false);
+    w.out += "        }\n";
+}
+
 void emit_decoders(const model::module& m, std::string& h, std::string& s)
 {
-    std::string decls;
-    std::string internal;
+    std::string internal; // the decoder pieces other generated files call
+    std::string padded;   // the overloads for input that already has simdjson's padding
     h += open_namespace(m);
     s += decode_helpers;
     s += open_namespace(m);
@@ -524,6 +606,15 @@ void emit_decoders(const model::module& m, std::string& h, std::string& s)
              "` from JSON text, checking every constraint.\n"
              "    @return nothing on success; otherwise why, with the JSON pointer of the offending value.\n*/\n";
         h += "::sb_rtdl::decode_status decode(std::string_view json, " + d->name + "& out);\n\n";
+        padded +=
+            "/// `decode()` of text that already has `simdjson::SIMDJSON_PADDING` bytes after it (no copy;\n"
+            "/// text without the padding is copied first).\n"
+            "::sb_rtdl::decode_status decode(simdjson::padded_string_view json, " +
+            d->name + "& out);\n";
+        // A template, so a std::string argument (convertible to padded_string too) is not ambiguous.
+        padded += "template <class P>\n    requires(std::is_same_v<P, simdjson::padded_string>)\n"
+                  "::sb_rtdl::decode_status decode(const P& json, " +
+                  d->name + "& out)\n{\n    return decode(simdjson::padded_string_view(json), out);\n}\n\n";
         internal += "bool decode_value(simdjson::ondemand::value v, " + d->name + "& out, ::sb_rtdl::decode_context& cx);\n";
         if (d->kind == model::decl_kind::struct_)
             internal += "bool decode_fields(simdjson::ondemand::object& obj, " + d->name +
@@ -541,19 +632,21 @@ void emit_decoders(const model::module& m, std::string& h, std::string& s)
             w.out += "    for (auto fr : obj) {\n";
             w.out += "        simdjson::ondemand::field f;\n";
             w.out += "        if (auto e = std::move(fr).get(f))\n            " + fail_type("e", "an object") + "\n";
-            w.out += "        std::string_view key;\n";
-            w.out += "        if (auto e = f.unescaped_key().get(key))\n            " + fail_type("e", "a key") + "\n";
+            emit_field_match(w, *d);
+            w.out += "        switch (which) {\n";
             for (std::size_t i = 0; i < d->fields.size(); ++i) {
                 auto& f = d->fields[i];
-                w.out += "        if (key == " + literal(f.wire_name) + ") {\n";
+                w.out += "        case " + std::to_string(i) + ": {\n";
                 w.out += "            auto mark = cx.push(" + literal(f.wire_name) + ");\n";
                 w.out += "            simdjson::ondemand::value v = f.value();\n";
                 cons_list cons{&f.constraints};
                 w.decode("            ", f.type, cons, "out." + f.name, "v");
                 w.out += "            cx.pop(mark);\n";
-                w.out += "            seen[" + std::to_string(i) + "] = true;\n            continue;\n        }\n";
+                w.out +=
+                    "            seen[" + std::to_string(i) + "] = true;\n            break;\n        }\n";
             }
-            w.out += "        // unknown keys are skipped (forward compatibility)\n    }\n";
+            w.out += "        default: break; // unknown keys are skipped (forward compatibility)\n        "
+                     "}\n    }\n";
             for (std::size_t i = 0; i < d->fields.size(); ++i) {
                 auto& f = d->fields[i];
                 if (!f.required())
@@ -589,17 +682,21 @@ void emit_decoders(const model::module& m, std::string& h, std::string& s)
             }
             w.out += "    return cx.fail(\"unknown " + d->name + " variant \\\"\" + tag + \"\\\"\");\n}\n\n";
         }
-        w.out += "::sb_rtdl::decode_status decode(std::string_view json, " + d->name + "& out)\n{\n";
-        w.out += "    out = " + d->name + "{};\n";
-        w.out += "    return ::sb_rtdl_decode::decode_text(json, [&](simdjson::ondemand::value v, "
-                 "::sb_rtdl::decode_context& cx) { return decode_value(v, out, cx); });\n}\n\n";
+        for (const char* input : {"std::string_view", "simdjson::padded_string_view"}) {
+            w.out +=
+                std::string("::sb_rtdl::decode_status decode(") + input + " json, " + d->name + "& out)\n{\n";
+            w.out += "    out = " + d->name + "{};\n";
+            w.out += "    return ::sb_rtdl_decode::decode_text(json, [&](simdjson::ondemand::value v, "
+                     "::sb_rtdl::decode_context& cx) { return decode_value(v, out, cx); });\n}\n\n";
+        }
         s += w.out;
     }
     h += close_namespace(m);
     s += close_namespace(m);
     if (!internal.empty()) {
-        h += "#ifdef SIMDJSON_VERSION\n// The On-Demand decoders, for generated code that includes <simdjson.h> first.\n";
-        h += open_namespace(m) + internal + "\n" + close_namespace(m);
+        h += "#ifdef SIMDJSON_VERSION\n// Padded-input decoders and the On-Demand pieces, for code that "
+             "includes <simdjson.h> first.\n";
+        h += open_namespace(m) + padded + internal + "\n" + close_namespace(m);
         h += "#endif\n\n";
     }
 }

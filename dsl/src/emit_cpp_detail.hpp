@@ -5,8 +5,9 @@
     Each concern appends to the header or the source text of one module:
     `emit_cpp_types.cpp` (declarations), `emit_cpp_decoders.cpp` (simdjson),
     `emit_cpp_encoders.cpp` (Boost.JSON), `emit_cpp_service.cpp` (rooms, context,
-    service, mount). Generated names are always fully qualified (`::acme::chat::X`), so
-    the pieces can be written in any namespace.
+    service), `emit_cpp_dispatch.cpp` (mount and the run-time checks). Generated names
+    are always fully qualified (`::acme::chat::X`), so the pieces can be written in any
+    namespace.
 */
 #include "model.hpp"
 
@@ -54,5 +55,21 @@ std::string encode_expression(const model::type_ref& t, const std::string& x);
 /// headers can be included together).
 std::string_view support_core();
 std::string_view support_service();
+
+// emit_cpp_dispatch.cpp: the run-time enforcement of one namespace's contract.
+std::string_view support_dispatch();
+/// Source: the `<ns>_runtime` struct and forward declarations (before the context's members).
+void emit_runtime(const model::namespace_decl& ns, std::string& cpp);
+/// Source: `<ns>_context::try_join(<room>_room)`, applying the room's join policy.
+void emit_try_join(const model::namespace_decl& ns, const model::room& r, std::string& cpp);
+/// Source: the dispatch functions and `mount()`.
+void emit_dispatch(const model::namespace_decl& ns, std::string& cpp);
+
+// emit_cpp_handshake.cpp: the connect query of a namespace with `handshake = T` as JSON.
+std::string_view support_handshake();
+/// The name of the generated `::boost::json::object <ns>_handshake_json(const object& query)`.
+std::string handshake_json_function(const model::namespace_decl& ns);
+/// Source: that function (nothing without a handshake).
+void emit_handshake(const model::namespace_decl& ns, std::string& cpp);
 
 } // namespace rtdl::cpp

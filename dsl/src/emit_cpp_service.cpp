@@ -1,5 +1,7 @@
-// Per namespace: typed rooms and room handles, the connection context, the abstract
-// service (one pure virtual per `on` event) and mount() over the untyped runtime API.
+// Per namespace: typed rooms and room handles, the route table, the connection context
+// (identity, claims, policy-checked joins), the tick contexts and the abstract service
+// (one pure virtual per `on` event, `join = handler` room, `tick` room and middleware).
+// mount() and the dispatch behind it are in emit_cpp_dispatch.cpp.
 #include "emit_cpp_detail.hpp"
 
 #include <chrono>
@@ -36,6 +38,37 @@ std::string payload_expr(const model::emit_event& e)
                      : "::sb::payload{}";
 }
 
+/// The conflation key of an emit: its wire name, plus ":" and the `by` field's value.
+std::string conflate_key(const model::emit_event& e)
+{
+    if (!e.conflate_by)
+        return "std::string(" + literal(e.wire_name) + ")";
+    const model::field& f = *e.conflate_by;
+    const model::type_ref& t = model::strip_aliases(f.type);
+    std::string x = "msg." + f.name;
+    std::string value;
+    if (t.kind == model::type_kind::named)
+        value = "std::string(to_wire(" + x + "))";
+    else if (t.kind == model::type_kind::scalar && t.scalar == model::scalar::string)
+        value = x;
+    else
+        value = "::boost::json::serialize(" + encode_expression(f.type, x) + ")";
+    return "std::string(" + literal(e.wire_name + ":") + ") + " + value;
+}
+
+/// The delivery modifiers of a broadcast emit (`.volatile_()`, `.resumable()`, `.conflate(key)`).
+std::string delivery_modifiers(const model::emit_event& e)
+{
+    std::string m;
+    if (e.is_volatile)
+        m += ".volatile_()";
+    if (e.resumable)
+        m += ".resumable()";
+    if (e.conflate && !e.reply)
+        m += ".conflate(" + conflate_key(e) + ")";
+    return m;
+}
+
 std::chrono::milliseconds ack_timeout(const model::emit_event& e)
 {
     return e.timeout.value_or(std::chrono::milliseconds{5000});
@@ -48,9 +81,11 @@ std::string event_doc(const std::string& doc, const model::emit_event& e)
     if (e.is_volatile)
         extra += "; volatile: may be dropped for a client that is behind";
     if (e.conflate)
-        extra += "; conflate (not enforced by this runtime yet)";
+        extra += e.conflate_by ? "; conflate by `" + e.conflate_by->name +
+                                     "`: an unsent copy with the same value is replaced"
+                               : "; conflate: an unsent copy is replaced";
     if (e.resumable)
-        extra += "; resumable (history replay not implemented yet)";
+        extra += "; resumable: carries an id `<epoch>:<offset>` and is kept in room history";
     if (e.reply)
         extra += "; ACK deadline " + std::to_string(ack_timeout(e).count()) + " ms";
     return d + (d.empty() ? "" : "\n") + extra;
@@ -143,8 +178,8 @@ void emit_handles(const model::namespace_decl& ns, std::string& h, std::string& 
                 h += "    " + deprecated_attr(e.deprecated) + "void emit_" + e.name + "(" + payload_param(e) +
                      ") const;\n";
                 s += "void " + cls + "::emit_" + e.name + "(" + payload_param(e) + ") const\n{\n";
-                s += std::string("    op_") + (e.is_volatile ? ".volatile_()" : "") + ".emit(" +
-                     literal(e.wire_name) + ", " + payload_expr(e) + ");\n}\n\n";
+                s += "    op_" + delivery_modifiers(e) + ".emit(" + literal(e.wire_name) + ", " + payload_expr(e) +
+                     ");\n}\n\n";
             }
         }
         h += "\nprivate:\n    ::sb::broadcast_operator op_;\n};\n\n";
@@ -177,13 +212,47 @@ void emit_handles(const model::namespace_decl& ns, std::string& h, std::string& 
 void emit_context(const model::namespace_decl& ns, std::string& h, std::string& s)
 {
     std::string ctx = ns.name + "_context";
-    h += "/** One connection to \"" + ns.path + "\", as the service's handlers see it.\n"
-         "    Valid for the handler call it is passed to; it runs on the connection's shard.\n*/\n";
+    bool emit_hooks = false;
+    for (auto& m : ns.middleware) {
+        for (auto p : m.phases)
+            emit_hooks = emit_hooks || p == model::phase::emit;
+    }
+    h += "/** One connection to \"" + ns.path + "\", as the service's handlers see it: a cheap handle\n"
+         "    (copy it into work that outlives the handler). Use it on the connection's shard.\n*/\n";
     h += "class " + ctx + " {\npublic:\n";
-    h += "    " + ctx + "(::sb::socket_ptr socket, ::sb::namespace_ nsp) : socket_(std::move(socket)), nsp_(nsp) {}\n";
+    h += "    " + ctx + "(::sb::socket_ptr socket, ::sb::namespace_ nsp, std::shared_ptr<" + ns.name +
+         "_runtime> rt = nullptr)\n        : socket_(std::move(socket)), nsp_(nsp), rt_(std::move(rt))\n    {\n    }\n";
     h += "    ::sb::socket& socket() const noexcept { return *socket_; }\n";
     h += "    const ::sb::socket_ptr& socket_ptr() const noexcept { return socket_; }\n";
     h += "    ::sb::namespace_ nsp() const noexcept { return nsp_; }\n\n";
+    h += "    /// The user id a connect hook established with `set_user` (\"\" for none): the key of\n"
+         "    /// `rate … per user` and what `join = authenticated` requires.\n";
+    h += "    const std::string& user_id() const { return state().user; }\n";
+    h += "    void set_user(std::string id) const { state().user = std::move(id); }\n";
+    h += "    /// The connection's claims (granted by a connect hook): what `@requires(\"…\")` checks.\n";
+    h += "    const std::vector<std::string>& claims() const { return state().claims; }\n";
+    h += "    void add_claim(std::string claim) const\n    {\n        if (!has_claim(claim))\n"
+         "            state().claims.push_back(std::move(claim));\n    }\n";
+    h += "    bool has_claim(std::string_view claim) const { return state().has_claim(claim); }\n";
+    h += "    /// The peer's address (the key of `rate … per ip`).\n";
+    h += "    const std::string& remote_address() const noexcept { return socket_->remote_address(); }\n\n";
+    if (const model::type_decl* hs = ns.settings.handshake) {
+        std::string t = qualified(*hs);
+        std::string decode_fn = t.substr(0, t.rfind("::") + 2) + "decode";
+        h += "    /** The typed connect parameters (`handshake = " + hs->name +
+             "`), decoded with every constraint:\n"
+             "        for a plain EventSource connection from what its endpoint decoded (`socket().auth()`),\n"
+             "        otherwise from the Engine.IO handshake query (`io(url, {query: {...}})`).\n"
+             "        Nothing when it does not decode. */\n";
+        h += "    std::optional<" + t + "> handshake() const;\n\n";
+        s += "std::optional<" + t + "> " + ctx + "::handshake() const\n{\n";
+        s += "    const ::boost::json::object json = socket_->transport() == \"eventsource\" ? socket_->auth() : " +
+             handshake_json_function(ns) + "(socket_->query());\n";
+        s += "    const std::string text = ::boost::json::serialize(json);\n";
+        s += "    " + t + " out{};\n";
+        s += "    if (" + decode_fn + "(std::string_view(text), out))\n        return std::nullopt;\n";
+        s += "    return out;\n}\n\n";
+    }
     for (auto& e : ns.emit_events) {
         h += doc_comment(event_doc(e.doc, e), "    ");
         if (e.reply) {
@@ -192,9 +261,26 @@ void emit_context(const model::namespace_decl& ns, std::string& h, std::string& 
                  payload_param(e) + ") const;\n";
             s += "::sb::task<" + rt + "> " + ctx + "::emit_" + e.name + "(" + payload_param(e) + ") const\n{\n";
             s += "    ::sb::payload args = " + payload_expr(e) + ";\n";
+            s += "    " + rt + " out;\n";
+            if (emit_hooks) {
+                s += "    if (rt_) {\n        " + ctx + " ctx = *this;\n        auto& rt = rt_;\n";
+                for (auto& m : ns.middleware) {
+                    bool on_emit = false;
+                    for (auto p : m.phases)
+                        on_emit = on_emit || p == model::phase::emit;
+                    if (!on_emit)
+                        continue;
+                    s += "        {\n            const ::sb_rtdl::lifecycle_event le{::sb_rtdl::phase::emit, " +
+                         literal(e.wire_name) + "};\n";
+                    s += "            ::sb_rtdl::verdict v = co_await rt->svc->" + m.name + "(ctx, le);\n";
+                    s += "            if (!v) {\n                out.ec = ::sb::make_error_code(::sb::error::forbidden);\n"
+                         "                co_return out;\n            }\n        }\n";
+                }
+                s += "    }\n";
+            }
             s += "    auto r = co_await socket_->emit_with_ack(" + literal(e.wire_name) + ", std::move(args), " +
                  ms(ack_timeout(e)) + ");\n";
-            s += "    " + rt + " out;\n    out.ec = r.ec;\n    if (r.ec)\n        co_return out;\n";
+            s += "    out.ec = r.ec;\n    if (r.ec)\n        co_return out;\n";
             s += "    " + type_name(*e.reply) + " x{};\n";
             s += "    auto problem = r.reply.args.empty() ? ::sb_rtdl::decode_status{::sb_rtdl::decode_error{\"missing "
                  "reply\", \"\"}}\n                                        : reply_decoder_" +
@@ -204,10 +290,30 @@ void emit_context(const model::namespace_decl& ns, std::string& h, std::string& 
             s += "    co_return out;\n}\n\n";
         }
         else {
+            std::string opts = e.is_volatile ? "::sb::emit_options{.is_volatile = true}" : "::sb::emit_options{}";
+            // resumable/conflate: through the connection's own room, the one broadcast that
+            // reaches exactly this socket (the runtime's socket::emit has no such options).
+            const bool via_room = e.resumable || e.conflate;
+            std::string via = via_room ? "::sb::broadcast_operator{nsp_.state()}.to(std::string(socket_->id()))" +
+                                             delivery_modifiers(e)
+                                       : "";
             h += "    " + deprecated_attr(e.deprecated) + "void emit_" + e.name + "(" + payload_param(e) + ") const;\n";
             s += "void " + ctx + "::emit_" + e.name + "(" + payload_param(e) + ") const\n{\n";
-            s += "    socket_->emit(" + literal(e.wire_name) + ", " + payload_expr(e) +
-                 (e.is_volatile ? ", ::sb::emit_options{.is_volatile = true}" : "") + ");\n}\n\n";
+            if (emit_hooks) {
+                s += "    if (rt_) {\n        // emit middleware runs first (it may suspend: the emit is then sent after it)\n";
+                s += "        auto ex = socket_->executor();\n";
+                s += "        std::optional<::sb::broadcast_operator> via;\n";
+                if (via_room)
+                    s += "        via.emplace(" + via + ");\n";
+                s += "        ::boost::asio::co_spawn(ex, " + ns.name + "_emit_checked(rt_, *this, " + literal(e.wire_name) +
+                     ", " + payload_expr(e) + ", " + opts + ", std::move(via)), ::boost::asio::detached);\n"
+                     "        return;\n    }\n";
+            }
+            if (via_room)
+                s += "    if (socket_->connected())\n        " + via + ".emit(" + literal(e.wire_name) + ", " +
+                     payload_expr(e) + ");\n}\n\n";
+            else
+                s += "    socket_->emit(" + literal(e.wire_name) + ", " + payload_expr(e) + ", " + opts + ");\n}\n\n";
         }
     }
     if (!ns.rooms.empty()) {
@@ -216,16 +322,55 @@ void emit_context(const model::namespace_decl& ns, std::string& h, std::string& 
         h += "    /// Every member of a room except this connection.\n";
         h += "    " + ns.name + "_rooms others() const { return " + ns.name + "_rooms{socket_->broadcast()}; }\n";
         for (auto& r : ns.rooms) {
-            std::string rt = "const " + r.name + "_room& room";
-            h += "    void join(" + rt + ") const { socket_->join(room.key()); }\n";
+            std::string cls = r.name + "_room";
+            std::string rt = "const " + cls + "& room";
+            h += "\n    /// Server-side join of room `" + r.name + "`: no policy applies (this is how `join = server`\n"
+                 "    /// rooms get members). In a connect hook it takes effect once the connection is admitted.\n";
+            h += "    void join(" + rt + ") const;\n";
+            h += "    /// Joins as if the client asked (`$join`): policy " +
+                 std::string(model::to_string(r.settings.join)) +
+                 (r.settings.max_members ? ", max_members " + std::to_string(*r.settings.max_members) : "") +
+                 (r.settings.join == model::join_policy::handler ? ", runs `on_join_" + r.name + "`" : "") + ".\n";
+            h += "    ::sb::task<::sb_rtdl::join_result> try_join(" + cls + " room) const;\n";
             h += "    void leave(" + rt + ") const { socket_->leave(room.key()); }\n";
             h += "    bool in_room(" + rt + ") const;\n";
+            s += "void " + ctx + "::join(" + rt + ") const\n{\n    std::string key = room.key();\n";
+            s += "    if (!socket_->connected()) {\n        state().pending_joins.push_back(std::move(key));\n"
+                 "        return;\n    }\n";
+            s += "    socket_->join(key);\n    if (rt_)\n        " + ns.name + "_note_join(rt_, key, socket_->executor());\n}\n\n";
             s += "bool " + ctx + "::in_room(" + rt + ") const\n{\n    auto key = room.key();\n"
                  "    for (const auto& r : socket_->rooms()) {\n        if (r == key)\n            return true;\n    }\n"
                  "    return false;\n}\n\n";
+            emit_try_join(ns, r, s);
         }
     }
-    h += "\nprivate:\n    ::sb::socket_ptr socket_;\n    ::sb::namespace_ nsp_;\n};\n\n";
+    h += "\nprivate:\n";
+    h += "    ::sb_rtdl::connection_state& state() const { return ::sb_rtdl::state_of(*socket_, " + ns.name +
+         "_routes::count); }\n\n";
+    h += "    ::sb::socket_ptr socket_;\n    ::sb::namespace_ nsp_;\n    std::shared_ptr<" + ns.name +
+         "_runtime> rt_;\n};\n\n";
+
+    // Tick contexts.
+    for (auto& r : ns.rooms) {
+        if (!r.settings.tick)
+            continue;
+        std::string tc = r.name + "_tick_context";
+        h += "/// One tick of a live `" + r.name + "` room (`tick = " + std::to_string(r.settings.tick->count()) +
+             "ms`): what `on_tick_" + r.name + "` gets.\n";
+        h += "class " + tc + " {\npublic:\n";
+        h += "    " + tc + "(" + r.name + "_room room, ::sb::namespace_ nsp, std::uint64_t tick)\n"
+             "        : room_(std::move(room)), nsp_(nsp), tick_(tick)\n    {\n    }\n";
+        h += "    const " + r.name + "_room& room() const noexcept { return room_; }\n";
+        h += "    /// 0 for the first tick after the room got its first member, then 1, 2, …\n";
+        h += "    std::uint64_t tick() const noexcept { return tick_; }\n";
+        h += "    /// The room's members, as a typed broadcast handle.\n";
+        h += "    " + r.name + "_handle members() const { return " + r.name +
+             "_handle{::sb::broadcast_operator{nsp_.state()}.to(room_.key())}; }\n";
+        h += "    " + ns.name + "_rooms rooms() const { return " + ns.name +
+             "_rooms{::sb::broadcast_operator{nsp_.state()}}; }\n";
+        h += "    ::sb::namespace_ nsp() const noexcept { return nsp_; }\n\n";
+        h += "private:\n    " + r.name + "_room room_;\n    ::sb::namespace_ nsp_;\n    std::uint64_t tick_;\n};\n\n";
+    }
 }
 
 /// Must match `sb_rtdl::route_hash` in the generated support code.
@@ -375,95 +520,65 @@ void emit_service_class(const model::namespace_decl& ns, std::string& h)
 {
     std::string ctx = ns.name + "_context";
     h += doc_comment(ns.doc);
-    h += "/** Implement this for namespace \"" + ns.path + "\": one pure virtual per `on` event, so a\n"
-         "    missing handler is a compile error. Handlers run on the connection's shard; an ACK\n"
-         "    deadline (`timeout`) cancels the handler at its next `co_await` and answers `timeout`.\n*/\n";
+    h += "/** Implement this for namespace \"" + ns.path + "\": one pure virtual per `on` event, per\n"
+         "    `join = handler` room, per `tick` room and per middleware, so a missing one is a compile\n"
+         "    error. Handlers run on the connection's shard; an ACK deadline (`timeout`) cancels the\n"
+         "    handler at its next `co_await` and answers `timeout`.\n*/\n";
     h += "class " + ns.name + "_service {\npublic:\n    virtual ~" + ns.name + "_service() = default;\n\n";
     for (auto& e : ns.on_events) {
         std::string doc = e.doc;
         doc += std::string(doc.empty() ? "" : "\n") + "on `" + e.wire_name + "`";
         if (e.timeout)
             doc += "; timeout " + std::to_string(e.timeout->count()) + " ms";
-        if (e.rate)
+        if (e.rate) {
+            std::uint64_t burst = e.rate->burst ? e.rate->burst : e.rate->count;
             doc += "; rate " + std::to_string(e.rate->count) + "/" + std::to_string(e.rate->per.count()) +
-                   "s (not enforced yet)";
+                   "s burst " + std::to_string(burst) + " per " + std::string(model::to_string(e.rate->scope));
+        }
         for (auto& c : e.required_claims)
-            doc += "; @requires(\"" + c + "\") (not enforced yet)";
+            doc += "; @requires(\"" + c + "\")";
         h += doc_comment(doc, "    ");
         std::string ret = e.reply ? "::sb::task<::sb_rtdl::result<" + type_name(*e.reply) + ">>" : "::sb::task<void>";
         h += "    " + deprecated_attr(e.deprecated) + "virtual " + ret + " on_" + e.name + "(" + ctx + "& ctx" +
              (e.payload ? ", " + type_name(*e.payload) + " msg" : "") + ") = 0;\n";
     }
+    for (auto& r : ns.rooms) {
+        if (r.settings.join == model::join_policy::handler) {
+            h += "\n    /// Room `" + r.name + "` (join = handler): may this connection join `room`? Runs after\n"
+                 "    /// the `@requires` check and before `max_members` and the join middleware.\n";
+            h += "    virtual ::sb::task<::sb_rtdl::join_decision> on_join_" + r.name + "(" + ctx + "& ctx, const " +
+                 r.name + "_room& room) = 0;\n";
+        }
+        if (r.settings.tick) {
+            h += "\n    /// Room `" + r.name + "`: every " + std::to_string(r.settings.tick->count()) +
+                 " ms while the room has members, on one shard (ticks of one room never overlap).\n";
+            h += "    virtual ::sb::task<void> on_tick_" + r.name + "(" + r.name + "_tick_context& room) = 0;\n";
+        }
+    }
+    for (auto& m : ns.middleware) {
+        std::string phases;
+        for (auto p : m.phases)
+            phases += (phases.empty() ? "" : ", ") + std::string(model::to_string(p));
+        std::string doc = m.doc + std::string(m.doc.empty() ? "" : "\n") + "middleware on " + phases +
+                          ": a refusal stops what it was called for (connect: CONNECT_ERROR; join, event: a NACK;\n"
+                          "emit: the emit is not sent; disconnect: ignored). `ev.phase` says which.";
+        h += "\n" + doc_comment(doc, "    ");
+        h += "    " + deprecated_attr(m.deprecated) + "virtual ::sb::task<::sb_rtdl::verdict> " + m.name + "(" + ctx +
+             "& ctx, const ::sb_rtdl::lifecycle_event& ev) = 0;\n";
+    }
     h += "};\n\n";
     h += "/// The Socket.IO namespace of `" + ns.name + "_service`.\n";
     h += "inline constexpr std::string_view " + ns.name + "_path = " + literal(ns.path) + ";\n\n";
-    h += "/** Registers namespace \"" + ns.path + "\" on `server`: one route per `on` event, decoding\n"
-         "    each payload with the generated decoder. A payload that does not decode is answered\n"
-         "    `{\"error\":{\"code\":\"bad_payload\",\"message\":..,\"pointer\":..}}` without calling the handler.\n"
-         "    Call before `server.start()`.\n*/\n";
-    h += "void mount(::sb::server& server, std::shared_ptr<" + ns.name + "_service> service);\n\n";
-}
-
-void emit_mount(const model::namespace_decl& ns, std::string& s)
-{
-    std::string ctx = ns.name + "_context";
-    std::string svc = ns.name + "_service";
-    s += "namespace {\n\n";
-    for (auto& e : ns.on_events) {
-        s += "::sb::task<::sb::reply> dispatch_" + ns.name + "_" + e.name + "(std::shared_ptr<" + svc +
-             "> svc, ::sb::namespace_ nsp, ::sb::socket_ptr socket, ::sb::event ev)\n{\n";
-        if (e.payload) {
-            s += "    " + type_name(*e.payload) + " msg{};\n";
-            s += "    auto problem = ::sb_rtdl_decode::decode_event_arg(ev.raw(), [&](simdjson::ondemand::value v, "
-                 "::sb_rtdl::decode_context& cx) -> bool {\n";
-            s += decode_statements(*e.payload, "msg", "v", "        ");
-            s += "        return true;\n    });\n";
-            s += "    if (problem)\n        co_return ::sb::reply{::sb::app_error{\"bad_payload\", "
-                 "std::move(problem->message), std::move(problem->pointer)}};\n";
-        }
-        else
-            s += "    (void)ev;\n";
-        s += "    " + ctx + " ctx{std::move(socket), nsp};\n";
-        std::string call = "svc->on_" + e.name + "(ctx" + (e.payload ? ", std::move(msg)" : "") + ")";
-        s += "    try {\n";
-        if (e.timeout) {
-            s += "        using namespace ::boost::asio::experimental::awaitable_operators;\n";
-            s += "        ::boost::asio::steady_timer deadline{co_await ::boost::asio::this_coro::executor, " +
-                 ms(*e.timeout) + "};\n";
-            s += "        auto r = co_await (" + call + " || deadline.async_wait(::boost::asio::use_awaitable));\n";
-            s += "        if (r.index() == 1)\n            co_return ::sb::reply{::sb::app_error{\"timeout\", "
-                 "\"handler did not finish within " +
-                 std::to_string(e.timeout->count()) + " ms\"}};\n";
-            if (e.reply) {
-                s += "        auto& res = std::get<0>(r);\n";
-            }
-        }
-        else if (e.reply)
-            s += "        auto res = co_await " + call + ";\n";
-        else
-            s += "        co_await " + call + ";\n";
-        if (e.reply) {
-            s += "        if (!res.ok())\n            co_return ::sb::reply{res.error()};\n";
-            s += "        co_return ::sb::reply{" + encode_expression(*e.reply, "res.value()") + "};\n";
-        }
-        else
-            s += "        co_return ::sb::reply{};\n";
-        s += "    }\n    catch (const ::boost::system::system_error& e) {\n";
-        s += "        if (e.code() == ::boost::asio::error::operation_aborted)\n            throw;\n";
-        s += "        co_return ::sb::reply{::sb::app_error{\"internal\", e.what()}};\n    }\n";
-        s += "    catch (const std::exception& e) {\n        co_return ::sb::reply{::sb::app_error{\"internal\", e.what()}};\n    }\n";
-        s += "}\n\n";
-    }
-    s += "} // namespace\n\n";
-    s += "void mount(::sb::server& server, std::shared_ptr<" + svc + "> service)\n{\n";
-    s += "    ::sb::namespace_ nsp = server.of(" + literal(ns.path) + ");\n";
-    if (ns.on_events.empty())
-        s += "    (void)service;\n";
-    for (auto& e : ns.on_events) {
-        s += "    nsp.on(" + literal(e.wire_name) + ", [service, nsp](::sb::socket_ptr socket, ::sb::event ev) {\n";
-        s += "        return dispatch_" + ns.name + "_" + e.name + "(service, nsp, std::move(socket), std::move(ev));\n    });\n";
-    }
-    s += "}\n\n";
+    h += "/** Registers namespace \"" + ns.path + "\" on `server` (call before `server.start()`). One\n"
+         "    catch-all route looks each event up in `" + ns.name + "_routes` and checks, in order: `rate`\n"
+         "    (`rate_limited`), `@requires` (`forbidden`), event middleware, the payload (`bad_payload`\n"
+         "    with a JSON pointer), then runs the handler under its `timeout` (`timeout`). An unknown\n"
+         "    event is answered `unknown_event`; `[\"$join\", key]` and `[\"$leave\", key]` apply the\n"
+         "    room's join policy. Failures without an ack id are dropped and counted in the returned\n"
+         "    stats. Sets the namespace's `use` (when there is connect middleware), `on_connection`,\n"
+         "    `on_any` and (with disconnect middleware) `on_disconnecting`.\n*/\n";
+    h += "std::shared_ptr<const ::sb_rtdl::dispatch_stats> mount(::sb::server& server, std::shared_ptr<" + ns.name +
+         "_service> service);\n\n";
 }
 
 } // namespace
@@ -484,19 +599,27 @@ void emit_service(const model::namespace_decl& ns, const model::module& m, std::
     }
 
     h += route_support;
+    h += support_dispatch();
+    if (ns.settings.handshake)
+        h += support_handshake();
     h += open_namespace(m);
     h += "// ---- namespace " + ns.name + " at \"" + ns.path + "\" ----\n\n";
-    s += "#include <boost/asio/experimental/awaitable_operators.hpp>\n#include <boost/asio/steady_timer.hpp>\n"
-         "#include <boost/asio/this_coro.hpp>\n#include <boost/asio/use_awaitable.hpp>\n\n";
+    s += "#include <boost/asio/as_tuple.hpp>\n#include <boost/asio/co_spawn.hpp>\n#include <boost/asio/detached.hpp>\n"
+         "#include <boost/asio/experimental/awaitable_operators.hpp>\n#include <boost/asio/steady_timer.hpp>\n"
+         "#include <boost/asio/this_coro.hpp>\n#include <boost/asio/use_awaitable.hpp>\n#include <boost/json/object.hpp>\n\n"
+         "#include <iostream>\n\n";
     s += open_namespace(m);
     if (!decoders.empty())
         s += "namespace {\n\n" + decoders + "} // namespace\n\n";
     emit_rooms(ns, h, s);
     emit_handles(ns, h, s);
+    emit_route_table(ns, h);
+    h += "class " + ns.name + "_service;\nstruct " + ns.name + "_runtime;\n\n";
+    emit_runtime(ns, s);
+    emit_handshake(ns, s);
     emit_context(ns, h, s);
     emit_service_class(ns, h);
-    emit_route_table(ns, h);
-    emit_mount(ns, s);
+    emit_dispatch(ns, s);
     h += close_namespace(m);
     s += close_namespace(m);
 }

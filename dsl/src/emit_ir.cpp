@@ -200,16 +200,19 @@ private:
         return d ? json::value(d->count()) : json::value(nullptr);
     }
 
-    json::value event_common(json::object& o, const std::string& name, const std::string& wire,
-                             const std::optional<model::type_ref>& payload,
-                             const std::optional<model::type_ref>& reply,
-                             const std::optional<std::chrono::milliseconds>& timeout) const
+    /// An `on` or `emit` event: the keys both kinds have, `own(o)` adding its kind's, then
+    /// doc, deprecation and location.
+    template <class Event, class Own>
+    json::object event(const Event& e, Own&& own) const
     {
-        o["name"] = name;
-        o["wire_name"] = wire;
-        o["payload"] = payload ? type(*payload) : json::value(nullptr);
-        o["reply"] = reply ? type(*reply) : json::value(nullptr);
-        o["timeout_ms"] = optional_ms(timeout);
+        json::object o;
+        o["name"] = e.name;
+        o["wire_name"] = e.wire_name;
+        o["payload"] = e.payload ? type(*e.payload) : json::value(nullptr);
+        o["reply"] = e.reply ? type(*e.reply) : json::value(nullptr);
+        o["timeout_ms"] = optional_ms(e.timeout);
+        own(o);
+        common(o, e.doc, e.deprecated, e.loc);
         return o;
     }
 
@@ -269,40 +272,36 @@ private:
         o["rooms"] = std::move(rooms);
         json::array on;
         for (auto& e : ns.on_events) {
-            json::object eo;
-            event_common(eo, e.name, e.wire_name, e.payload, e.reply, e.timeout);
-            if (e.rate)
-                eo["rate"] = json::object{{"count", e.rate->count},
-                                          {"per_s", e.rate->per.count()},
-                                          {"burst", e.rate->burst},
-                                          {"scope", model::to_string(e.rate->scope)}};
-            else
-                eo["rate"] = nullptr;
-            eo["required_claims"] = json::value_from(e.required_claims);
-            common(eo, e.doc, e.deprecated, e.loc);
-            on.push_back(std::move(eo));
+            on.push_back(event(e, [&](json::object& eo) {
+                if (e.rate)
+                    eo["rate"] = json::object{{"count", e.rate->count},
+                                              {"per_s", e.rate->per.count()},
+                                              {"burst", e.rate->burst},
+                                              {"scope", model::to_string(e.rate->scope)}};
+                else
+                    eo["rate"] = nullptr;
+                eo["required_claims"] = json::value_from(e.required_claims);
+            }));
         }
         o["on"] = std::move(on);
         json::array emit;
         for (auto& e : ns.emit_events) {
-            json::object eo;
-            event_common(eo, e.name, e.wire_name, e.payload, e.reply, e.timeout);
-            json::array to;
-            for (auto* r : e.to)
-                to.push_back(json::string(r->name));
-            eo["to"] = std::move(to);
-            eo["volatile"] = e.is_volatile;
-            eo["conflate"] = e.conflate;
-            eo["conflate_by"] =
-                e.conflate_by ? json::value(json::string(e.conflate_by->name)) : json::value(nullptr);
-            eo["resumable"] = e.resumable;
-            if (e.collect)
-                eo["collect"] = json::object{{"policy", model::to_string(e.collect->policy)},
-                                             {"count", e.collect->count}};
-            else
-                eo["collect"] = nullptr;
-            common(eo, e.doc, e.deprecated, e.loc);
-            emit.push_back(std::move(eo));
+            emit.push_back(event(e, [&](json::object& eo) {
+                json::array to;
+                for (auto* r : e.to)
+                    to.push_back(json::string(r->name));
+                eo["to"] = std::move(to);
+                eo["volatile"] = e.is_volatile;
+                eo["conflate"] = e.conflate;
+                eo["conflate_by"] =
+                    e.conflate_by ? json::value(json::string(e.conflate_by->name)) : json::value(nullptr);
+                eo["resumable"] = e.resumable;
+                if (e.collect)
+                    eo["collect"] = json::object{{"policy", model::to_string(e.collect->policy)},
+                                                 {"count", e.collect->count}};
+                else
+                    eo["collect"] = nullptr;
+            }));
         }
         o["emit"] = std::move(emit);
         return o;

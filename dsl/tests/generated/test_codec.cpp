@@ -1,5 +1,7 @@
 // Generated decoders and encoders: every constraint is enforced with the right JSON
 // pointer, and decode(encode(x)) == x.
+#include <simdjson.h> // first: the header then declares the padded-input overloads
+
 #include "codec.rtdl.hpp"
 
 #include <catch2/catch.hpp>
@@ -153,6 +155,78 @@ TEST_CASE("rtdl codec: each constraint is enforced with its pointer")
     st = decode(with([](json::object& o) { o["small"] = 6; }), e);
     REQUIRE(st);
     CHECK(st->message == "value out of range [-5, 5]");
+}
+
+TEST_CASE("rtdl codec: already-padded input decodes in place, and the same way")
+{
+    const std::string text = to_json(sample());
+
+    Everything a;
+    simdjson::padded_string owned(text);
+    REQUIRE_FALSE(decode(owned, a));
+    CHECK(a == sample());
+
+    // A std::string whose capacity holds the padding: decoded without a copy.
+    std::string spacious = text;
+    spacious.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+    simdjson::padded_string_view view(spacious);
+    REQUIRE(view.padding() >= simdjson::SIMDJSON_PADDING);
+    Everything b;
+    REQUIRE_FALSE(decode(view, b));
+    CHECK(b == sample());
+
+    // Too little padding is not an error: the text is copied first.
+    Everything c;
+    REQUIRE_FALSE(decode(simdjson::padded_string_view(text.data(), text.size(), text.size()), c));
+    CHECK(c == sample());
+
+    // Failures report the same message and pointer as the string_view overload.
+    const std::string bad = with([](json::object& o) {
+        o["node"].as_object()["children"].as_array()[1].as_object()["name"] = 5;
+    });
+    Everything d;
+    auto via_view = decode(std::string_view(bad), d);
+    auto via_padded = decode(simdjson::padded_string(bad), d);
+    REQUIRE(via_view);
+    REQUIRE(via_padded);
+    CHECK(via_padded->pointer == "/node/children/1/name");
+    CHECK(via_padded->pointer == via_view->pointer);
+    CHECK(via_padded->message == via_view->message);
+    CHECK(decode(simdjson::padded_string(std::string_view("{\"flag\": tru")), d)->pointer == "/flag");
+}
+
+TEST_CASE("rtdl codec: pointers of deep values, escaped keys, and a decode after a failure")
+{
+    // 12 nested children: 24 pointer segments, past the context's inline capacity.
+    std::string text = R"({"name":"n0","children":[)";
+    std::string expected;
+    for (int i = 1; i <= 12; ++i) {
+        text += R"({"name":"n)" + std::to_string(i) + R"(","children":[)";
+        expected += "/children/0";
+    }
+    text += R"({"name":7,"children":[]})";
+    for (int i = 1; i <= 12; ++i)
+        text += "]}";
+    text += "]}";
+    expected += "/children/0/name";
+    Node n;
+    auto st = decode(text, n);
+    REQUIRE(st);
+    CHECK(st->pointer == expected);
+    CHECK(st->message == "expected a string");
+
+    // A key written with escapes names the same field; a key with "~" or "/" is escaped in the pointer.
+    Label l;
+    REQUIRE_FALSE(decode(R"({"\u0074ext":"hi"})", l));
+    CHECK(l.text == "hi");
+    CHECK(rejected_at(with([](json::object& o) { o["by_name"].as_object()["a~b"] = "red"; })) == "/by_name/a~0b");
+
+    // The path does not leak from one decode into the next (the parser is reused per thread).
+    Everything e;
+    REQUIRE_FALSE(decode(to_json(sample()), e));
+    st = decode(with([](json::object& o) { o["count"] = 11; }), e);
+    REQUIRE(st);
+    CHECK(st->pointer == "/count");
 }
 
 TEST_CASE("rtdl codec: enums and unions")

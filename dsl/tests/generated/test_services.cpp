@@ -42,6 +42,21 @@ public:
     {
         co_return chat::KickResult{.removed = true};
     }
+    sb::task<sb_rtdl::join_decision> on_join_dm(chat::chat_context& ctx, const chat::dm_room& room) override
+    {
+        co_return (ctx.user_id() == room.a || ctx.user_id() == room.b) ? sb_rtdl::verdict::allow()
+                                                                      : sb_rtdl::verdict::refuse("not yours");
+    }
+    sb::task<sb_rtdl::verdict> authenticate(chat::chat_context& ctx, const sb_rtdl::lifecycle_event&) override
+    {
+        ctx.set_user("alice");
+        ctx.join(chat::lobby_room{});
+        co_return sb_rtdl::verdict::allow();
+    }
+    sb::task<sb_rtdl::verdict> audit(chat::chat_context&, const sb_rtdl::lifecycle_event&) override
+    {
+        co_return sb_rtdl::verdict::allow();
+    }
 };
 
 class game_impl final : public acme::arena::arena_service {
@@ -57,6 +72,19 @@ public:
     }
     sb::task<void> on_leave_match(acme::arena::arena_context&) override { co_return; }
     sb::task<void> on_input(acme::arena::arena_context&, acme::arena::PlayerInput) override { co_return; }
+    sb::task<sb_rtdl::join_decision> on_join_match(acme::arena::arena_context&, const acme::arena::match_room&) override
+    {
+        co_return sb_rtdl::verdict::allow();
+    }
+    sb::task<void> on_tick_match(acme::arena::match_tick_context& room) override
+    {
+        room.members().emit_snapshot(acme::arena::Snapshot{.tick = static_cast<std::uint32_t>(room.tick())});
+        co_return;
+    }
+    sb::task<sb_rtdl::verdict> authenticate(acme::arena::arena_context&, const sb_rtdl::lifecycle_event&) override
+    {
+        co_return sb_rtdl::verdict::refuse("no");
+    }
 };
 
 class ticker_impl final : public acme::ticker::ticker_service {
@@ -70,6 +98,10 @@ public:
         co_return acme::ticker::Subscribed{.accepted = in.symbols, .rejected = {}};
     }
     sb::task<void> on_unsubscribe(acme::ticker::ticker_context&, acme::ticker::Subscribe) override { co_return; }
+    sb::task<sb_rtdl::verdict> entitlements(acme::ticker::ticker_context&, const sb_rtdl::lifecycle_event&) override
+    {
+        co_return sb_rtdl::verdict::allow();
+    }
 };
 
 } // namespace
@@ -86,4 +118,67 @@ TEST_CASE("rtdl services: the examples mount onto a server")
     CHECK_FALSE(chat::dm_room::parse("dm:alice:b:ob"));
     CHECK(acme::arena::match_room::parse("match:ABC123"));
     CHECK_FALSE(acme::arena::match_room::parse("match:abc123"));
+}
+
+TEST_CASE("rtdl dispatch: mount() returns the namespace's counters")
+{
+    sb::server server{sb::server_options{.port = 0}};
+    auto stats = acme::ticker::mount(server, std::make_shared<ticker_impl>());
+    REQUIRE(stats);
+    CHECK(stats->events == 0);
+    CHECK(stats->rate_limited == 0);
+}
+
+TEST_CASE("rtdl dispatch: token bucket starts full, refills at its rate, caps at its burst")
+{
+    using clock = std::chrono::steady_clock;
+    sb_rtdl::token_bucket b;
+    const double rate = 2.0 / 1000.0; // 2 per second
+    auto t = clock::now();
+    CHECK(b.take(rate, 3, t));
+    CHECK(b.take(rate, 3, t));
+    CHECK(b.take(rate, 3, t));
+    CHECK_FALSE(b.take(rate, 3, t));
+    CHECK_FALSE(b.take(rate, 3, t + std::chrono::milliseconds{400}));
+    CHECK(b.take(rate, 3, t + std::chrono::milliseconds{500}));
+    CHECK(b.full(rate, 3, t + std::chrono::seconds{10}));
+    for (int i = 0; i < 3; ++i)
+        CHECK(b.take(rate, 3, t + std::chrono::seconds{10}));
+    CHECK_FALSE(b.take(rate, 3, t + std::chrono::seconds{10}));
+}
+
+TEST_CASE("rtdl dispatch: shared buckets are per key")
+{
+    sb_rtdl::shared_buckets b;
+    CHECK(b.take("user:a", 1.0 / 60000.0, 1));
+    CHECK_FALSE(b.take("user:a", 1.0 / 60000.0, 1));
+    CHECK(b.take("user:b", 1.0 / 60000.0, 1));
+}
+
+TEST_CASE("rtdl dispatch: a tick loop is started once and finishes unless a join came in")
+{
+    sb_rtdl::tick_registry t;
+    CHECK(t.demand("match:ABC123"));
+    CHECK_FALSE(t.demand("match:ABC123"));
+    auto e = t.epoch("match:ABC123");
+    CHECK_FALSE(t.demand("match:ABC123")); // a join after the loop saw the room empty
+    CHECK_FALSE(t.finish("match:ABC123", e));
+    CHECK(t.finish("match:ABC123", t.epoch("match:ABC123")));
+    CHECK(t.demand("match:ABC123")); // a new loop
+}
+
+TEST_CASE("rtdl dispatch: verdicts and room answers")
+{
+    CHECK(sb_rtdl::verdict::allow());
+    auto no = sb_rtdl::verdict::refuse("full", "room_full");
+    CHECK_FALSE(no);
+    CHECK(no.wire_code() == "room_full");
+    CHECK(sb_rtdl::verdict{false, "", "x"}.wire_code() == "forbidden");
+    sb_rtdl::dispatch_stats stats;
+    auto ok = sb_rtdl::room_answer("room:cpp", sb_rtdl::verdict::allow(), stats);
+    REQUIRE(ok.value.args.size() == 1);
+    CHECK(ok.value.args[0].as_object().at("room") == "room:cpp");
+    auto nack = sb_rtdl::room_answer("room:cpp", no, stats);
+    CHECK(nack.is_error);
+    CHECK(stats.joins_refused == 1);
 }
