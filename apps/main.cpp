@@ -1,5 +1,7 @@
 // switchboard-app: the sample apps. `--app chat` (default) on `--port 3000`.
 #include "chat/chat.hpp"
+#include "game/game.hpp"
+#include "ticker/ticker.hpp"
 
 #include <cstdlib>
 #include <cstring>
@@ -10,8 +12,11 @@ namespace {
 
 void usage()
 {
-    std::cerr << "usage: switchboard-app [--app chat] [--port 3000] [--address 127.0.0.1] [--threads N]\n"
-                 "                      [--static-dir DIR] [--client-dir DIR]\n";
+    std::cerr << "usage: switchboard-app [--app chat|game|ticker] [--port 3000] [--address 127.0.0.1] [--threads N]\n"
+                 "                      [--static-dir DIR] [--client-dir DIR]\n"
+                 "  chat:   [--moderator-key K] (default letmein) [--audit]\n"
+                 "  ticker: [--symbols 50] [--seed 42] [--interval-ms 200]\n"
+                 "  game:   [--bots N]   N in-process bots in match ARENA1 (they play while someone watches)\n";
 }
 
 } // namespace
@@ -21,6 +26,9 @@ int main(int argc, char** argv)
     std::string app = "chat";
     sb::server_options opts{.port = 3000, .client_dir = SB_CLIENT_DIR};
     std::string static_dir;
+    game::options game_opts;
+    chat::options chat_opts;
+    ticker::options ticker_opts;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -36,16 +44,29 @@ int main(int argc, char** argv)
         else if (a == "--threads") opts.threads = static_cast<unsigned>(std::stoi(value()));
         else if (a == "--static-dir") static_dir = value();
         else if (a == "--client-dir") opts.client_dir = value();
+        else if (a == "--moderator-key") chat_opts.moderator_key = value();
+        else if (a == "--audit") chat_opts.audit = true;
+        else if (a == "--symbols") ticker_opts.symbols = static_cast<std::size_t>(std::stoul(value()));
+        else if (a == "--seed") ticker_opts.seed = std::stoull(value());
+        else if (a == "--interval-ms") ticker_opts.interval = std::chrono::milliseconds{std::stol(value())};
+        else if (a == "--bots") game_opts.bots = static_cast<std::size_t>(std::stoul(value()));
         else if (a == "-h" || a == "--help") { usage(); return 0; }
         else { usage(); return 2; }
     }
-    if (app != "chat") {
-        std::cerr << "unknown app '" << app << "' (available: chat; game and ticker are coming)\n";
+    if (app != "chat" && app != "game" && app != "ticker") {
+        std::cerr << "unknown app '" << app << "' (available: chat, game, ticker)\n";
         return 2;
     }
     opts.static_dir = static_dir.empty() ? std::string(SB_APPS_DIR) + "/" + app + "/web" : static_dir;
     sb::server server{opts};
-    chat::mount(server);
+    // Declared after `server`, so the ticker's publisher stops before the server goes.
+    std::shared_ptr<void> running;
+    if (app == "chat")
+        chat::mount(server, chat_opts);
+    else if (app == "game")
+        game::mount(server, game_opts);
+    else
+        running = ticker::mount(server, ticker_opts);
     server.start();
     std::cout << app << " listening on http://" << opts.address << ':' << server.port() << "/" << std::endl;
     server.run();

@@ -166,11 +166,11 @@ arena::Snapshot world::snapshot() const
 {
     arena::Snapshot s;
     s.tick = tick_;
-    // The contract caps a snapshot at 64 entities (the room's max_members is 16, so
+    // The contract caps a snapshot at 256 entities (the room's max_members is 256, so
     // this never bites in the app; it keeps a misconfigured room from sending an
     // invalid snapshot).
     for (auto& p : players_) {
-        if (s.entities.size() == 64)
+        if (s.entities.size() == 256)
             break;
         s.entities.push_back(arena::EntityState{.id = p.id, .user = p.user, .pos = p.pos, .vel = p.vel, .hp = p.hp, .team = p.team});
         if (p.any_input)

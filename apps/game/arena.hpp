@@ -66,6 +66,8 @@ public:
     void reset_round();
 
     std::uint32_t tick() const noexcept { return tick_; }
+    /// True after `step()` produced a MatchOver, until `reset_round()`.
+    bool round_over() const noexcept { return round_over_; }
 
 private:
     struct player {

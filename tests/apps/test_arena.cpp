@@ -1,5 +1,6 @@
 // The arena's rules, driven tick by tick as the room's tick handler drives them.
 #include "game/arena.hpp"
+#include "game/bot.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -185,4 +186,25 @@ TEST_CASE("arena: a snapshot round-trips through the contract's codec")
     const auto err = acme::arena::decode(json, back);
     REQUIRE_FALSE(err);
     CHECK(back == s);
+}
+
+TEST_CASE("arena: bots find each other and fight; their inputs are valid for the contract")
+{
+    world w;
+    for (auto name : {"bot-1", "bot-2", "bot-3", "bot-4"})
+        w.join(name);
+    std::size_t kills = 0;
+    for (std::uint32_t t = 1; t <= 20 * 120 && !w.round_over(); ++t) {
+        const auto s = w.snapshot();
+        for (auto name : {"bot-1", "bot-2", "bot-3", "bot-4"}) {
+            auto in = bot_input(s, name, t);
+            REQUIRE(in);
+            arena::PlayerInput back;
+            REQUIRE_FALSE(acme::arena::decode(acme::arena::to_json(*in), back));
+            w.input(name, *in);
+        }
+        kills += w.step().kills.size();
+    }
+    CHECK(kills > 0);
+    CHECK_FALSE(bot_input(w.snapshot(), "nobody", 1));
 }

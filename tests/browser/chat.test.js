@@ -1,74 +1,90 @@
-// The chat page in headless Chromium (Debian's, driven by playwright-core): two people on
-// two transports join a room, one sends, the other receives, and the sender's message is
-// confirmed by the server's ack. A screenshot goes to tests/artifacts/.
+// The chat page in headless Chromium: three people on three transports (websocket,
+// polling, sse) talk in one room, with acks, typing, a direct message and a moderator
+// kick. Screenshots go to tests/artifacts/.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { startApp, launch, screenshot } = require('./app.js');
 
-const root = path.resolve(__dirname, '../..');
-const app = process.env.SB_APP || path.join(root, 'build/apps/switchboard-app');
-const artifacts = path.join(root, 'tests/artifacts');
-
-let server, url, browser;
+let app, url, browser;
 
 before(async () => {
-  server = spawn(app, ['--app', 'chat', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the app did not start')), 10000);
-    server.stdout.on('data', (d) => {
-      const m = /listening on (http:\/\/\S+)/.exec(String(d));
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on('exit', (code) => reject(new Error(`the app exited with ${code}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--no-first-run'],
-    // playwright gives every launch a fresh, empty user-data-dir of its own.
-  });
+  app = startApp('chat', ['--moderator-key', 'sekrit']);
+  url = await app.url;
+  browser = await launch();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) server.kill('SIGTERM');
+  if (app) app.proc.kill('SIGTERM');
 });
 
-test('two browsers on websocket and polling chat, with acks', { timeout: 60000 }, async () => {
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  await alice.goto(`${url}?nick=alice&room=lobby&transport=websocket`);
-  await bob.goto(`${url}?nick=bob&room=lobby&transport=polling`);
+async function open(query) {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${url}?${query}`);
+  return page;
+}
+
+test('three browsers on websocket, polling and sse: messages, acks, typing, a DM and a kick', { timeout: 90000 }, async () => {
+  const alice = await open('nick=alice&room=lobby&transport=websocket&mod=sekrit');
+  const bob = await open('nick=bob&room=lobby&transport=polling');
+  const carol = await open('nick=carol&room=lobby&transport=sse');
   await alice.waitForSelector('#status:has-text("connected (websocket)")');
   await bob.waitForSelector('#status:has-text("connected (polling)")');
-  await alice.waitForSelector('#members li:has-text("bob")');
+  await carol.waitForSelector('#status:has-text("connected (sse)")');
+  for (const p of [alice, bob, carol])
+    for (const who of ['alice', 'bob', 'carol'])
+      await p.waitForSelector(`#members li[data-user="${who}"]`, { timeout: 10000 });
 
+  // A message: everyone gets it; the sender sees it pending, then confirmed by the ACK.
   await alice.fill('#text', 'hello from alice');
   await alice.press('#text', 'Enter');
   await bob.waitForSelector('#log li:has-text("hello from alice")', { timeout: 10000 });
-  // The sender's line is confirmed once the server acked it.
-  await alice.waitForSelector('#log li:has-text("hello from alice") .state:has-text("✓")', { timeout: 10000 });
+  await carol.waitForSelector('#log li:has-text("hello from alice")', { timeout: 10000 });
+  await alice.waitForSelector('#log li.confirmed:has-text("hello from alice")', { timeout: 10000 });
+  await carol.fill('#text', 'hi from sse');
+  await carol.press('#text', 'Enter');
+  await bob.waitForSelector('#log li:has-text("hi from sse")', { timeout: 10000 });
+  await carol.waitForSelector('#log li.confirmed:has-text("hi from sse")', { timeout: 10000 });
 
-  await bob.fill('#text', 'hi alice');
-  await bob.press('#text', 'Enter');
-  await alice.waitForSelector('#log li:has-text("hi alice")', { timeout: 10000 });
+  // Typing (volatile): bob types, the others see it.
+  await bob.type('#text', 'typing something', { delay: 20 });
+  await alice.waitForSelector('#typing:has-text("bob typing")', { timeout: 10000 });
+  await carol.waitForSelector('#typing:has-text("bob typing")', { timeout: 10000 });
 
-  fs.mkdirSync(artifacts, { recursive: true });
-  await alice.screenshot({ path: path.join(artifacts, 'chat-alice.png') });
-  await bob.screenshot({ path: path.join(artifacts, 'chat-bob.png') });
-  const bobLines = await bob.locator('#log li').allInnerTexts();
-  assert.ok(bobLines.some((l) => l.includes('alice: hello from alice')), bobLines.join('\n'));
+  // A direct message: carol opens a DM with alice; bob never sees it.
+  await carol.click('#members li[data-user="alice"] .name');
+  await carol.waitForSelector('#rooms li:has-text("@alice")');
+  await carol.fill('#text', 'psst alice');
+  await carol.press('#text', 'Enter');
+  await alice.waitForSelector('#rooms li:has-text("@carol")', { timeout: 10000 });
+  await alice.click('#rooms li:has-text("@carol")');
+  await alice.waitForSelector('#log li:has-text("psst alice")', { timeout: 10000 });
+  await alice.click('#rooms li:has-text("#lobby")');
+  await carol.click('#rooms li:has-text("#lobby")');
+
+  // A kick: alice is a moderator (auth.moderator_key); bob is removed from the room.
+  await alice.click('#members li[data-user="bob"] .kick');
+  await bob.waitForSelector('#status:has-text("kicked from #lobby by alice")', { timeout: 10000 });
+  await carol.waitForSelector('#log li:has-text("bob was kicked by alice")', { timeout: 10000 });
+
+  await screenshot(alice, 'chat-alice.png');
+  await screenshot(bob, 'chat-bob.png');
+  await screenshot(carol, 'chat-carol.png');
+  const bobRooms = await bob.locator('#rooms li').allInnerTexts();
+  assert.deepEqual(bobRooms, [], 'bob has no room left');
+  const state = await bob.evaluate(() => ({ rooms: [...window.chat.rooms.keys()], kicked: window.chat.kicked }));
+  assert.equal(state.kicked[0].user, 'bob');
+  const dmSeenByBob = await bob.evaluate(() => JSON.stringify([...window.chat.rooms.values()]).includes('psst'));
+  assert.equal(dmSeenByBob, false);
 });
 
-test('a taken nickname is refused with a clear message', { timeout: 30000 }, async () => {
-  const a = await (await browser.newContext()).newPage();
-  const b = await (await browser.newContext()).newPage();
-  await a.goto(`${url}?nick=carol&room=nicks`);
-  await a.waitForSelector('#log li:has-text("joined nicks as carol")');
-  await b.goto(`${url}?nick=carol&room=nicks`);
-  await b.waitForSelector('#log li:has-text("is already in nicks")', { timeout: 10000 });
+test('a non-moderator cannot kick, and a taken nickname is refused', { timeout: 30000 }, async () => {
+  const dave = await open('nick=dave&room=nicks&transport=websocket');
+  await dave.waitForSelector('#members li[data-user="dave"]');
+  const r = await dave.evaluate(() => window.chat.socket.timeout(3000).emitWithAck('kick', { room: 'room:nicks', user: 'dave' }));
+  assert.equal(r.error.code, 'forbidden');
+  const dave2 = await open('nick=dave&room=nicks&transport=polling');
+  await dave2.waitForSelector('#status:has-text("nick_taken")', { timeout: 10000 });
 });
