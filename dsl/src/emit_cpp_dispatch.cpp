@@ -637,6 +637,15 @@ void emit_dispatch(const model::namespace_decl& ns, std::string& s)
         s += "            ::boost::json::value normalized = " + encode_expression(tr, "value") + ";\n";
         s += "            if (::boost::json::object* o = normalized.if_object())\n                handshake = std::move(*o);\n";
         s += "            return std::nullopt;\n        };\n";
+        // Short polling (`GET /x/history?room=`) carries no identity, so it may not read
+        // the history of a room that not anyone may join (`join` other than open, or
+        // `@requires`): 403. Rooms without history answer 404 further on.
+        s += "        eo.allow_history = [](std::string_view room, const ::boost::json::object&) {\n";
+        s += "            (void)room;\n            return !(false";
+        for (auto& r : ns.rooms)
+            if (r.settings.history != 0 && (r.settings.join != model::join_policy::open || !r.required_claims.empty()))
+                s += "\n                || " + r.name + "_room::parse(room).has_value()";
+        s += ");\n        };\n";
         s += "        rt->nsp.eventsource(std::move(eo));\n    }\n";
     }
     s += "    return rt->stats;\n}\n\n";

@@ -503,5 +503,7 @@ describe('rtdl e2e: delivery (resumable, conflate, history, handshake)', () => {
       [3, 5],
     );
     assert.equal((await getJson('/history?room=lobby')).status, 404, 'a room without history');
+    // Short polling carries no identity: a room not open to anyone keeps its history private.
+    assert.equal((await getJson('/history?room=vault:IBM')).status, 403, 'a room that is not join = open');
   });
 });
