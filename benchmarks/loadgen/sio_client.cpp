@@ -101,6 +101,11 @@ net::awaitable<error_code> sio_client::open(const tcp::endpoint& ep)
     if (auto ec = co_await read([](std::string_view p) { return p.empty() || p[0] != '0'; }); ec) {
         co_return ec;
     }
+    co_return co_await connect_namespace();
+}
+
+net::awaitable<error_code> sio_client::connect_namespace()
+{
     send(connect_packet_);
     bool connected = false;
     auto on_packet = [&connected](std::string_view p) {
@@ -111,6 +116,24 @@ net::awaitable<error_code> sio_client::open(const tcp::endpoint& ep)
         co_return ec;
     }
     co_return connected ? error_code{} : handshake_failed();
+}
+
+net::awaitable<error_code> sio_client::read_head(std::size_t& head_end)
+{
+    head_end = std::string_view::npos;
+    while (head_end == std::string_view::npos) {
+        if (read_end_ == read_buffer_size) {
+            co_return handshake_failed();
+        }
+        auto [ec, n] = co_await socket_.async_read_some(
+            net::buffer(read_buffer_.get() + read_end_, read_buffer_size - read_end_), use_tuple);
+        if (ec) {
+            co_return ec;
+        }
+        read_end_ += n;
+        head_end = std::string_view{read_buffer_.get(), read_end_}.find("\r\n\r\n");
+    }
+    co_return error_code{};
 }
 
 net::awaitable<error_code> sio_client::upgrade(const std::string& host)
@@ -141,18 +164,9 @@ net::awaitable<error_code> sio_client::upgrade(const std::string& host)
 
     // Read the response head into the read buffer: whatever follows it (the server may send its
     // first frames right behind the 101) stays there for the WebSocket parser.
-    std::size_t head_end = std::string_view::npos;
-    while (head_end == std::string_view::npos) {
-        if (read_end_ == read_buffer_size) {
-            co_return handshake_failed();
-        }
-        auto [ec, n] = co_await socket_.async_read_some(
-            net::buffer(read_buffer_.get() + read_end_, read_buffer_size - read_end_), use_tuple);
-        if (ec) {
-            co_return ec;
-        }
-        read_end_ += n;
-        head_end = std::string_view{read_buffer_.get(), read_end_}.find("\r\n\r\n");
+    std::size_t head_end = 0;
+    if (auto ec = co_await read_head(head_end); ec) {
+        co_return ec;
     }
     const std::string_view head{read_buffer_.get(), head_end + 2};
     read_begin_ = head_end + 4;
@@ -348,18 +362,9 @@ net::awaitable<error_code> sio_client::open_http(const tcp::endpoint& ep)
     }
     if (transport_ == transport::sse) {
         // The response head, then the event stream stays in the read buffer.
-        std::size_t head_end = std::string_view::npos;
-        while (head_end == std::string_view::npos) {
-            if (read_end_ == read_buffer_size) {
-                co_return handshake_failed();
-            }
-            auto [ec, n] = co_await socket_.async_read_some(
-                net::buffer(read_buffer_.get() + read_end_, read_buffer_size - read_end_), use_tuple);
-            if (ec) {
-                co_return ec;
-            }
-            read_end_ += n;
-            head_end = std::string_view{read_buffer_.get(), read_end_}.find("\r\n\r\n");
+        std::size_t head_end = 0;
+        if (auto ec = co_await read_head(head_end); ec) {
+            co_return ec;
         }
         if (!std::string_view{read_buffer_.get(), read_end_}.starts_with("HTTP/1.1 200")) {
             co_return handshake_failed();
@@ -386,16 +391,7 @@ net::awaitable<error_code> sio_client::open_http(const tcp::endpoint& ep)
         co_return ec;
     }
     post_socket_.set_option(tcp::no_delay(true));
-    send(connect_packet_);
-    bool connected = false;
-    auto on_packet = [&connected](std::string_view p) {
-        connected = p.starts_with("40");
-        return !connected && !p.starts_with("44");
-    };
-    if (auto ec = co_await read(on_packet); ec) {
-        co_return ec;
-    }
-    co_return connected ? error_code{} : handshake_failed();
+    co_return co_await connect_namespace();
 }
 
 error_code sio_client::on_http_packet(std::string_view p, const packet_handler& on_packet, bool& more)

@@ -72,6 +72,11 @@ class sio_client : public std::enable_shared_from_this<sio_client> {
     void queue_frame(sb::ws::opcode op, std::string_view first, std::string_view rest);
     boost::asio::awaitable<void> write_loop(std::shared_ptr<sio_client> self);
     boost::asio::awaitable<boost::system::error_code> upgrade(const std::string& host);
+    /// Sends `connect_packet_` and reads until the namespace's CONNECT (or CONNECT_ERROR).
+    boost::asio::awaitable<boost::system::error_code> connect_namespace();
+    /// Reads an HTTP response head into the read buffer; `head_end` is where its
+    /// "\r\n\r\n" starts. What follows stays in the buffer for the body's parser.
+    boost::asio::awaitable<boost::system::error_code> read_head(std::size_t& head_end);
     std::uint64_t next_random() noexcept;
 
     // HTTP transports (sse, polling).

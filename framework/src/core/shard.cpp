@@ -4,7 +4,7 @@
 #include "core/server_impl.hpp"
 #include "core/socket_impl.hpp"
 #include "engine/session.hpp"
-#include "engine/ws_transport.hpp"
+#include "engine/deferred_flush.hpp"
 #include "net/http_connection.hpp"
 
 #include <boost/asio/post.hpp>
@@ -74,7 +74,7 @@ local_namespace* shard::find_local(const namespace_state& ns) noexcept
     return ns.index() < locals_.size() ? locals_[ns.index()].get() : nullptr;
 }
 
-void shard::defer_flush(std::shared_ptr<ws_transport> t)
+void shard::defer_flush(std::shared_ptr<deferred_flush> t)
 {
     dirty_.push_back(std::move(t));
     if (flush_posted_) {

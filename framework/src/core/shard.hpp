@@ -19,7 +19,7 @@ namespace sb::detail {
 class server_impl;
 class session;
 class namespace_state;
-class ws_transport;
+class deferred_flush;
 class event_stream;
 
 /// An io_context whose shutdown (which destroys every pending handler) can run apart from
@@ -66,7 +66,7 @@ public:
         several consecutive broadcasts queue for one client leaves in one write (corking,
         as uWebSockets does): on loopback most of a fan-out's cost is the kernel's send
         path, paid per write, not per message. One post per shard per batch. */
-    void defer_flush(std::shared_ptr<ws_transport> t);
+    void defer_flush(std::shared_ptr<deferred_flush> t);
 
     /// A fresh value for broadcast de-duplication (see local_namespace::for_each_target).
     std::uint64_t next_mark() noexcept { return ++mark_; }
@@ -94,8 +94,8 @@ private:
     std::vector<std::unique_ptr<local_namespace>> locals_;
     std::vector<event_stream*> streams_;
     std::uint64_t mark_ = 0;
-    std::vector<std::shared_ptr<ws_transport>> dirty_;  // awaiting a deferred flush
-    std::vector<std::shared_ptr<ws_transport>> flushing_;
+    std::vector<std::shared_ptr<deferred_flush>> dirty_;  // awaiting a deferred flush
+    std::vector<std::shared_ptr<deferred_flush>> flushing_;
     bool flush_posted_ = false;
     std::thread thread_;
 };

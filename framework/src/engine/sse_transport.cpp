@@ -1,5 +1,8 @@
 #include "engine/sse_transport.hpp"
 
+#include "core/shard.hpp"
+#include "engine/session.hpp"
+
 #include <switchboard/protocol/eio_sse.hpp>
 #include <switchboard/protocol/sse_frame.hpp>
 
@@ -14,37 +17,6 @@ namespace net = boost::asio;
 
 namespace sb::detail {
 
-namespace {
-
-// Deferred flushes, batched per shard thread (each shard runs one thread), with the same
-// two hops as shard::defer_flush: consecutive broadcasts of one turn leave in one write.
-struct flush_batch {
-    std::vector<std::shared_ptr<sse_transport>> dirty;
-    std::vector<std::shared_ptr<sse_transport>> flushing;
-    bool posted = false;
-};
-thread_local flush_batch batch;
-
-void defer_flush(const net::any_io_executor& ex, std::shared_ptr<sse_transport> t)
-{
-    batch.dirty.push_back(std::move(t));
-    if (batch.posted) {
-        return;
-    }
-    batch.posted = true;
-    net::post(ex, [ex] {
-        net::post(ex, [] {
-            batch.posted = false;
-            batch.flushing.swap(batch.dirty);
-            for (auto& t : batch.flushing) {
-                t->flush_deferred();
-            }
-            batch.flushing.clear();
-        });
-    });
-}
-
-} // namespace
 
 bool append_sse_packet(std::string& out, const out_packet& p)
 {
@@ -73,7 +45,7 @@ void sse_transport::kick()
         return;
     }
     flush_pending_ = true;
-    defer_flush(sock_.get_executor(), shared_from_this());
+    session_->owner().defer_flush(shared_from_this());
 }
 
 void sse_transport::flush_deferred()

@@ -10,6 +10,8 @@
 // Upgrade to websocket (PROTOCOL.md "The `sse` transport"): once the probe has been
 // answered the stream gets a `6` (noop) and is paused; the queue waits for the websocket.
 // If the probe fails the stream resumes.
+#include "engine/deferred_flush.hpp"
+
 #include "engine/session.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -22,7 +24,7 @@
 
 namespace sb::detail {
 
-class sse_transport : public std::enable_shared_from_this<sse_transport> {
+class sse_transport final : public deferred_flush, public std::enable_shared_from_this<sse_transport> {
 public:
     /// `head`: the HTTP response head (status line and headers, blank line included),
     /// written before the first event.
@@ -44,7 +46,7 @@ public:
     void abort();
 
     /// The deferred flush that kick() asked for.
-    void flush_deferred();
+    void flush_deferred() override;
 
 private:
     boost::asio::awaitable<void> watch();

@@ -5,6 +5,8 @@
 //
 // One reader coroutine decodes frames and hands Engine.IO packets to the session; the
 // writer is a chain of async_write completions that is the only thing writing.
+#include "engine/deferred_flush.hpp"
+
 #include "engine/session.hpp"
 
 #include <switchboard/protocol/ws_frame.hpp>
@@ -22,7 +24,7 @@
 
 namespace sb::detail {
 
-class ws_transport : public std::enable_shared_from_this<ws_transport> {
+class ws_transport final : public deferred_flush, public std::enable_shared_from_this<ws_transport> {
 public:
     /// `leftover`: bytes already read past the HTTP upgrade request.
     ws_transport(boost::asio::ip::tcp::socket sock, std::size_t max_message, bool b64, std::string leftover);
@@ -36,7 +38,7 @@ public:
     /// queued before then (shard::defer_flush), or with the next write if one is in flight.
     void kick();
     /// The deferred flush that kick() asked for.
-    void flush_deferred();
+    void flush_deferred() override;
     /// Sends an Engine.IO text packet ahead of the session queue (probe answers).
     void send_direct(std::string text) { send_frame(ws::opcode::text, std::move(text)); }
     /// Sends a frame ahead of the session queue (pongs, probe answers).
