@@ -44,6 +44,10 @@ void sse_transport::kick()
     if (writing_ || flush_pending_ || finished_) {
         return;
     }
+    if (!session_) {
+        flush();  // refused or closing: no session, hence no shard batch to join
+        return;
+    }
     flush_pending_ = true;
     session_->owner().defer_flush(shared_from_this());
 }
