@@ -39,6 +39,32 @@ describe('conflation', { skip: h.IS_NODE && 'sb only: Socket.IO has no conflatio
     assert.match(await slow.next(), /^43\/ticker,1\[/, 'still connected and served');
   });
 
+  it('polling client that stops polling: the same (the queue, not the writer, conflates)', async () => {
+    const pub = await ctx.connect(h.MODES[0], { nsp: '/ticker' });
+    const { sid } = await h.pollingHandshake(ctx.port);
+    const post = (body) => h.request(ctx.port, { method: 'POST', path: h.pollPath(sid), body, headers: { 'Content-Type': 'text/plain' } });
+    const get = async () => {
+      const r = await h.request(ctx.port, { path: h.pollPath(sid) });
+      assert.equal(r.status, 200, `poll: ${r.status} ${r.body}`);
+      return r.body.split('\x1e');
+    };
+    assert.equal((await post('40/ticker,{"symbols":["SLOWP"]}')).body, 'ok');
+    assert.match((await get())[0], /^40\/ticker,\{"sid"/);
+    // No GET while everything is published: it all waits in the session's queue.
+    await h.ask(pub, 'publish', { event: 'quote', rooms: ['sym:SLOWP'], data: { pad: PAD }, conflate: 'SLOWP', repeat: N });
+    const seen = [];
+    while (seen[seen.length - 1] !== N - 1) {
+      for (const p of await get()) {
+        if (!p.startsWith('42/ticker,')) continue;
+        seen.push(JSON.parse(p.slice(p.indexOf('[')))[1].i);
+      }
+    }
+    assert.deepEqual(seen, [...seen].sort((a, b) => a - b), 'in order');
+    assert.ok(seen.length < N, `some copies were replaced (${seen.length} of ${N} arrived)`);
+    assert.equal((await post('42/ticker,1["rooms"]')).body, 'ok');
+    assert.match((await get()).join('|'), /43\/ticker,1\[/, 'still connected and served');
+  });
+
   it('EventSource behind: the same', async () => {
     const pub = await ctx.connect(h.MODES[0], { nsp: '/ticker' });
     let res;
