@@ -240,6 +240,45 @@ inline connection_state& state_of(::sb::socket& s, std::size_t routes)
     return *static_cast<connection_state*>(s.extension.get());
 }
 
+/** What every generated `<ns>_context` shares: the socket, its namespace, and the
+    identity its connect hooks established. A cheap handle: copy it into work that
+    outlives a handler; use it on the connection's shard.
+*/
+class connection_context {
+public:
+    connection_context(::sb::socket_ptr socket, ::sb::namespace_ nsp, std::size_t routes)
+        : socket_(std::move(socket)), nsp_(nsp), routes_(routes)
+    {
+    }
+    ::sb::socket& socket() const noexcept { return *socket_; }
+    const ::sb::socket_ptr& socket_ptr() const noexcept { return socket_; }
+    ::sb::namespace_ nsp() const noexcept { return nsp_; }
+
+    /// The user id a connect hook established with `set_user` ("" for none): the key of
+    /// `rate … per user` and what `join = authenticated` requires.
+    const std::string& user_id() const { return state().user; }
+    void set_user(std::string id) const { state().user = std::move(id); }
+    /// The connection's claims (granted by a connect hook): what `@requires("…")` checks.
+    const std::vector<std::string>& claims() const { return state().claims; }
+    void add_claim(std::string claim) const
+    {
+        if (!has_claim(claim))
+            state().claims.push_back(std::move(claim));
+    }
+    bool has_claim(std::string_view claim) const { return state().has_claim(claim); }
+    /// The peer's address (the key of `rate … per ip`).
+    const std::string& remote_address() const noexcept { return socket_->remote_address(); }
+
+protected:
+    connection_state& state() const { return state_of(*socket_, routes_); }
+
+    ::sb::socket_ptr socket_;
+    ::sb::namespace_ nsp_;
+
+private:
+    std::size_t routes_;
+};
+
 /** The room keys whose `tick` loop runs. A join `demand`s a loop (true: start one); a
     loop that finds its room empty `finish`es unless a join came in meanwhile.
 */

@@ -217,25 +217,12 @@ void emit_context(const model::namespace_decl& ns, std::string& h, std::string& 
         for (auto p : m.phases)
             emit_hooks = emit_hooks || p == model::phase::emit;
     }
-    h += "/** One connection to \"" + ns.path + "\", as the service's handlers see it: a cheap handle\n"
-         "    (copy it into work that outlives the handler). Use it on the connection's shard.\n*/\n";
-    h += "class " + ctx + " {\npublic:\n";
+    h += "/** One connection to \"" + ns.path + "\", as the service's handlers see it: identity and\n"
+         "    socket from `sb_rtdl::connection_context`, plus this namespace's emits and rooms.\n*/\n";
+    h += "class " + ctx + " : public ::sb_rtdl::connection_context {\npublic:\n";
     h += "    " + ctx + "(::sb::socket_ptr socket, ::sb::namespace_ nsp, std::shared_ptr<" + ns.name +
-         "_runtime> rt = nullptr)\n        : socket_(std::move(socket)), nsp_(nsp), rt_(std::move(rt))\n    {\n    }\n";
-    h += "    ::sb::socket& socket() const noexcept { return *socket_; }\n";
-    h += "    const ::sb::socket_ptr& socket_ptr() const noexcept { return socket_; }\n";
-    h += "    ::sb::namespace_ nsp() const noexcept { return nsp_; }\n\n";
-    h += "    /// The user id a connect hook established with `set_user` (\"\" for none): the key of\n"
-         "    /// `rate … per user` and what `join = authenticated` requires.\n";
-    h += "    const std::string& user_id() const { return state().user; }\n";
-    h += "    void set_user(std::string id) const { state().user = std::move(id); }\n";
-    h += "    /// The connection's claims (granted by a connect hook): what `@requires(\"…\")` checks.\n";
-    h += "    const std::vector<std::string>& claims() const { return state().claims; }\n";
-    h += "    void add_claim(std::string claim) const\n    {\n        if (!has_claim(claim))\n"
-         "            state().claims.push_back(std::move(claim));\n    }\n";
-    h += "    bool has_claim(std::string_view claim) const { return state().has_claim(claim); }\n";
-    h += "    /// The peer's address (the key of `rate … per ip`).\n";
-    h += "    const std::string& remote_address() const noexcept { return socket_->remote_address(); }\n\n";
+         "_runtime> rt = nullptr)\n        : connection_context(std::move(socket), nsp, " + ns.name +
+         "_routes::count), rt_(std::move(rt))\n    {\n    }\n\n";
     if (const model::type_decl* hs = ns.settings.handshake) {
         std::string t = qualified(*hs);
         std::string decode_fn = t.substr(0, t.rfind("::") + 2) + "decode";
@@ -345,10 +332,7 @@ void emit_context(const model::namespace_decl& ns, std::string& h, std::string& 
         }
     }
     h += "\nprivate:\n";
-    h += "    ::sb_rtdl::connection_state& state() const { return ::sb_rtdl::state_of(*socket_, " + ns.name +
-         "_routes::count); }\n\n";
-    h += "    ::sb::socket_ptr socket_;\n    ::sb::namespace_ nsp_;\n    std::shared_ptr<" + ns.name +
-         "_runtime> rt_;\n};\n\n";
+    h += "    std::shared_ptr<" + ns.name + "_runtime> rt_;\n};\n\n";
 
     // Tick contexts.
     for (auto& r : ns.rooms) {
