@@ -3,6 +3,7 @@
     The broadcast operator: `to(room).except(other).emit(...)`.
 */
 #include <switchboard/ack.hpp>
+#include <switchboard/cluster.hpp>
 #include <switchboard/payload.hpp>
 #include <switchboard/task.hpp>
 
@@ -22,6 +23,8 @@ class namespace_state;
     An empty room list means every socket of the namespace. A socket in several target
     rooms receives the packet once. The packet is encoded once and handed to each shard,
     which writes it to its local members: no lock is shared by all shards on this path.
+    With a cluster adapter (`server_options::redis`) every operation also reaches the
+    sockets of the other nodes, unless `local()`.
 
     `socket.to(...)` and `socket.broadcast()` exclude the sending socket.
 
@@ -39,7 +42,8 @@ public:
     /// Excludes the members of a room (a socket id excludes that socket).
     broadcast_operator except(std::string room) const;
     broadcast_operator except(std::vector<std::string> rooms) const;
-    /// This node only: not forwarded to other nodes through an adapter.
+    /// This node only: not forwarded to other nodes by a cluster adapter (emits, room
+    /// changes, disconnects and fetches alike).
     broadcast_operator local() const;
     /// May be dropped for clients that are behind (see engine_options::max_send_buffer).
     broadcast_operator volatile_() const;
@@ -78,14 +82,21 @@ public:
     void sockets_leave(std::string room) const;
     /// Disconnects the selected sockets ("server namespace disconnect").
     void disconnect_sockets(bool close_connection = false) const;
-    /// Counts the selected sockets across all shards. Suspends while shards answer.
+    /// Counts the selected sockets on every node (every shard of this one). Suspends
+    /// while they answer.
     task<std::size_t> count() const;
+    /** The selected sockets on every node, with their rooms, `data` and handshake
+        (Socket.IO's `fetchSockets`). In a cluster, a node that does not answer within the
+        adapter's request timeout makes the result `partial` (with `sb::error::timeout`);
+        it never hangs. */
+    task<fetch_result> fetch_sockets() const;
 
     // Read access for the implementation.
     const std::vector<std::string>& rooms() const noexcept { return rooms_; }
     const std::vector<std::string>& except_rooms() const noexcept { return except_; }
     bool is_volatile() const noexcept { return volatile_flag_; }
     bool is_local() const noexcept { return local_; }
+    std::chrono::milliseconds ack_timeout() const noexcept { return timeout_; }
     bool is_resumable() const noexcept { return resumable_; }
     const std::string& conflation_key() const noexcept { return conflate_; }
 

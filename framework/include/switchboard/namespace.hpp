@@ -28,6 +28,10 @@ using middleware = std::function<task<std::optional<connect_error>>(socket_ptr)>
 using connection_handler = std::function<task<void>(socket_ptr)>;
 /// Runs for each client→server event; its `co_return` value is the ack.
 using event_handler = std::function<task<reply>(socket_ptr, event)>;
+/** Runs for an event another server of the cluster sent with `server_side_emit`
+    (Socket.IO's `io.on(event)` for `serverSideEmit`). Its `co_return` value's first
+    argument is the answer, if the sender asked for one. */
+using server_event_handler = std::function<task<reply>(payload)>;
 /// Runs when a socket leaves: `disconnecting` while it still has its rooms,
 /// `disconnect` after. `reason` is Socket.IO's ("client namespace disconnect",
 /// "server namespace disconnect", "transport close", "transport error",
@@ -85,6 +89,8 @@ public:
     namespace_& on_any(event_handler h);
     namespace_& on_disconnecting(disconnect_handler h);
     namespace_& on_disconnect(disconnect_handler h);
+    /// Routes `event` from other servers (`server_side_emit`) to `h`.
+    namespace_& on_server_event(std::string event, server_event_handler h);
 
     /// Turns connection state recovery on for this namespace (see `recovery_options`;
     /// `socketio_options::connection_state_recovery` does it for every namespace).
@@ -123,9 +129,20 @@ public:
 
     /// Number of members of `room` across all shards. Suspends while shards answer.
     task<std::size_t> room_size(std::string room) const;
-    /// Every room that has members, with its size, across all shards (sockets' own
-    /// rooms excluded). Suspends while shards answer.
+    /// Every room that has members, with its size, on every node (sockets' own rooms
+    /// excluded). Suspends while shards and nodes answer.
     task<std::vector<std::pair<std::string, std::size_t>>> rooms() const;
+    /// Every socket of the namespace on every node (see `broadcast_operator::fetch_sockets`).
+    task<fetch_result> fetch_sockets() const;
+
+    /** Sends `event` to the `on_server_event` handlers of every *other* server of the
+        cluster (Socket.IO's `serverSideEmit`). A no-op on a single node. */
+    void server_side_emit(std::string_view event, payload args = {}) const;
+    /// ...and collects each other server's answer within `timeout`.
+    task<server_ack_result> server_side_emit_with_ack(std::string_view event, payload args,
+                                                      std::chrono::milliseconds timeout) const;
+    /// Servers in the cluster, this one included (1 without a cluster adapter).
+    task<std::size_t> server_count() const;
 
     detail::namespace_state* state() const noexcept { return st_; }
 

@@ -1,8 +1,6 @@
-#include "core/gather.hpp"
-#include "core/local_namespace.hpp"
+#include "core/adapter.hpp"
 #include "core/namespace_state.hpp"
 #include "core/server_impl.hpp"
-#include "core/shard.hpp"
 
 #include <switchboard/namespace.hpp>
 
@@ -90,28 +88,52 @@ task<std::size_t> namespace_::room_size(std::string room) const
 
 task<std::vector<std::pair<std::string, std::size_t>>> namespace_::rooms() const
 {
-    using room_list = std::vector<std::pair<std::string, std::size_t>>;
     std::map<std::string, std::size_t> merged;
     for (auto* ns : st_->targets()) {
-        auto list_here = [ns](shard& sh) {
-            room_list out;
-            if (auto* local = sh.find_local(*ns)) {
-                for (const auto& [room, members] : local->rooms()) {
-                    if (!local->find(room)) {  // a socket's own room is not a room to list
-                        out.emplace_back(room, members.size());
-                    }
-                }
-            }
-            return out;
-        };
-        auto parts = co_await gather<room_list>(ns->server(), list_here);
-        for (auto& part : parts) {
-            for (auto& [room, n] : part) {
-                merged[room] += n;
-            }
+        auto part = co_await ns->server().adapter().rooms(*ns);
+        for (auto& [room, n] : part) {
+            merged[room] += n;
         }
     }
-    co_return room_list(merged.begin(), merged.end());
+    co_return std::vector<std::pair<std::string, std::size_t>>(merged.begin(), merged.end());
 }
+
+task<fetch_result> namespace_::fetch_sockets() const
+{
+    const broadcast_operator all{st_};
+    co_return co_await all.fetch_sockets();
+}
+
+namespace_& namespace_::on_server_event(std::string event, server_event_handler h)
+{
+    st_->handlers().server_events[std::move(event)] = std::move(h);
+    return *this;
+}
+
+void namespace_::server_side_emit(std::string_view event, payload args) const
+{
+    for (auto* ns : st_->targets()) {
+        ns->server().adapter().server_side_emit(*ns, event, args);
+    }
+}
+
+task<server_ack_result> namespace_::server_side_emit_with_ack(std::string_view event, payload args,
+                                                               std::chrono::milliseconds timeout) const
+{
+    server_ack_result all;
+    for (auto* ns : st_->targets()) {
+        auto r = co_await ns->server().adapter().server_side_emit_with_ack(*ns, event, args, timeout);
+        for (auto& v : r.responses) {
+            all.responses.push_back(std::move(v));
+        }
+        all.missing += r.missing;
+        if (r.ec) {
+            all.ec = r.ec;
+        }
+    }
+    co_return all;
+}
+
+task<std::size_t> namespace_::server_count() const { co_return co_await st_->server().adapter().server_count(); }
 
 } // namespace sb

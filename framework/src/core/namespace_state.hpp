@@ -28,6 +28,7 @@ struct namespace_handlers {
     event_handler catch_all;
     disconnect_handler on_disconnecting;
     disconnect_handler on_disconnect;
+    std::unordered_map<std::string, server_event_handler> server_events;
 };
 
 class namespace_state {

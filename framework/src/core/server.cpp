@@ -55,6 +55,8 @@ server_impl::~server_impl()
     for (auto& s : shards_) {
         s->teardown();
     }
+    cluster_adapter_.reset();  // its sockets and timers are on the shards' io_contexts
+    adapter_ = &local_;
     shards_.clear();
 }
 
@@ -66,6 +68,9 @@ namespace_state& server_impl::static_namespace(std::string_view name)
     }
     auto& ns = namespaces_.emplace_back(std::make_unique<namespace_state>(*this, std::string(name), namespaces_.size()));
     static_.emplace(std::string(name), ns.get());
+    if (started_) {
+        adapter_->namespace_created(*ns);
+    }
     return *ns;
 }
 
@@ -90,6 +95,7 @@ namespace_state* server_impl::resolve(std::string_view name)
                 std::make_unique<namespace_state>(*this, std::string(name), namespaces_.size(), parent));
             static_.emplace(std::string(name), child.get());
             parent->add_child(child.get());
+            adapter_->namespace_created(*child);
             return child.get();
         }
     }
@@ -124,6 +130,15 @@ void server_impl::start()
     for (auto& s : shards_) {
         s->start();
     }
+    {
+        std::lock_guard lock(ns_mutex_);
+        for (auto& ns : namespaces_) {
+            if (!ns->is_dynamic()) {
+                adapter_->namespace_created(*ns);
+            }
+        }
+    }
+    adapter_->start();
 }
 
 void server_impl::stop()
@@ -131,6 +146,7 @@ void server_impl::stop()
     if (!started_ || stopping_.exchange(true)) {
         return;
     }
+    adapter_->stop();
     for (auto& s : shards_) {
         s->stop();
     }

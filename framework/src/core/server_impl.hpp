@@ -1,5 +1,7 @@
 #pragma once
 // The server's shared, mostly read-only state: options, shards, namespaces, counters.
+#include "core/adapter.hpp"
+#include "core/local_adapter.hpp"
 #include "core/namespace_state.hpp"
 #include "core/shard.hpp"
 
@@ -28,6 +30,17 @@ struct server_metrics {
     std::atomic<std::uint64_t> bad_requests{0};
 };
 
+/// Counters of a cluster adapter, exported at /metrics beside the server's.
+struct cluster_metrics {
+    std::atomic<std::uint64_t> published{0};         ///< messages sent to other nodes
+    std::atomic<std::uint64_t> received{0};          ///< messages from other nodes acted on
+    std::atomic<std::uint64_t> publish_dropped{0};   ///< not sent: the bus was down
+    std::atomic<std::uint64_t> bad_messages{0};      ///< undecodable or oversized, dropped
+    std::atomic<std::uint64_t> reconnects{0};        ///< connections re-established
+    std::atomic<std::uint64_t> request_timeouts{0};  ///< requests answered partially
+    std::atomic<int> connected{0};                   ///< 1 while the subscriber is up
+};
+
 class session;
 
 class server_impl {
@@ -40,6 +53,14 @@ public:
     /// ids from an earlier run of the server are told apart (lowercase base 36).
     const std::string& epoch() const noexcept { return epoch_; }
     server_metrics& metrics() noexcept { return metrics_; }
+    cluster_metrics& cluster() noexcept { return cluster_; }
+    /// Whether a cluster adapter is configured (its counters appear at /metrics).
+    bool clustered() const noexcept { return adapter_ != &local_; }
+
+    /// Every operation that may reach other nodes goes through here (core/adapter.hpp).
+    sb::detail::adapter& adapter() noexcept { return *adapter_; }
+    /// This node's part of every operation.
+    sb::detail::local_adapter& local() noexcept { return local_; }
 
     std::vector<std::unique_ptr<shard>>& shards() noexcept { return shards_; }
     shard& shard_at(std::size_t i) { return *shards_.at(i); }
@@ -72,11 +93,15 @@ private:
     server_options opts_;
     std::string epoch_;
     server_metrics metrics_;
+    cluster_metrics cluster_;
     std::vector<std::unique_ptr<shard>> shards_;
     std::mutex ns_mutex_;  // guards namespaces_ growth and static_ lookups made after start
     std::deque<std::unique_ptr<namespace_state>> namespaces_;
     std::map<std::string, namespace_state*, std::less<>> static_;
     std::vector<namespace_state*> dynamic_;
+    sb::detail::local_adapter local_{*this};
+    std::unique_ptr<sb::detail::adapter> cluster_adapter_;  // null: one node
+    sb::detail::adapter* adapter_ = &local_;
     std::uint16_t port_ = 0;
     std::atomic<bool> stopping_{false};
     bool started_ = false;

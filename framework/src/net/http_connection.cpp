@@ -53,6 +53,21 @@ std::string metrics_text(server_impl& srv)
     line("slow_client_disconnects_total", "sessions closed because their send buffer was full",
          m.slow_client_disconnects.load());
     line("bad_requests_total", "Engine.IO requests refused", m.bad_requests.load());
+    if (srv.clustered()) {
+        auto& c = srv.cluster();
+        line("cluster_published_total", "messages published to the other nodes", c.published.load());
+        line("cluster_received_total", "messages from other nodes acted on", c.received.load());
+        line("cluster_publish_dropped_total", "messages for other nodes dropped while the bus was down",
+             c.publish_dropped.load());
+        line("cluster_bad_messages_total", "undecodable or oversized bus messages dropped", c.bad_messages.load());
+        line("cluster_reconnects_total", "reconnections of the bus subscriber", c.reconnects.load());
+        line("cluster_request_timeouts_total", "cluster requests answered partially (a node did not answer)",
+             c.request_timeouts.load());
+        out += "# HELP switchboard_cluster_connected 1 while the bus subscriber is connected\n"
+               "# TYPE switchboard_cluster_connected gauge\nswitchboard_cluster_connected ";
+        out += std::to_string(c.connected.load());
+        out += '\n';
+    }
     return out;
 }
 

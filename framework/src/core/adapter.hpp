@@ -1,0 +1,74 @@
+#pragma once
+// The cluster seam. Every operation that may reach sockets beyond this node goes through
+// the server's adapter, as in Socket.IO (`Adapter`) and socketioxide (`CoreAdapter`):
+// broadcasts (with or without acks), room changes of selected sockets, disconnects,
+// fetching sockets, listing rooms, and events between servers.
+//
+// `local_adapter` (core/local_adapter.hpp) is the one node's per-shard fan-out. A
+// cluster adapter (framework/src/adapters/<name>/) forwards an operation to the other
+// nodes unless it is `local()`, and calls the local adapter for this node's part. Adding
+// an adapter means adding one folder there and one line where the server picks it.
+#include <switchboard/broadcast.hpp>
+#include <switchboard/cluster.hpp>
+#include <switchboard/payload.hpp>
+#include <switchboard/task.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sb::detail {
+
+class namespace_state;
+struct ack_collector;
+
+using room_sizes = std::vector<std::pair<std::string, std::size_t>>;
+
+class adapter {
+public:
+    virtual ~adapter() = default;
+
+    /// The shards are running: connect, subscribe. Called once.
+    virtual void start() {}
+    /// The server stops: close connections, fail what is pending. Called once.
+    virtual void stop() {}
+    /// A concrete namespace came to exist (every static one before `start`, children of
+    /// dynamic namespaces when a client first connects to them, from any shard).
+    virtual void namespace_created(namespace_state&) {}
+
+    // Every member below may be called from any shard. `op` selects the sockets: its
+    // rooms (none: all), except rooms, and flags (volatile, local = this node only).
+
+    /// Sends `event` to the selected sockets. Does not suspend.
+    virtual void broadcast(namespace_state& ns, const broadcast_operator& op, std::string_view event,
+                           const payload& args) = 0;
+    /** Sends `event` with an ack id. Each part (a shard here, another node) reports how
+        many clients it reached, then their first ack arguments, to `c`, by posting to
+        `c->origin`. The caller awaits `c` and applies the timeout. */
+    virtual void broadcast_with_ack(namespace_state& ns, const broadcast_operator& op, std::string_view event,
+                                    const payload& args, const std::shared_ptr<ack_collector>& c) = 0;
+    /// The selected sockets join / leave `rooms`.
+    virtual void add_sockets(namespace_state& ns, const broadcast_operator& op, std::vector<std::string> rooms) = 0;
+    virtual void del_sockets(namespace_state& ns, const broadcast_operator& op, std::vector<std::string> rooms) = 0;
+    virtual void disconnect_sockets(namespace_state& ns, const broadcast_operator& op, bool close) = 0;
+    /// The selected sockets, with their rooms, data and handshake.
+    virtual task<fetch_result> fetch_sockets(namespace_state& ns, const broadcast_operator& op) = 0;
+    /// How many sockets `op` selects.
+    virtual task<std::size_t> count(namespace_state& ns, const broadcast_operator& op) = 0;
+    /// Every room with members and its size (sockets' own rooms left out).
+    virtual task<room_sizes> rooms(namespace_state& ns) = 0;
+    /// Sends `event` to the other servers' handlers (`namespace_::on_server_event`).
+    virtual void server_side_emit(namespace_state& ns, std::string_view event, const payload& args) = 0;
+    /// ...and collects each other server's first ack argument within `timeout`.
+    virtual task<server_ack_result> server_side_emit_with_ack(namespace_state& ns, std::string_view event,
+                                                              const payload& args,
+                                                              std::chrono::milliseconds timeout) = 0;
+    /// Servers in the cluster, this one included.
+    virtual task<std::size_t> server_count() = 0;
+};
+
+} // namespace sb::detail
