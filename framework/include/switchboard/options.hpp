@@ -95,6 +95,32 @@ struct socketio_options {
     std::optional<recovery_options> connection_state_recovery{};
 };
 
+/** A cluster through Redis, wire-compatible with Node's `@socket.io/redis-adapter` 8.x
+    (its classic pub/sub mode) and `@socket.io/redis-emitter` 5.x: Node servers with that
+    adapter, emitters and Switchboard nodes can share one Redis. Every broadcast, room
+    change, disconnect, `fetch_sockets`, `rooms`, `server_side_emit` and broadcast ack
+    then spans all nodes, unless `local()`.
+
+    While Redis is unreachable the node keeps serving its own clients: what it would have
+    sent to other nodes is dropped and counted (`switchboard_cluster_publish_dropped_total` at /metrics),
+    cluster requests answer with this node's part (`partial`), and it reconnects with
+    backoff and subscribes again by itself. */
+struct redis_options {
+    /// `redis://[user:password@]host[:port][/db]` (only `redis://`: no TLS yet).
+    std::string url = "redis://127.0.0.1:6379";
+    /// Channel prefix (`key` of the Node adapter): channels are `<key>#<nsp>#`,
+    /// `<key>-request#<nsp>#`, `<key>-response#<nsp>#`.
+    std::string key = "socket.io";
+    /// How long a request to other nodes (fetch_sockets, rooms, count,
+    /// server_side_emit_with_ack) waits for their answers (`requestsTimeout`).
+    std::chrono::milliseconds requests_timeout{5000};
+    /// Messages from the bus larger than this are dropped and counted.
+    std::size_t max_message = 16 * 1024 * 1024;
+    /// Reconnect backoff: from `min_backoff`, doubling up to `max_backoff`.
+    std::chrono::milliseconds min_backoff{100};
+    std::chrono::milliseconds max_backoff{5000};
+};
+
 /// Everything `sb::server` needs to start.
 struct server_options {
     std::string address = "127.0.0.1";
@@ -113,6 +139,8 @@ struct server_options {
     std::string cors_origin{};
     engine_options engine{};
     socketio_options socketio{};
+    /// Join a cluster through Redis (see `redis_options`); std::nullopt: one node.
+    std::optional<redis_options> redis{};
 };
 
 } // namespace sb

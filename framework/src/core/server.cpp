@@ -1,5 +1,6 @@
 #include "core/client.hpp"
 #include "core/server_impl.hpp"
+#include "adapters/redis/redis_adapter.hpp"
 
 #include <switchboard/server.hpp>
 
@@ -42,6 +43,10 @@ server_impl::server_impl(server_options opts) : opts_(std::move(opts)), epoch_(m
         shards_.push_back(std::make_unique<shard>(*this, i));
     }
     static_namespace("/");
+    if (opts_.redis) {
+        cluster_adapter_ = make_redis_adapter(*this, *opts_.redis);
+        adapter_ = cluster_adapter_.get();
+    }
 }
 
 server_impl::~server_impl()

@@ -1,0 +1,833 @@
+#include "adapters/redis/redis_adapter.hpp"
+
+#include "adapters/redis/redis_link.hpp"
+#include "adapters/redis/wire/messages.hpp"
+#include "core/ack_collector.hpp"
+#include "core/adapter.hpp"
+#include "core/local_adapter.hpp"
+#include "core/namespace_state.hpp"
+#include "core/server_impl.hpp"
+#include "core/shard.hpp"
+
+#include <switchboard/error.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace net = boost::asio;
+namespace json = boost::json;
+
+namespace sb::detail {
+
+namespace {
+
+using redis_wire::request_type;
+constexpr auto tuple_awaitable = net::as_tuple(net::use_awaitable);
+
+/// A request this node sent and awaits answers to, on the executor that sent it.
+struct request {
+    request(net::any_io_executor ex, request_type t) : origin(ex), done(ex), type(t) {}
+    net::any_io_executor origin;
+    net::steady_timer done;
+    request_type type;
+    std::size_t expected = 0;  ///< answers wanted
+    std::size_t got = 0;
+    std::vector<json::value> items;          ///< sockets, rooms or answers, as they came
+    std::shared_ptr<ack_collector> acks;     ///< broadcast with ack
+    void arrived()
+    {
+        if (++got >= expected) {
+            done.cancel();
+        }
+    }
+};
+
+broadcast_operator selection(namespace_state& ns, const redis_wire::broadcast_opts& o)
+{
+    auto op = broadcast_operator{&ns}.to(o.rooms).except(o.except);
+    if (o.is_volatile) {
+        op = op.volatile_();
+    }
+    return op.local();  // what comes from the bus is never sent back to it
+}
+
+redis_wire::broadcast_opts wire_opts(const broadcast_operator& op)
+{
+    redis_wire::broadcast_opts o;
+    o.rooms = op.rooms();
+    o.except = op.except_rooms();
+    o.is_volatile = op.is_volatile();
+    return o;
+}
+
+json::array strings_json(const std::vector<std::string>& v)
+{
+    json::array a;
+    for (const auto& s : v) {
+        a.emplace_back(s);
+    }
+    return a;
+}
+
+socket_info info_of(const json::value& v)
+{
+    socket_info s;
+    if (!v.is_object()) {
+        return s;
+    }
+    const auto& o = v.get_object();
+    if (auto* id = o.if_contains("id"); id && id->is_string()) {
+        s.id = std::string(id->get_string());
+    }
+    if (auto* r = o.if_contains("rooms"); r && r->is_array()) {
+        for (const auto& e : r->get_array()) {
+            if (e.is_string()) {
+                s.rooms.emplace_back(e.get_string());
+            }
+        }
+    }
+    if (auto* d = o.if_contains("data")) {
+        s.data = *d;
+    }
+    if (auto* h = o.if_contains("handshake"); h && h->is_object()) {
+        s.handshake = h->get_object();
+    }
+    return s;
+}
+
+json::object info_json(const socket_info& s)
+{
+    json::object o;
+    o["id"] = s.id;
+    o["handshake"] = s.handshake;
+    o["rooms"] = strings_json(s.rooms);
+    o["data"] = s.data;
+    return o;
+}
+
+class redis_adapter final : public adapter {
+public:
+    redis_adapter(server_impl& srv, redis_options opts) : srv_(srv), local_(srv.local()), opts_(std::move(opts))
+    {
+        std::string error;
+        if (!redis::parse_url(opts_.url, ep_, error)) {
+            throw std::invalid_argument("switchboard: redis: " + error);
+        }
+        uid_ = redis_wire::random_id();
+    }
+
+    void namespace_created(namespace_state& ns) override
+    {
+        auto e = std::make_shared<entry>(entry{&ns, redis_wire::channels(opts_.key, ns.name(), uid_)});
+        {
+            std::lock_guard lock(mu_);
+            if (!entries_.emplace(ns.name(), e).second) {
+                return;
+            }
+        }
+        if (started_) {
+            net::post(srv_.shard_at(0).context(), [this, e] { subscribe(*e); });
+        }
+    }
+
+    void start() override
+    {
+        started_ = true;
+        redis::link_options lo;
+        lo.min_backoff = opts_.min_backoff;
+        lo.max_backoff = opts_.max_backoff;
+        lo.max_message = opts_.max_message;
+        for (auto& sh : srv_.shards()) {
+            lo.name = "sb-" + uid_ + "-pub" + std::to_string(sh->index());
+            cmd_.push_back(std::make_shared<redis::link>(sh->executor(), ep_, lo));
+        }
+        lo.name = "sb-" + uid_ + "-sub";
+        sub_ = std::make_shared<redis::link>(srv_.shard_at(0).executor(), ep_, lo);
+        sub_->on_message([this](std::string_view pattern, std::string_view channel, std::string_view msg) {
+            on_bus(pattern, channel, msg);
+        });
+        sub_->on_state([this](bool up, std::string_view why) { on_state(up, why); });
+        net::post(srv_.shard_at(0).context(), [this] {
+            std::vector<std::shared_ptr<entry>> all;
+            {
+                std::lock_guard lock(mu_);
+                for (auto& [name, e] : entries_) {
+                    all.push_back(e);
+                }
+            }
+            for (auto& e : all) {
+                subscribe(*e);
+            }
+            sub_->start();
+        });
+        for (auto& l : cmd_) {
+            l->start();
+        }
+    }
+
+    void stop() override
+    {
+        for (std::size_t i = 0; i < cmd_.size(); ++i) {
+            net::post(srv_.shard_at(i).context(), [l = cmd_[i]] { l->stop(); });
+        }
+        if (sub_) {
+            net::post(srv_.shard_at(0).context(), [l = sub_] { l->stop(); });
+        }
+    }
+
+    // ---- operations from this node ------------------------------------------------
+
+    void broadcast(namespace_state& ns, const broadcast_operator& op, std::string_view event,
+                   const payload& args) override
+    {
+        if (!op.is_local()) {
+            if (auto* e = find(ns)) {
+                publish(e->ch.broadcast_for(op.rooms()),
+                        redis_wire::encode_broadcast(uid_, ns.name(), event, args, wire_opts(op)));
+            }
+        }
+        local_.broadcast(ns, op, event, args);
+    }
+
+    void broadcast_with_ack(namespace_state& ns, const broadcast_operator& op, std::string_view event,
+                            const payload& args, const std::shared_ptr<ack_collector>& c) override
+    {
+        auto* e = find(ns);
+        if (op.is_local() || !e) {
+            local_.broadcast_with_ack(ns, op, event, args, c);
+            return;
+        }
+        // The other nodes are one part until we know how many there are.
+        c->add_parts(1);
+        auto r = std::make_shared<request>(c->origin, request_type::broadcast);
+        r->acks = c;
+        const auto id = redis_wire::random_id();
+        add_request(id, r);
+        auto wo = wire_opts(op);
+        wo.timeout_ms = op.ack_timeout().count();
+        publish(e->ch.request, redis_wire::encode_broadcast_request(uid_, id, ns.name(), event, args, wo));
+        local_.broadcast_with_ack(ns, op, event, args, c);
+        net::co_spawn(
+            c->origin,
+            [this, c, id, channel = e->ch.request, timeout = op.ack_timeout()]() -> net::awaitable<void> {
+                const auto n = co_await count_servers(channel);
+                c->add_parts(n > 1 ? n - 1 : 0);
+                c->part_done(0);  // the placeholder
+                // Keep the id for late answers until the deadline, then forget it.
+                net::steady_timer t(c->origin, timeout);
+                co_await t.async_wait(tuple_awaitable);
+                remove_request(id);
+            },
+            net::detached);
+    }
+
+    void add_sockets(namespace_state& ns, const broadcast_operator& op, std::vector<std::string> rooms) override
+    {
+        remote_rooms(ns, op, rooms, request_type::remote_join);
+        local_.add_sockets(ns, op, std::move(rooms));
+    }
+
+    void del_sockets(namespace_state& ns, const broadcast_operator& op, std::vector<std::string> rooms) override
+    {
+        remote_rooms(ns, op, rooms, request_type::remote_leave);
+        local_.del_sockets(ns, op, std::move(rooms));
+    }
+
+    void disconnect_sockets(namespace_state& ns, const broadcast_operator& op, bool close) override
+    {
+        if (auto* e = find(ns); e && !op.is_local()) {
+            json::object req;
+            req["uid"] = uid_;
+            req["type"] = static_cast<int>(request_type::remote_disconnect);
+            req["opts"] = redis_wire::opts_json(op.rooms(), op.except_rooms());
+            req["close"] = close;
+            publish(e->ch.request, json::serialize(req));
+        }
+        local_.disconnect_sockets(ns, op, close);
+    }
+
+    task<fetch_result> fetch_sockets(namespace_state& ns, const broadcast_operator& op) override
+    {
+        auto result = co_await local_.fetch_sockets(ns, op);
+        auto* e = find(ns);
+        if (op.is_local() || !e) {
+            co_return result;
+        }
+        json::object req;
+        req["type"] = static_cast<int>(request_type::remote_fetch);
+        req["opts"] = redis_wire::opts_json(op.rooms(), op.except_rooms());
+        auto r = co_await ask(*e, request_type::remote_fetch, std::move(req));
+        for (const auto& part : r->items) {
+            if (auto* list = part.is_object() ? part.get_object().if_contains("sockets") : nullptr;
+                list && list->is_array()) {
+                for (const auto& s : list->get_array()) {
+                    result.sockets.push_back(info_of(s));
+                }
+            }
+        }
+        if (r->got < r->expected) {
+            result.partial = true;
+            result.ec = make_error_code(error::timeout);
+        }
+        co_return result;
+    }
+
+    task<std::size_t> count(namespace_state& ns, const broadcast_operator& op) override
+    {
+        if (op.is_local() || !find(ns)) {
+            co_return co_await local_.count(ns, op);
+        }
+        auto r = co_await fetch_sockets(ns, op);
+        std::set<std::string> ids;
+        for (const auto& s : r.sockets) {
+            ids.insert(s.id);
+        }
+        co_return ids.size();
+    }
+
+    task<room_sizes> rooms(namespace_state& ns) override
+    {
+        if (!find(ns)) {
+            co_return co_await local_.rooms(ns);
+        }
+        // ALL_ROOMS answers names only: the sizes come from every node's sockets.
+        const broadcast_operator all{&ns};
+        auto r = co_await fetch_sockets(ns, all);
+        std::map<std::string, std::size_t> sizes;
+        for (const auto& s : r.sockets) {
+            for (const auto& room : s.rooms) {
+                if (room != s.id) {
+                    ++sizes[room];
+                }
+            }
+        }
+        co_return room_sizes(sizes.begin(), sizes.end());
+    }
+
+    void server_side_emit(namespace_state& ns, std::string_view event, const payload& args) override
+    {
+        if (auto* e = find(ns)) {
+            json::object req;
+            req["uid"] = uid_;
+            req["type"] = static_cast<int>(request_type::server_side_emit);
+            req["data"] = event_data(event, args);
+            publish(e->ch.request, json::serialize(req));
+        }
+    }
+
+    task<server_ack_result> server_side_emit_with_ack(namespace_state& ns, std::string_view event, const payload& args,
+                                                      std::chrono::milliseconds timeout) override
+    {
+        server_ack_result out;
+        auto* e = find(ns);
+        if (!e) {
+            co_return out;
+        }
+        json::object req;
+        req["type"] = static_cast<int>(request_type::server_side_emit);
+        req["data"] = event_data(event, args);
+        // Other servers only: Node's serverSideEmit does not reach the sender.
+        auto r = co_await ask(*e, request_type::server_side_emit, std::move(req), timeout, 1);
+        for (auto& v : r->items) {
+            out.responses.push_back(std::move(v));
+        }
+        if (r->got < r->expected) {
+            out.missing = r->expected - r->got;
+            out.ec = make_error_code(error::timeout);
+        }
+        co_return out;
+    }
+
+    task<std::size_t> server_count() override
+    {
+        std::string channel;
+        {
+            std::lock_guard lock(mu_);
+            if (entries_.empty()) {
+                co_return 1;
+            }
+            channel = entries_.begin()->second->ch.request;
+        }
+        co_return co_await count_servers(channel);
+    }
+
+private:
+    struct entry {
+        namespace_state* ns;
+        redis_wire::channels ch;
+    };
+
+    entry* find(namespace_state& ns)
+    {
+        std::lock_guard lock(mu_);
+        auto it = entries_.find(ns.name());
+        return it == entries_.end() ? nullptr : it->second.get();
+    }
+
+    static json::array event_data(std::string_view event, const payload& args)
+    {
+        json::array data;
+        data.emplace_back(event);
+        for (const auto& a : args.args) {
+            data.push_back(a);
+        }
+        return data;
+    }
+
+    /// The command link of the shard running now (shard 0's when off-shard: posted).
+    redis::link* link_here()
+    {
+        auto* sh = shard::current();
+        return sh && sh->index() < cmd_.size() ? cmd_[sh->index()].get() : nullptr;
+    }
+
+    void publish(std::string channel, std::string msg)
+    {
+        auto& m = srv_.cluster();
+        auto* l = link_here();
+        if (!l) {
+            if (cmd_.empty()) {
+                m.publish_dropped.fetch_add(1, std::memory_order_relaxed);
+                return;
+            }
+            net::post(srv_.shard_at(0).context(), [this, channel = std::move(channel), msg = std::move(msg)]() mutable {
+                publish(std::move(channel), std::move(msg));
+            });
+            return;
+        }
+        if (!l->up()) {
+            // Documented loss: other nodes miss what is sent while Redis is down.
+            m.publish_dropped.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        m.published.fetch_add(1, std::memory_order_relaxed);
+        l->command({"PUBLISH", std::move(channel), std::move(msg)});
+    }
+
+    /// PUBSUB NUMSUB of a request channel: the servers of the cluster (1 when Redis is away).
+    net::awaitable<std::size_t> count_servers(std::string channel)
+    {
+        auto* l = link_here();
+        if (!l) {
+            co_return 1;
+        }
+        // Named, not a braced temporary in the co_await: GCC 12 mishandles those.
+        std::vector<std::string> cmd{std::string("PUBSUB"), std::string("NUMSUB"), std::move(channel)};
+        auto v = co_await l->call(std::move(cmd));
+        if (v.is_array() && v.elements.size() == 2 && v.elements[1].type == redis::value::kind::integer) {
+            co_return static_cast<std::size_t>(std::max<std::int64_t>(1, v.elements[1].integer));
+        }
+        co_return 1;
+    }
+
+    void add_request(const std::string& id, std::shared_ptr<request> r)
+    {
+        std::lock_guard lock(mu_);
+        requests_[id] = std::move(r);
+    }
+    void remove_request(const std::string& id)
+    {
+        std::lock_guard lock(mu_);
+        requests_.erase(id);
+    }
+
+    /// Publishes `req` and awaits one answer from every other node, or the timeout.
+    net::awaitable<std::shared_ptr<request>> ask(entry& e, request_type type, json::object req,
+                                                 std::chrono::milliseconds timeout = {}, std::size_t self = 1)
+    {
+        auto ex = co_await net::this_coro::executor;
+        auto r = std::make_shared<request>(ex, type);
+        const auto n = co_await count_servers(e.ch.request);
+        r->expected = n > self ? n - self : 0;
+        if (r->expected == 0) {
+            co_return r;
+        }
+        const auto id = redis_wire::random_id();
+        req["uid"] = uid_;
+        req["requestId"] = id;
+        add_request(id, r);
+        publish(e.ch.request, json::serialize(req));
+        r->done.expires_after(timeout.count() > 0 ? timeout : opts_.requests_timeout);
+        if (r->got < r->expected) {
+            co_await r->done.async_wait(tuple_awaitable);
+        }
+        remove_request(id);
+        if (r->got < r->expected) {
+            srv_.cluster().request_timeouts.fetch_add(1, std::memory_order_relaxed);
+        }
+        co_return r;
+    }
+
+    void remote_rooms(namespace_state& ns, const broadcast_operator& op, const std::vector<std::string>& rooms,
+                      request_type type)
+    {
+        auto* e = find(ns);
+        if (op.is_local() || !e) {
+            return;
+        }
+        json::object req;
+        req["uid"] = uid_;
+        req["type"] = static_cast<int>(type);
+        req["opts"] = redis_wire::opts_json(op.rooms(), op.except_rooms());
+        req["rooms"] = strings_json(rooms);
+        publish(e->ch.request, json::serialize(req));
+    }
+
+    // ---- the subscriber (shard 0) -----------------------------------------------------
+
+    void subscribe(entry& e)
+    {
+        by_channel_[e.ch.request] = &e;
+        by_channel_[e.ch.response] = &e;
+        by_channel_[e.ch.specific_response] = &e;
+        const auto pattern = e.ch.broadcast_pattern();
+        by_channel_[pattern] = &e;
+        sub_->psubscribe(pattern);
+        sub_->subscribe(e.ch.request);
+        sub_->subscribe(e.ch.response);
+        sub_->subscribe(e.ch.specific_response);
+    }
+
+    void on_state(bool up, std::string_view why)
+    {
+        auto& m = srv_.cluster();
+        m.connected.store(up ? 1 : 0, std::memory_order_relaxed);
+        if (up) {
+            if (why == "reconnected") {
+                m.reconnects.fetch_add(1, std::memory_order_relaxed);
+            }
+            std::cerr << "switchboard: redis: " << why << " to " << ep_.host << ':' << ep_.port << " (node " << uid_
+                      << ")\n";
+            last_down_.clear();
+        }
+        else if (why != last_down_) {
+            // Once per distinct reason, not once per retry.
+            std::cerr << "switchboard: redis: " << why
+                      << "; local delivery goes on, messages to other nodes are dropped; retrying with backoff\n";
+            last_down_ = std::string(why);
+        }
+    }
+
+    void bad_message(std::string_view channel, const char* why)
+    {
+        srv_.cluster().bad_messages.fetch_add(1, std::memory_order_relaxed);
+        // Logged sparsely: a flood of garbage must not become a flood of log lines.
+        if (++bad_logged_ <= 10 || bad_logged_ % 1000 == 0) {
+            std::cerr << "switchboard: redis: dropped a message on " << channel << ": " << why << '\n';
+        }
+    }
+
+    void on_bus(std::string_view pattern, std::string_view channel, std::string_view msg)
+    {
+        auto it = by_channel_.find(std::string(pattern.empty() ? channel : pattern));
+        if (it == by_channel_.end()) {
+            return;
+        }
+        entry& e = *it->second;
+        if (msg.size() > opts_.max_message) {
+            bad_message(channel, "over redis_options::max_message");
+            return;
+        }
+        if (!pattern.empty()) {
+            on_broadcast(e, channel, msg);
+        }
+        else if (channel == e.ch.request) {
+            on_request(e, channel, msg);
+        }
+        else {
+            on_response(channel, msg);
+        }
+    }
+
+    void on_broadcast(entry& e, std::string_view channel, std::string_view msg)
+    {
+        const char* why = "";
+        auto m = redis_wire::decode_broadcast(msg, why);
+        if (!m) {
+            bad_message(channel, why);
+            return;
+        }
+        if (m->uid == uid_ || m->nsp != e.ns->name()) {
+            return;  // our own, or another namespace's under a shared prefix
+        }
+        srv_.cluster().received.fetch_add(1, std::memory_order_relaxed);
+        local_.broadcast(*e.ns, selection(*e.ns, m->opts), m->event, m->args);
+    }
+
+    void respond(entry& e, json::object body) { publish(e.ch.response, json::serialize(body)); }
+
+    void on_request(entry& e, std::string_view channel, std::string_view msg)
+    {
+        const char* why = "";
+        auto m = redis_wire::decode_bus_message(msg, why);
+        if (!m) {
+            bad_message(channel, why);
+            return;
+        }
+        auto& body = m->body;
+        const auto* uid = body.if_contains("uid");
+        if (uid && uid->is_string() && uid->get_string() == uid_) {
+            return;  // our own request: this node's part was done locally
+        }
+        const auto* type = body.if_contains("type");
+        if (!type || !type->is_int64()) {
+            bad_message(channel, "request without a type");
+            return;
+        }
+        srv_.cluster().received.fetch_add(1, std::memory_order_relaxed);
+        std::string request_id;
+        if (auto* id = body.if_contains("requestId"); id && id->is_string()) {
+            request_id = std::string(id->get_string());
+        }
+        auto* ns = e.ns;
+        const auto opts = redis_wire::opts_of(body.if_contains("opts"));
+        switch (static_cast<request_type>(type->get_int64())) {
+        case request_type::sockets: {
+            auto op = broadcast_operator{ns}.to(redis_wire::string_list(body.if_contains("rooms"))).local();
+            // {rooms} sit at the top level of a SOCKETS request.
+            spawn([this, &e, op, request_id]() -> net::awaitable<void> {
+                auto ids = co_await local_.socket_ids(*e.ns, op);
+                json::object res;
+                res["requestId"] = request_id;
+                res["sockets"] = strings_json(ids);
+                respond(e, std::move(res));
+            });
+            break;
+        }
+        case request_type::all_rooms:
+            spawn([this, &e, request_id]() -> net::awaitable<void> {
+                auto names = co_await local_.room_names(*e.ns);
+                json::object res;
+                res["requestId"] = request_id;
+                res["rooms"] = strings_json(names);
+                respond(e, std::move(res));
+            });
+            break;
+        case request_type::remote_join:
+        case request_type::remote_leave:
+        case request_type::remote_disconnect: {
+            const auto t = static_cast<request_type>(type->get_int64());
+            broadcast_operator op{ns};
+            bool by_sid = false;
+            if (body.contains("opts")) {
+                op = selection(*ns, opts);
+            }
+            else if (auto* sid = body.if_contains("sid"); sid && sid->is_string()) {
+                op = broadcast_operator{ns}.to(std::string(sid->get_string())).local();  // its own room
+                by_sid = true;
+            }
+            else {
+                bad_message(channel, "room request without opts or sid");
+                return;
+            }
+            std::vector<std::string> rooms;
+            if (auto* r = body.if_contains("rooms"); r && r->is_array()) {
+                rooms = redis_wire::string_list(body.if_contains("rooms"));
+            }
+            else if (auto* room = body.if_contains("room"); room && room->is_string()) {
+                rooms.emplace_back(room->get_string());
+            }
+            if (t == request_type::remote_join) {
+                local_.add_sockets(*ns, op, rooms);
+            }
+            else if (t == request_type::remote_leave) {
+                local_.del_sockets(*ns, op, rooms);
+            }
+            else {
+                const auto* close = body.if_contains("close");
+                local_.disconnect_sockets(*ns, op, close && close->is_bool() && close->get_bool());
+            }
+            if (by_sid && !request_id.empty()) {
+                json::object res;
+                res["requestId"] = request_id;
+                respond(e, std::move(res));
+            }
+            break;
+        }
+        case request_type::remote_fetch: {
+            auto op = selection(*ns, opts);
+            spawn([this, &e, op, request_id]() -> net::awaitable<void> {
+                auto r = co_await local_.fetch_sockets(*e.ns, op);
+                json::array list;
+                for (const auto& s : r.sockets) {
+                    list.push_back(info_json(s));
+                }
+                json::object res;
+                res["requestId"] = request_id;
+                res["sockets"] = std::move(list);
+                respond(e, std::move(res));
+            });
+            break;
+        }
+        case request_type::server_side_emit: {
+            const auto* data = body.if_contains("data");
+            if (!data || !data->is_array() || data->get_array().empty() || !data->get_array()[0].is_string()) {
+                bad_message(channel, "server-side emit without an event name");
+                return;
+            }
+            const auto& a = data->get_array();
+            const std::string event(a[0].get_string());
+            auto& handlers = ns->handlers().server_events;
+            auto h = handlers.find(event);
+            if (h == handlers.end()) {
+                return;  // nobody listens here; as in Node, no answer is sent
+            }
+            payload args;
+            args.args = json::array(a.begin() + 1, a.end());
+            spawn([this, &e, handler = h->second, args = std::move(args), request_id]() -> net::awaitable<void> {
+                reply r;
+                try {
+                    r = co_await handler(args);
+                }
+                catch (const std::exception& ex) {
+                    std::cerr << "switchboard: server event handler threw: " << ex.what() << '\n';
+                    co_return;
+                }
+                if (request_id.empty()) {
+                    co_return;
+                }
+                json::object res;
+                res["type"] = static_cast<int>(request_type::server_side_emit);
+                res["requestId"] = request_id;
+                res["data"] = r.value.args.empty() ? json::value(nullptr) : r.value.args.front();
+                respond(e, std::move(res));
+            });
+            break;
+        }
+        case request_type::broadcast: {
+            const auto* packet = body.if_contains("packet");
+            auto pm = packet ? redis_wire::packet_of(*packet, m->attachments) : std::nullopt;
+            if (!pm || request_id.empty()) {
+                bad_message(channel, "broadcast request without an event packet");
+                return;
+            }
+            auto op = selection(*ns, opts);
+            const auto timeout = std::chrono::milliseconds(opts.timeout_ms.value_or(5000));
+            op = op.timeout(timeout);
+            auto ex = srv_.shard_at(0).executor();
+            auto c = std::make_shared<ack_collector>(ex, 0);
+            c->on_counted = [this, &e, request_id](std::size_t n) {
+                json::object res;
+                res["type"] = static_cast<int>(request_type::broadcast_client_count);
+                res["requestId"] = request_id;
+                res["clientCount"] = n;
+                respond(e, std::move(res));
+            };
+            c->on_answer = [this, &e, request_id](const json::value& v) {
+                publish(e.ch.response, redis_wire::encode_broadcast_ack(request_id, v, {}));
+            };
+            local_.broadcast_with_ack(*ns, op, pm->event, pm->args, c);
+            spawn([c, timeout]() -> net::awaitable<void> {
+                c->done.expires_after(timeout);
+                c->check();
+                if (!c->finished) {
+                    co_await c->done.async_wait(tuple_awaitable);
+                }
+                if (!c->finished) {
+                    c->finished = true;
+                    for (auto& f : c->on_timeout) {
+                        f();
+                    }
+                }
+            });
+            break;
+        }
+        default:
+            break;  // types we do not serve (responses on the wrong channel, future ones)
+        }
+    }
+
+    void on_response(std::string_view channel, std::string_view msg)
+    {
+        const char* why = "";
+        auto m = redis_wire::decode_bus_message(msg, why);
+        if (!m) {
+            bad_message(channel, why);
+            return;
+        }
+        const auto* id = m->body.if_contains("requestId");
+        if (!id || !id->is_string()) {
+            return;
+        }
+        std::shared_ptr<request> r;
+        {
+            std::lock_guard lock(mu_);
+            auto it = requests_.find(std::string(id->get_string()));
+            if (it == requests_.end()) {
+                return;  // someone else's, or too late
+            }
+            r = it->second;
+        }
+        net::post(r->origin, [r, body = std::move(m->body)]() mutable {
+            if (r->acks) {
+                const auto* type = body.if_contains("type");
+                if (!type || !type->is_int64()) {
+                    return;
+                }
+                if (type->get_int64() == static_cast<int>(request_type::broadcast_client_count)) {
+                    const auto* n = body.if_contains("clientCount");
+                    r->acks->part_done(n && n->is_int64() && n->get_int64() > 0 ? n->get_int64() : 0);
+                }
+                else if (type->get_int64() == static_cast<int>(request_type::broadcast_ack)) {
+                    const auto* p = body.if_contains("packet");
+                    r->acks->answer(p ? *p : json::value(nullptr));
+                }
+                return;
+            }
+            switch (r->type) {
+            case request_type::server_side_emit: {
+                const auto* d = body.if_contains("data");
+                r->items.push_back(d ? *d : json::value(nullptr));
+                break;
+            }
+            default:
+                r->items.push_back(std::move(body));
+                break;
+            }
+            r->arrived();
+        });
+    }
+
+    template <typename F>
+    void spawn(F f)
+    {
+        net::co_spawn(srv_.shard_at(0).executor(), std::move(f), net::detached);
+    }
+
+    server_impl& srv_;
+    local_adapter& local_;
+    redis_options opts_;
+    redis::endpoint ep_;
+    std::string uid_;
+    bool started_ = false;
+    std::vector<std::shared_ptr<redis::link>> cmd_;  // one per shard, on that shard
+    std::shared_ptr<redis::link> sub_;                // on shard 0
+    std::mutex mu_;  // entries_ and requests_
+    std::map<std::string, std::shared_ptr<entry>> entries_;
+    std::unordered_map<std::string, std::shared_ptr<request>> requests_;
+    std::unordered_map<std::string, entry*> by_channel_;  // shard 0 only
+    std::string last_down_;                               // shard 0 only
+    std::uint64_t bad_logged_ = 0;
+};
+
+} // namespace
+
+std::unique_ptr<adapter> make_redis_adapter(server_impl& srv, const redis_options& opts)
+{
+    return std::make_unique<redis_adapter>(srv, opts);
+}
+
+} // namespace sb::detail

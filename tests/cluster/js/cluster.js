@@ -1,0 +1,131 @@
+'use strict';
+// Helpers for the cluster tests: a real redis-server on a free loopback port, nodes of
+// both kinds (Switchboard's sb_cluster_node, Node's node_cluster_node.js), clients.
+// Every wait has a deadline; every process is killed when the test ends.
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const { io } = require(path.join(ROOT, 'node_modules', 'socket.io-client'));
+const SB_NODE = process.env.SB_CLUSTER_NODE || path.join(ROOT, 'build', 'tests', 'cluster', 'sb_cluster_node');
+const REDIS = process.env.REDIS_SERVER || 'redis-server';
+const WAIT = 4000;
+
+const children = new Set();
+process.on('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch {} });
+
+function withTimeout(p, ms, what) {
+  let t;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise((_, reject) => { t = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms); }),
+  ]);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+function track(child, label) {
+  children.add(child);
+  child.stderrText = '';
+  child.stderr.on('data', (d) => {
+    child.stderrText += d;
+    if (process.env.SB_VERBOSE) process.stderr.write(`[${label}] ${d}`);
+  });
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+/** Starts redis-server on `port` (a fresh one if omitted); resolves once it answers PING. */
+async function startRedis(port) {
+  port = port || (await freePort());
+  const child = track(spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] }), `redis:${port}`);
+  child.stdout.on('data', () => {});
+  await withTimeout((async () => {
+    for (;;) {
+      try { if ((await redisCommand(port, ['PING'])).startsWith('+PONG')) return; } catch {}
+      await sleep(50);
+    }
+  })(), WAIT, `redis-server on ${port}`);
+  return { port, url: `redis://127.0.0.1:${port}`, child, stop: () => stopChild(child, 'SIGKILL') };
+}
+
+/** Sends one command (inline RESP) to Redis and resolves with the raw reply text. */
+function redisCommand(port, args) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let out = '';
+    const parts = [`*${args.length}\r\n`];
+    for (const a of args) { const b = Buffer.isBuffer(a) ? a : Buffer.from(String(a)); parts.push(`$${b.length}\r\n`, b, '\r\n'); }
+    s.on('connect', () => { for (const p of parts) s.write(p); });
+    s.on('data', (d) => { out += d; if (out.endsWith('\r\n')) { s.end(); resolve(out); } });
+    s.on('error', reject);
+    s.setTimeout(WAIT, () => { s.destroy(); reject(new Error('redis command timed out')); });
+  });
+}
+
+/** Starts a node: kind 'sb' (Switchboard) or 'node' (Node + official adapter). */
+async function startNode(kind, name, redisUrl, extra = []) {
+  const cmd = kind === 'sb'
+    ? [SB_NODE, '--name', name, '--redis', redisUrl, '--port', '0', ...extra]
+    : [process.execPath, path.join(ROOT, 'tests', 'cluster', 'node_cluster_node.js'), '--name', name, '--redis', redisUrl, '--port', '0', ...extra];
+  const child = track(spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }), name);
+  const port = await withTimeout(new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; const m = /listening (\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+    child.on('exit', (code, sig) => reject(new Error(`${name} exited (${code ?? sig}): ${child.stderrText}`)));
+  }), 8000, `${name} listening`);
+  return { kind, name, port, url: `http://127.0.0.1:${port}`, child, stop: (sig = 'SIGTERM') => stopChild(child, sig) };
+}
+
+function stopChild(child, sig = 'SIGTERM') {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return withTimeout(new Promise((resolve) => { child.once('exit', resolve); child.kill(sig); }), 5000, 'process exit')
+    .catch(() => child.kill('SIGKILL'));
+}
+
+/** A connected client of `node`, with a list of every event it received. */
+async function connect(node, opts = {}) {
+  const socket = io(node.url, { transports: ['websocket'], reconnection: false, forceNew: true, ...opts });
+  socket.received = [];
+  socket.onAny((event, ...args) => socket.received.push({ event, args }));
+  await withTimeout(new Promise((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  }), WAIT, `connect to ${node.name}`);
+  return socket;
+}
+
+/** Emits with an ack and a deadline. */
+function call(socket, event, ...args) {
+  return withTimeout(socket.timeout(WAIT).emitWithAck(event, ...args), WAIT + 500, `ack of ${event}`);
+}
+
+/** Resolves when `pred()` holds, polling; fails after `ms`. */
+async function until(pred, ms = WAIT, what = 'condition') {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await pred()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+const events = (socket, name) => socket.received.filter((e) => e.event === name).map((e) => e.args);
+
+/** Waits until every node sees `n` servers (subscriptions are asynchronous). */
+async function settle(clients, n) {
+  for (const c of clients) await until(async () => (await call(c, 'server_count')) === n, 8000, `server_count ${n}`);
+}
+
+module.exports = { assert, ROOT, io, sleep, freePort, startRedis, redisCommand, startNode, stopChild, connect, call, until, events, settle, withTimeout };
