@@ -4,6 +4,7 @@
 #include "ticker/ticker.hpp"
 
 #include <cstdlib>
+#include <optional>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -14,6 +15,7 @@ void usage()
 {
     std::cerr << "usage: switchboard-app [--app chat|game|ticker] [--port 3000] [--address 127.0.0.1] [--threads N]\n"
                  "                      [--static-dir DIR] [--client-dir DIR]\n"
+                 "                      [--redis redis://HOST:PORT] [--redis-key socket.io]   join a cluster\n"
                  "  chat:   [--moderator-key K] (default letmein) [--audit]\n"
                  "  ticker: [--symbols 50] [--seed 42] [--interval-ms 200]\n"
                  "  game:   [--bots N]   N in-process bots in match ARENA1 (they play while someone watches)\n";
@@ -44,6 +46,11 @@ int main(int argc, char** argv)
         else if (a == "--threads") opts.threads = static_cast<unsigned>(std::stoi(value()));
         else if (a == "--static-dir") static_dir = value();
         else if (a == "--client-dir") opts.client_dir = value();
+        else if (a == "--redis") opts.redis = sb::redis_options{.url = value()};
+        else if (a == "--redis-key") {
+            if (!opts.redis) opts.redis = sb::redis_options{};
+            opts.redis->key = value();
+        }
         else if (a == "--moderator-key") chat_opts.moderator_key = value();
         else if (a == "--audit") chat_opts.audit = true;
         else if (a == "--symbols") ticker_opts.symbols = static_cast<std::size_t>(std::stoul(value()));
@@ -58,7 +65,15 @@ int main(int argc, char** argv)
         return 2;
     }
     opts.static_dir = static_dir.empty() ? std::string(SB_APPS_DIR) + "/" + app + "/web" : static_dir;
-    sb::server server{opts};
+    std::optional<sb::server> holder;
+    try {
+        holder.emplace(opts);
+    }
+    catch (const std::exception& e) {
+        std::cerr << "switchboard-app: " << e.what() << '\n';
+        return 2;
+    }
+    sb::server& server = *holder;
     // Declared after `server`, so the ticker's publisher stops before the server goes.
     std::shared_ptr<void> running;
     if (app == "chat")

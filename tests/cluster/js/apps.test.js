@@ -1,0 +1,60 @@
+'use strict';
+// The sample chat as a cluster: two switchboard-app nodes in one Redis. A message sent on
+// one node reaches the room's members on the other (rooms and broadcasts are cluster-wide;
+// history and member lists are still per node, see README "Running a cluster").
+const { describe, it, before, after } = require('node:test');
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const h = require('./cluster.js');
+const { assert } = h;
+
+const APP = process.env.SB_APP || path.join(h.ROOT, 'build', 'apps', 'switchboard-app');
+
+async function startApp(redisUrl) {
+  const child = spawn(APP, ['--app', 'chat', '--port', '0', '--threads', '2', '--redis', redisUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.on('data', () => {});
+  const port = await h.withTimeout(new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; const m = /listening on http:\/\/[\d.]+:(\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+    child.on('exit', (code) => reject(new Error(`switchboard-app exited (${code})`)));
+  }), 8000, 'switchboard-app listening');
+  return { child, url: `http://127.0.0.1:${port}/chat`, stop: () => h.stopChild(child) };
+}
+
+describe('chat app across two nodes', () => {
+  let redis, n1, n2, alice, bob;
+  before(async () => {
+    redis = await h.startRedis();
+    [n1, n2] = await Promise.all([startApp(redis.url), startApp(redis.url)]);
+  });
+  after(async () => {
+    alice?.close();
+    bob?.close();
+    await Promise.all([n1?.stop(), n2?.stop()]);
+    await redis?.stop();
+  });
+
+  it('a message on node 1 reaches a member of the room on node 2', async () => {
+    const join = (url, user) => h.withTimeout(new Promise((resolve, reject) => {
+      const s = h.io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { user } });
+      s.received = [];
+      s.onAny((event, ...args) => s.received.push({ event, args }));
+      s.on('connect', () => resolve(s));
+      s.on('connect_error', reject);
+    }), 4000, `${user} connects`);
+    [alice, bob] = await Promise.all([join(n1.url, 'alice'), join(n2.url, 'bob')]);
+    await h.call(alice, 'join_room', { name: 'cpp' });
+    await h.call(bob, 'join_room', { name: 'cpp' });
+    // Until the two nodes see each other (the subscriber connects asynchronously).
+    await h.until(async () => {
+      const ack = await h.call(alice, 'send_message', { room: 'room:cpp', text: 'hello bob', client_nonce: `n${Date.now()}` });
+      assert.ok(!ack?.error, JSON.stringify(ack));
+      return bob.received.some((e) => e.event === 'message' && e.args[0].text === 'hello bob');
+    }, 6000, 'bob gets the message');
+    const msg = bob.received.find((e) => e.event === 'message').args[0];
+    assert.equal(msg.author, 'alice');
+    assert.equal(msg.room, 'room:cpp');
+    // bob's join on node 2 was told to alice on node 1 too.
+    assert.ok(alice.received.some((e) => e.event === 'member' && e.args[0].user === 'bob' && e.args[0].joined));
+  });
+});
