@@ -10,16 +10,24 @@
 
 #include <cstddef>
 #include <functional>
+#include <type_traits>
 #include <vector>
 
 namespace sb::detail {
 
 struct ack_collector {
-    ack_collector(boost::asio::any_io_executor ex, std::size_t parts) : origin(ex), done(ex), parts_pending(parts) {}
+    ack_collector(boost::asio::any_io_executor ex, std::size_t parts)
+        : origin(ex), done(ex), parts_pending(static_cast<std::ptrdiff_t>(parts))
+    {
+    }
 
     boost::asio::any_io_executor origin;
     boost::asio::steady_timer done;
-    std::size_t parts_pending;  ///< counts not yet reported
+    /// Counts not yet reported. Signed: a remote node's count may arrive before the
+    /// cluster adapter has learnt how many nodes there are (then it goes below zero).
+    std::ptrdiff_t parts_pending;
+    /// True while a cluster adapter does not know yet how many parts to add.
+    bool awaiting_count = false;
     std::size_t expected = 0;   ///< clients reached so far
     std::size_t failed = 0;     ///< of those, gone before answering
     bool finished = false;
@@ -35,10 +43,8 @@ struct ack_collector {
     void part_done(std::size_t clients)
     {
         expected += clients;
-        if (parts_pending > 0) {
-            --parts_pending;
-        }
-        if (parts_pending == 0 && on_counted) {
+        --parts_pending;
+        if (parts_pending <= 0 && !awaiting_count && on_counted) {
             auto f = std::move(on_counted);
             on_counted = nullptr;
             f(expected);
@@ -46,7 +52,7 @@ struct ack_collector {
         check();
     }
     /// More parts to wait for (a cluster learns how many nodes it has after the start).
-    void add_parts(std::size_t n) { parts_pending += n; }
+    void add_parts(std::size_t n) { parts_pending += static_cast<std::ptrdiff_t>(n); }
     void answer(boost::json::value v)
     {
         if (!finished) {
@@ -66,7 +72,7 @@ struct ack_collector {
     }
     void check()
     {
-        if (!finished && parts_pending == 0 && responses.size() + failed >= expected) {
+        if (!finished && parts_pending <= 0 && !awaiting_count && responses.size() + failed >= expected) {
             finished = true;
             done.cancel();
         }

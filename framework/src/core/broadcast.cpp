@@ -10,6 +10,7 @@
 #include <switchboard/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -93,9 +94,10 @@ task<broadcast_ack_result> broadcast_operator::emit_with_ack(std::string_view ev
 {
     auto ex = co_await net::this_coro::executor;
     broadcast_ack_result result;
+    const auto deadline = net::steady_timer::clock_type::now() + timeout_;  // one for every child namespace
     for (auto* ns : ns_->targets()) {
         auto collector = std::make_shared<ack_collector>(ex, 0);
-        collector->done.expires_after(timeout_);
+        collector->done.expires_at(deadline);
         ns->server().adapter().broadcast_with_ack(*ns, *this, event, args, collector);
         collector->check();  // nothing to wait for when no part was announced
         if (!collector->finished) {

@@ -132,9 +132,8 @@ void server_impl::start()
     for (std::size_t i = 1; i < shards_.size(); ++i) {
         shards_[i]->listen(ep);
     }
-    for (auto& s : shards_) {
-        s->start();
-    }
+    // The adapter first: its links must exist before any shard runs a handler that
+    // publishes (the links' work is queued on the shards and starts with them).
     {
         std::lock_guard lock(ns_mutex_);
         for (auto& ns : namespaces_) {
@@ -144,6 +143,9 @@ void server_impl::start()
         }
     }
     adapter_->start();
+    for (auto& s : shards_) {
+        s->start();
+    }
 }
 
 void server_impl::stop()

@@ -20,6 +20,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <atomic>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -138,14 +139,13 @@ public:
                 return;
             }
         }
-        if (started_) {
+        if (started_.load(std::memory_order_acquire)) {
             net::post(srv_.shard_at(0).context(), [this, e] { subscribe(*e); });
         }
     }
 
     void start() override
     {
-        started_ = true;
         redis::link_options lo;
         lo.min_backoff = opts_.min_backoff;
         lo.max_backoff = opts_.max_backoff;
@@ -176,6 +176,7 @@ public:
         for (auto& l : cmd_) {
             l->start();
         }
+        started_.store(true, std::memory_order_release);
     }
 
     void stop() override
@@ -210,8 +211,8 @@ public:
             local_.broadcast_with_ack(ns, op, event, args, c);
             return;
         }
-        // The other nodes are one part until we know how many there are.
-        c->add_parts(1);
+        // Not complete before we know how many other nodes there are to count.
+        c->awaiting_count = true;
         auto r = std::make_shared<request>(c->origin, request_type::broadcast);
         r->acks = c;
         const auto id = redis_wire::random_id();
@@ -225,7 +226,8 @@ public:
             [this, c, id, channel = e->ch.request, timeout = op.ack_timeout()]() -> net::awaitable<void> {
                 const auto n = co_await count_servers(channel);
                 c->add_parts(n > 1 ? n - 1 : 0);
-                c->part_done(0);  // the placeholder
+                c->awaiting_count = false;
+                c->check();
                 // Keep the id for late answers until the deadline, then forget it.
                 net::steady_timer t(c->origin, timeout);
                 co_await t.async_wait(tuple_awaitable);
@@ -640,21 +642,33 @@ private:
             else if (auto* room = body.if_contains("room"); room && room->is_string()) {
                 rooms.emplace_back(room->get_string());
             }
-            if (t == request_type::remote_join) {
-                local_.add_sockets(*ns, op, rooms);
+            const bool close = body.if_contains("close") && body.at("close").is_bool() && body.at("close").get_bool();
+            auto act = [this, ns, op, rooms, t, close] {
+                if (t == request_type::remote_join) {
+                    local_.add_sockets(*ns, op, rooms);
+                }
+                else if (t == request_type::remote_leave) {
+                    local_.del_sockets(*ns, op, rooms);
+                }
+                else {
+                    local_.disconnect_sockets(*ns, op, close);
+                }
+            };
+            if (!by_sid || request_id.empty()) {
+                act();
+                break;
             }
-            else if (t == request_type::remote_leave) {
-                local_.del_sockets(*ns, op, rooms);
-            }
-            else {
-                const auto* close = body.if_contains("close");
-                local_.disconnect_sockets(*ns, op, close && close->is_bool() && close->get_bool());
-            }
-            if (by_sid && !request_id.empty()) {
+            // By sid (legacy requests): only the node that has the socket answers, as in Node.
+            spawn([this, &e, op, act, request_id]() -> net::awaitable<void> {
+                auto ids = co_await local_.socket_ids(*e.ns, op);
+                if (ids.empty()) {
+                    co_return;
+                }
+                act();
                 json::object res;
                 res["requestId"] = request_id;
                 respond(e, std::move(res));
-            }
+            });
             break;
         }
         case request_type::remote_fetch: {
@@ -812,7 +826,7 @@ private:
     redis_options opts_;
     redis::endpoint ep_;
     std::string uid_;
-    bool started_ = false;
+    std::atomic<bool> started_{false};  // set once the links exist
     std::vector<std::shared_ptr<redis::link>> cmd_;  // one per shard, on that shard
     std::shared_ptr<redis::link> sub_;                // on shard 0
     std::mutex mu_;  // entries_ and requests_

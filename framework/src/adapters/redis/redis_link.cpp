@@ -184,7 +184,13 @@ net::awaitable<bool> link::connect_once(std::string& why)
         why = "cannot connect to " + ep_.host + ":" + ep_.port + ": " + cec.message();
         co_return false;
     }
-    sock_.set_option(net::ip::tcp::no_delay(true));
+    if (stopped_) {
+        co_return false;
+    }
+    boost::system::error_code opt_ec;
+    sock_.set_option(net::ip::tcp::no_delay(true), opt_ec);
+    // A Redis host that vanishes without a FIN must not leave the subscriber deaf forever.
+    sock_.set_option(net::socket_base::keep_alive(true), opt_ec);
     // The handshake goes first; its replies are checked, not handed to anyone.
     out_.clear();
     handshake_replies_ = 0;
@@ -224,14 +230,27 @@ net::awaitable<void> link::run()
     bool was_up = false;
     while (!stopped_) {
         std::string why;
-        if (co_await connect_once(why)) {
+        bool connected = false;
+        try {
+            connected = co_await connect_once(why);
+        }
+        catch (const std::exception& e) {
+            why = e.what();
+        }
+        if (connected && !stopped_) {
             up_ = true;
             backoff = opts_.min_backoff;
             if (on_state_) {
                 on_state_(true, was_up ? "reconnected" : "connected");
             }
             was_up = true;
-            co_await (read_loop() || write_loop());
+            try {
+                co_await (read_loop() || write_loop());
+            }
+            catch (const std::exception& e) {
+                // A handler that threw must not end the link for good.
+                std::cerr << "switchboard: redis " << opts_.name << ": " << e.what() << "; reconnecting\n";
+            }
             up_ = false;
             boost::system::error_code ignored;
             sock_.close(ignored);

@@ -76,7 +76,9 @@ public:
     void subscribe(std::string channel);
     void psubscribe(std::string pattern);
 
-    /// Messages refused by the parser or over `max_message` (the link drops after one).
+    /// Replies the parser refused (the link drops and reconnects after one). Bulk strings
+    /// are bounded by Redis's own 512 MiB here; `max_message` is applied by the adapter,
+    /// which drops and counts a message without dropping the link.
     std::uint64_t protocol_errors() const noexcept { return protocol_errors_; }
 
 private:

@@ -446,8 +446,9 @@ value from_json(const boost::json::value& j, const std::vector<std::string>* att
         break;
     case boost::json::kind::object: {
         if (attachments && is_placeholder(j)) {
-            const auto num = j.get_object().at("num").to_number<std::int64_t>();
-            if (num >= 0 && static_cast<std::size_t>(num) < attachments->size()) {
+            boost::system::error_code ec;
+            const auto num = j.get_object().at("num").to_number<std::int64_t>(ec);
+            if (!ec && num >= 0 && static_cast<std::size_t>(num) < attachments->size()) {
                 v.type = value::kind::bin;
                 v.bytes = (*attachments)[static_cast<std::size_t>(num)];
                 break;
