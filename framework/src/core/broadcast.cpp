@@ -4,7 +4,7 @@
 #include "core/ack_collector.hpp"
 #include "core/adapter.hpp"
 #include "core/namespace_state.hpp"
-#include "core/server_impl.hpp"
+#include "core/node.hpp"
 
 #include <switchboard/broadcast.hpp>
 #include <switchboard/error.hpp>

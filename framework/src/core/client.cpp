@@ -2,9 +2,10 @@
 
 #include "core/encode.hpp"
 #include "core/namespace_state.hpp"
-#include "core/server_impl.hpp"
+#include "core/node.hpp"
 #include "core/socket_impl.hpp"
-#include "engine/http_endpoint.hpp"
+#include "core/ids.hpp"
+#include "core/shard.hpp"
 
 #include <switchboard/error.hpp>
 
@@ -19,14 +20,14 @@ namespace net = boost::asio;
 
 namespace sb::detail {
 
-client::client(server_impl& srv, session& s)
-    : srv_(srv), session_(s),
+client::client(node& srv, shard& sh, socket_sink& sink)
+    : srv_(srv), shard_(sh), sink_(sink),
       decoder_(sio::decoder_options{.max_attachments = srv.options().socketio.max_attachments}),
-      connect_timer_(s.owner().context())
+      connect_timer_(sh.context())
 {
     // connectTimeout: a session that joins no namespace in time is closed (client.ts l.101).
     connect_timer_.expires_after(srv.options().socketio.connect_timeout);
-    connect_timer_.async_wait([this, w = std::weak_ptr<session>(s.shared_from_this())](boost::system::error_code ec) {
+    connect_timer_.async_wait([this, w = std::weak_ptr<void>(sink.keep_alive())](boost::system::error_code ec) {
         auto alive = w.lock();
         if (!ec && alive && !closed_ && sockets_.empty()) {
             close("forced close");
@@ -43,7 +44,7 @@ void client::send_packet(const sio::packet& p)
 {
     std::string text = "4";
     sio::encode(text, p);
-    session_.send(with_attachments(std::move(text), p.buffers));
+    sink_.send(with_attachments(std::move(text), p.buffers));
 }
 
 void client::on_message(std::string_view data, bool binary)
@@ -121,7 +122,7 @@ void client::connect(std::string nsp, std::string auth_json)
             restored = ns->log().claim(pid->as_string(), offset->as_string(), after);
         }
     }
-    auto sock = std::make_shared<socket_impl>(*this, *ns, session_.owner(), restored ? restored->sid : make_random_id(),
+    auto sock = std::make_shared<socket_impl>(*this, *ns, shard_, restored ? restored->sid : make_random_id(),
                                               std::move(auth));
     if (recovery) {
         sock->set_pid(restored ? restored->pid : make_random_id());
@@ -156,13 +157,13 @@ void client::connect(std::string nsp, std::string auth_json)
             std::vector<std::uint64_t> offsets;
             offsets.reserve(missed.events.size());
             for (const auto& e : missed.events) {
-                session_.send(e->packets);
+                sink_.send(e->packets);
                 offsets.push_back(e->offset);
             }
             sock->set_replayed(after, std::move(offsets), missed.upto);
         }
         if (auto& h = sock->ns().handlers().on_connection) {
-            net::co_spawn(session_.owner().context(), h(sock), [](std::exception_ptr e) {
+            net::co_spawn(shard_.context(), h(sock), [](std::exception_ptr e) {
                 if (e) {
                     try {
                         std::rethrow_exception(e);
@@ -180,9 +181,9 @@ void client::connect(std::string nsp, std::string auth_json)
         return;
     }
     connecting_.emplace(nsp, true);
-    auto alive = session_.shared_from_this();  // keeps this client alive while middleware runs
+    auto alive = sink_.keep_alive();  // keeps this client alive while middleware runs
     net::co_spawn(
-        session_.owner().context(),
+        shard_.context(),
         [this, alive, nsp, sock, &mws, admit]() -> net::awaitable<void> {
             std::optional<connect_error> refusal;
             try {
@@ -225,7 +226,7 @@ void client::close(std::string_view reason)
     if (closed_) {
         return;
     }
-    session_.close(reason);  // calls on_close
+    sink_.close(reason);  // calls on_close
 }
 
 void client::on_close(std::string_view reason)

@@ -1,8 +1,8 @@
 #pragma once
-// The Socket.IO layer of one Engine.IO session (socket.io's `Client`): decodes packets,
+// The Socket.IO layer of one connection (socket.io's `Client`): decodes packets,
 // connects namespaces (middleware, CONNECT/CONNECT_ERROR), routes packets to sockets,
 // and closes the connection on any decode error or invalid state.
-#include "engine/session.hpp"
+#include "core/socket_sink.hpp"
 
 #include <switchboard/protocol/sio_packet.hpp>
 
@@ -14,17 +14,19 @@
 
 namespace sb::detail {
 
-class server_impl;
+class node;
+class shard;
 class socket_impl;
 class namespace_state;
 
-class client final : public session_handler {
+class client final : public sink_listener {
 public:
-    client(server_impl& srv, session& s);
+    /// The Socket.IO layer over `sink`, which lives on `sh`.
+    client(node& srv, shard& sh, socket_sink& sink);
     ~client() override;
 
-    session& engine() noexcept { return session_; }
-    server_impl& server() noexcept { return srv_; }
+    socket_sink& sink() noexcept { return sink_; }
+    node& server() noexcept { return srv_; }
 
     void on_message(std::string_view data, bool binary) override;
     void on_close(std::string_view reason) override;
@@ -32,7 +34,7 @@ public:
     /// Queues one Socket.IO packet (text + attachments) on the session.
     send_status send(std::span<const out_packet> packets, bool is_volatile = false)
     {
-        return session_.send(packets, is_volatile);
+        return sink_.send(packets, is_volatile);
     }
     /// Encodes and queues a packet built here (CONNECT replies, acks, errors).
     void send_packet(const sio::packet& p);
@@ -46,8 +48,9 @@ private:
     void on_packet(sio::packet p);
     void connect(std::string nsp, std::string auth_json);
 
-    server_impl& srv_;
-    session& session_;
+    node& srv_;
+    shard& shard_;
+    socket_sink& sink_;
     sio::decoder decoder_;
     std::map<std::string, std::shared_ptr<socket_impl>, std::less<>> sockets_;
     std::map<std::string, bool, std::less<>> connecting_;  // namespaces whose middleware runs

@@ -1,7 +1,7 @@
 #pragma once
 // Turning events and acks into Engine.IO packets ready for the wire. A broadcast calls
 // this once and shares the result with every recipient.
-#include "engine/session.hpp"
+#include "core/socket_sink.hpp"
 
 #include <switchboard/payload.hpp>
 

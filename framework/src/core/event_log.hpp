@@ -9,7 +9,7 @@
 // broadcast path (broadcast.cpp) never touches this. The lock also orders: offsets are
 // assigned and jobs posted to the shards under it, so every shard sees offset-carrying
 // events in offset order (a client's "last offset" is then a true high-water mark).
-#include "engine/session.hpp"
+#include "core/socket_sink.hpp"
 
 #include <switchboard/options.hpp>
 

@@ -1,6 +1,6 @@
 #pragma once
 // Asking every shard a question and awaiting all the answers on the caller's executor.
-#include "core/server_impl.hpp"
+#include "core/node.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
@@ -16,7 +16,7 @@ namespace sb::detail {
 /// Runs `f(shard&) -> T` on every shard and returns the answers (in arrival order).
 /// Must be awaited from a single-threaded executor, such as a shard (any handler).
 template <typename T, typename F>
-boost::asio::awaitable<std::vector<T>> gather(server_impl& srv, F f)
+boost::asio::awaitable<std::vector<T>> gather(node& srv, F f)
 {
     namespace net = boost::asio;
     auto ex = co_await net::this_coro::executor;

@@ -8,7 +8,7 @@
 #include "core/local_namespace.hpp"
 #include "core/namespace_state.hpp"
 #include "core/publish.hpp"
-#include "core/server_impl.hpp"
+#include "core/node.hpp"
 #include "core/shard.hpp"
 #include "core/socket_impl.hpp"
 

@@ -7,11 +7,11 @@
 
 namespace sb::detail {
 
-class server_impl;
+class node;
 
 class local_adapter final : public adapter {
 public:
-    explicit local_adapter(server_impl& srv) : srv_(srv) {}
+    explicit local_adapter(node& srv) : srv_(srv) {}
 
     void broadcast(namespace_state& ns, const broadcast_operator& op, std::string_view event,
                    const payload& args) override;
@@ -36,7 +36,7 @@ public:
     task<std::vector<std::string>> socket_ids(namespace_state& ns, const broadcast_operator& op);
 
 private:
-    server_impl& srv_;
+    node& srv_;
 };
 
 } // namespace sb::detail

@@ -1,6 +1,6 @@
 #include "core/adapter.hpp"
 #include "core/namespace_state.hpp"
-#include "core/server_impl.hpp"
+#include "core/node.hpp"
 
 #include <switchboard/namespace.hpp>
 

@@ -1,15 +1,15 @@
 #include "core/namespace_state.hpp"
 
-#include "core/server_impl.hpp"
+#include "core/node.hpp"
 
 namespace sb::detail {
 
-namespace_state::namespace_state(server_impl& srv, std::string name, std::size_t index, namespace_state* parent)
+namespace_state::namespace_state(node& srv, std::string name, std::size_t index, namespace_state* parent)
     : srv_(srv), name_(std::move(name)), index_(index), parent_(parent), log_(srv.shards().size(), srv.epoch())
 {
 }
 
-namespace_state::namespace_state(server_impl& srv, std::string description,
+namespace_state::namespace_state(node& srv, std::string description,
                                  std::function<bool(std::string_view)> admits)
     : srv_(srv), name_(std::move(description)), admits_(std::move(admits)), log_(srv.shards().size(), srv.epoch())
 {

@@ -19,7 +19,7 @@
 
 namespace sb::detail {
 
-class server_impl;
+class node;
 
 struct namespace_handlers {
     std::vector<middleware> middlewares;
@@ -34,11 +34,11 @@ struct namespace_handlers {
 class namespace_state {
 public:
     /// A concrete namespace. `parent` is the dynamic namespace that admitted it, if any.
-    namespace_state(server_impl& srv, std::string name, std::size_t index, namespace_state* parent = nullptr);
+    namespace_state(node& srv, std::string name, std::size_t index, namespace_state* parent = nullptr);
     /// A dynamic namespace (a "parent"): `admits(name)` decides membership.
-    namespace_state(server_impl& srv, std::string description, std::function<bool(std::string_view)> admits);
+    namespace_state(node& srv, std::string description, std::function<bool(std::string_view)> admits);
 
-    server_impl& server() noexcept { return srv_; }
+    node& server() noexcept { return srv_; }
     const std::string& name() const noexcept { return name_; }
     std::size_t index() const noexcept { return index_; }
     bool is_dynamic() const noexcept { return static_cast<bool>(admits_); }
@@ -71,7 +71,7 @@ public:
     event_log& log() noexcept { return log_; }
 
 private:
-    server_impl& srv_;
+    node& srv_;
     std::string name_;
     std::size_t index_ = 0;
     namespace_state* parent_ = nullptr;

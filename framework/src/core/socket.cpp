@@ -5,7 +5,7 @@
 #include "core/local_namespace.hpp"
 #include "core/namespace_state.hpp"
 #include "core/publish.hpp"
-#include "core/server_impl.hpp"
+#include "core/node.hpp"
 #include "core/shard.hpp"
 
 #include <switchboard/error.hpp>
@@ -44,14 +44,14 @@ const boost::json::object& socket::query() const noexcept
     if (s.stream()) {
         return s.stream()->query();
     }
-    return s.conn() ? s.conn()->engine().query() : empty;
+    return s.conn() ? s.conn()->sink().query() : empty;
 }
 
 const std::string& socket::remote_address() const noexcept
 {
     static const std::string empty;
     auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
-    return s.conn() ? s.conn()->engine().remote_address() : empty;
+    return s.conn() ? s.conn()->sink().remote_address() : empty;
 }
 
 boost::asio::any_io_executor socket::executor() const noexcept
@@ -69,7 +69,7 @@ std::string_view socket::transport() const noexcept
     if (!s.conn()) {
         return "closed";
     }
-    return s.conn()->engine().transport() == eio::transport_kind::websocket ? "websocket" : "polling";
+    return s.conn()->sink().transport_name();
 }
 
 void socket::emit(std::string_view event, payload args, emit_options opts)

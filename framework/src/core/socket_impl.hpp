@@ -1,7 +1,7 @@
 #pragma once
 // The implementation behind `sb::socket`.
 #include "core/client.hpp"
-#include "engine/session.hpp"
+#include "core/socket_sink.hpp"
 
 #include <switchboard/socket.hpp>
 

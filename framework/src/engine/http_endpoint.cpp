@@ -1,11 +1,9 @@
 #include "engine/http_endpoint.hpp"
 
-#include "core/server_impl.hpp"
-#include "core/shard.hpp"
+#include "engine/engine_shard.hpp"
 #include "engine/session.hpp"
 #include "engine/sse_transport.hpp"
 #include "engine/ws_transport.hpp"
-#include "net/http_connection.hpp"
 
 #include <switchboard/protocol/eio_request.hpp>
 #include <switchboard/protocol/sse_frame.hpp>
@@ -73,7 +71,7 @@ net::awaitable<bool> accept_websocket(beast::tcp_stream& stream, const http_requ
     co_return !ec;
 }
 
-std::shared_ptr<ws_transport> take_websocket(shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+std::shared_ptr<ws_transport> take_websocket(engine_shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                              bool b64)
 {
     std::string leftover(static_cast<const char*>(buffer.data().data()), buffer.size());
@@ -111,7 +109,7 @@ std::string sse_head(const server_options& o, const http_request& req)
     return head;
 }
 
-std::shared_ptr<sse_transport> take_sse(shard& sh, beast::tcp_stream& stream, const http_request& req)
+std::shared_ptr<sse_transport> take_sse(engine_shard& sh, beast::tcp_stream& stream, const http_request& req)
 {
     stream.expires_never();
     return std::make_shared<sse_transport>(stream.release_socket(), sse_head(sh.server().options(), req));
@@ -119,7 +117,7 @@ std::shared_ptr<sse_transport> take_sse(shard& sh, beast::tcp_stream& stream, co
 
 } // namespace
 
-net::awaitable<http_outcome> handle_engine_request(shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                    http_request& req, http_response& res)
 {
     const auto& opts = sh.server().options().engine;
@@ -138,8 +136,8 @@ net::awaitable<http_outcome> handle_engine_request(shard& sh, beast::tcp_stream&
 
     if (!q.sid.empty()) {
         const auto owner = shard_of_session_id(q.sid);
-        if (owner < sh.server().shards().size() && owner != sh.index()) {
-            hand_over(sh.server().shard_at(owner), stream, buffer, std::move(req));
+        if (owner < sh.server().shard_count() && owner != sh.index()) {
+            sh.server().hand_over(sh.server().engine_shard_at(owner), stream, buffer, std::move(req));
             co_return http_outcome::handed_over;
         }
         auto s = sh.find_session(q.sid);

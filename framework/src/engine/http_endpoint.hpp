@@ -7,10 +7,10 @@
 
 namespace sb::detail {
 
-class shard;
+class engine_shard;
 
 /// Handles one request under the engine path. Fills `res` when the outcome is `respond`.
-boost::asio::awaitable<http_outcome> handle_engine_request(shard& sh, boost::beast::tcp_stream& stream,
+boost::asio::awaitable<http_outcome> handle_engine_request(engine_shard& sh, boost::beast::tcp_stream& stream,
                                                            boost::beast::flat_buffer& buffer, http_request& req,
                                                            http_response& res);
 
@@ -18,7 +18,5 @@ boost::asio::awaitable<http_outcome> handle_engine_request(shard& sh, boost::bea
 std::string make_session_id(std::size_t shard_index);
 /// The shard a session id names, or SIZE_MAX if it names none.
 std::size_t shard_of_session_id(std::string_view sid) noexcept;
-/// A fresh random id (socket ids, recovery ids): 20 url-safe characters.
-std::string make_random_id();
 
 } // namespace sb::detail

@@ -1,7 +1,6 @@
 #include "engine/session.hpp"
 
-#include "core/server_impl.hpp"
-#include "core/shard.hpp"
+#include "engine/engine_shard.hpp"
 #include "engine/sse_transport.hpp"
 #include "engine/ws_transport.hpp"
 
@@ -24,7 +23,7 @@ const std::shared_ptr<const std::string>& ping_packet()
 
 } // namespace
 
-session::session(shard& sh, std::string sid, eio::transport_kind transport, bool b64, boost::json::object query)
+session::session(engine_shard& sh, std::string sid, eio::transport_kind transport, bool b64, boost::json::object query)
     : shard_(sh), opts_(sh.server().options().engine), sid_(std::move(sid)), transport_(transport), b64_(b64),
       query_(std::move(query)), ping_timer_(sh.context()), upgrade_timer_(sh.context())
 {

@@ -4,8 +4,10 @@
 // and is touched only from that shard's thread, so it has no locks.
 //
 // The upper layer (the Socket.IO client, core/client.hpp) sees a session only as a
-// place to `send` encoded packets and a source of messages (`session_handler`): it never
-// knows which transport is in use.
+// `socket_sink` (core/socket_sink.hpp) to send encoded packets to, and hears it as a
+// `sink_listener`: it never knows which transport is in use.
+#include "core/socket_sink.hpp"
+
 #include <switchboard/options.hpp>
 #include <switchboard/protocol/eio_packet.hpp>
 #include <switchboard/protocol/eio_request.hpp>
@@ -23,47 +25,30 @@
 
 namespace sb::detail {
 
-class shard;
+class engine_shard;
 class ws_transport;
 class sse_transport;
 
-/// One Engine.IO packet ready for the wire, shared by every recipient of a broadcast.
-/// Text: the whole packet with its type digit ("42[...]", "2", "6"). Binary: raw bytes
-/// (a binary message; a websocket binary frame, or `b<base64>` on polling).
-struct out_packet {
-    std::shared_ptr<const std::string> data;
-    bool binary = false;
-    /// Conflation (core's `broadcast_operator::conflate`; additive, owned by core): when
-    /// set on a lone text packet, `session::send` replaces a still-queued packet with an
-    /// equal key instead of queueing another. Null for everything else.
-    std::shared_ptr<const std::string> conflation_key{};
-};
+/// What the session delivers upward (the Socket.IO client, core/client.hpp).
+using session_handler = sink_listener;
 
-/// Receives what a session delivers upward.
-class session_handler {
+class session final : public socket_sink, public std::enable_shared_from_this<session> {
 public:
-    virtual ~session_handler() = default;
-    /// An Engine.IO `message` packet (text without its '4', or binary bytes).
-    virtual void on_message(std::string_view data, bool binary) = 0;
-    /// The session closed; called once.
-    virtual void on_close(std::string_view reason) = 0;
-};
-
-/// What `session::send` did with a packet.
-enum class send_status { queued, dropped, overflow, closed };
-
-class session : public std::enable_shared_from_this<session> {
-public:
-    session(shard& sh, std::string sid, eio::transport_kind transport, bool b64, boost::json::object query);
+    session(engine_shard& sh, std::string sid, eio::transport_kind transport, bool b64, boost::json::object query);
     ~session();
 
     const std::string& sid() const noexcept { return sid_; }
-    shard& owner() noexcept { return shard_; }
+    engine_shard& owner() noexcept { return shard_; }
     const engine_options& options() const noexcept { return opts_; }
     eio::transport_kind transport() const noexcept { return transport_; }
-    const boost::json::object& query() const noexcept { return query_; }
+    const boost::json::object& query() const noexcept override { return query_; }
     /// The peer's IP address on the handshake request ("" when unknown).
-    const std::string& remote_address() const noexcept { return remote_address_; }
+    const std::string& remote_address() const noexcept override { return remote_address_; }
+    std::string_view transport_name() const noexcept override
+    {
+        return transport_ == eio::transport_kind::websocket ? "websocket" : "polling";
+    }
+    std::shared_ptr<void> keep_alive() override { return shared_from_this(); }
     void set_remote_address(std::string a) { remote_address_ = std::move(a); }
     bool closed() const noexcept { return closed_; }
     bool b64() const noexcept { return b64_; }
@@ -78,11 +63,11 @@ public:
         attachments: they are kept or dropped together). Volatile packets are dropped when
         the client is behind; past `max_send_buffer` anything else closes the session
         ("send buffer full", posted, so callers may be iterating rooms). */
-    send_status send(std::span<const out_packet> packets, bool is_volatile = false);
+    send_status send(std::span<const out_packet> packets, bool is_volatile = false) override;
     send_status send(out_packet p, bool is_volatile = false) { return send(std::span{&p, 1}, is_volatile); }
 
     /// Closes the session with `reason` (Socket.IO's vocabulary); idempotent.
-    void close(std::string_view reason);
+    void close(std::string_view reason) override;
 
     // ---- called by transports ----------------------------------------------------
     /// One decoded Engine.IO packet from the client, on the current transport.
@@ -125,7 +110,7 @@ private:
     /// The upgrade probe failed: the sse stream carries on (or, gone meanwhile, the session ends).
     void resume_sse();
 
-    shard& shard_;
+    engine_shard& shard_;
     const engine_options& opts_;
     std::string sid_;
     eio::transport_kind transport_;

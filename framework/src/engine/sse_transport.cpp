@@ -1,6 +1,6 @@
 #include "engine/sse_transport.hpp"
 
-#include "core/shard.hpp"
+#include "engine/engine_shard.hpp"
 #include "engine/session.hpp"
 
 #include <switchboard/protocol/eio_sse.hpp>

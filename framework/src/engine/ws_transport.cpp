@@ -1,6 +1,6 @@
 #include "engine/ws_transport.hpp"
 
-#include "core/shard.hpp"
+#include "engine/engine_shard.hpp"
 
 #include <switchboard/error.hpp>
 #include <switchboard/protocol/base64.hpp>

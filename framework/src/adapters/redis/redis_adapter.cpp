@@ -6,7 +6,7 @@
 #include "core/adapter.hpp"
 #include "core/local_adapter.hpp"
 #include "core/namespace_state.hpp"
-#include "core/server_impl.hpp"
+#include "core/node.hpp"
 #include "core/shard.hpp"
 
 #include <switchboard/error.hpp>
@@ -121,7 +121,7 @@ json::object info_json(const socket_info& s)
 
 class redis_adapter final : public adapter {
 public:
-    redis_adapter(server_impl& srv, redis_options opts) : srv_(srv), local_(srv.local()), opts_(std::move(opts))
+    redis_adapter(node& srv, redis_options opts) : srv_(srv), local_(srv.local()), opts_(std::move(opts))
     {
         std::string error;
         if (!redis::parse_url(opts_.url, ep_, error)) {
@@ -821,7 +821,7 @@ private:
         net::co_spawn(srv_.shard_at(0).executor(), std::move(f), net::detached);
     }
 
-    server_impl& srv_;
+    node& srv_;
     local_adapter& local_;
     redis_options opts_;
     redis::endpoint ep_;
@@ -839,7 +839,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<adapter> make_redis_adapter(server_impl& srv, const redis_options& opts)
+std::unique_ptr<adapter> make_redis_adapter(node& srv, const redis_options& opts)
 {
     return std::make_unique<redis_adapter>(srv, opts);
 }

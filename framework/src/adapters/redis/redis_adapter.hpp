@@ -13,8 +13,8 @@
 namespace sb::detail {
 
 class adapter;
-class server_impl;
+class node;
 
-std::unique_ptr<adapter> make_redis_adapter(server_impl& srv, const redis_options& opts);
+std::unique_ptr<adapter> make_redis_adapter(node& srv, const redis_options& opts);
 
 } // namespace sb::detail

@@ -12,7 +12,7 @@
 namespace sb::detail {
 
 class shard;
-class server_impl;
+class node;
 class namespace_state;
 
 /// Which endpoint a request path names, if any.
@@ -23,7 +23,7 @@ struct eventsource_route {
 
 /// `/<ns>/sse` or `/<ns>/history` (`/sse`, `/history` for "/") of a namespace with an
 /// EventSource endpoint; `ns` null otherwise.
-eventsource_route find_eventsource_route(server_impl& srv, std::string_view path);
+eventsource_route find_eventsource_route(node& srv, std::string_view path);
 
 /// Serves the event stream until it ends. `http_outcome::respond` when it answered with
 /// an error in `res` instead; `upgraded` when the stream ran (the connection is spent).

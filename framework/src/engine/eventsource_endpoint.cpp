@@ -1,12 +1,12 @@
-#include "net/eventsource_endpoint.hpp"
+#include "engine/eventsource_endpoint.hpp"
 
 #include "core/event_log.hpp"
 #include "core/namespace_state.hpp"
 #include "core/publish.hpp"
-#include "core/server_impl.hpp"
+#include "core/node.hpp"
 #include "core/shard.hpp"
 #include "core/socket_impl.hpp"
-#include "engine/http_endpoint.hpp"
+#include "core/ids.hpp"
 
 #include <switchboard/protocol/eio_request.hpp>
 #include <switchboard/protocol/sse_frame.hpp>
@@ -189,7 +189,7 @@ void go_live(eventsource_conn& conn, socket_impl& sock, const std::optional<pars
 
 } // namespace
 
-eventsource_route find_eventsource_route(server_impl& srv, std::string_view path)
+eventsource_route find_eventsource_route(node& srv, std::string_view path)
 {
     eventsource_route route;
     std::string_view base;

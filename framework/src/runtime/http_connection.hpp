@@ -10,18 +10,18 @@
 
 namespace sb::detail {
 
-class shard;
+class worker;
 
 /// Serves `sock` on `sh` until it closes, is upgraded, or moves to another shard.
 /// `leftover`: bytes already read from the socket; `pending`: a request already parsed
 /// on another shard (a handover).
-void serve_http(shard& sh, boost::asio::ip::tcp::socket sock, std::string leftover = {},
+void serve_http(worker& sh, boost::asio::ip::tcp::socket sock, std::string leftover = {},
                 std::optional<http_request> pending = std::nullopt);
 
 /// Moves a connection to the shard that owns the session it asks for: releases the file
 /// descriptor here and re-opens it on `target`'s io_context (Linux epoll: no I/O is
 /// pending at this point).
-void hand_over(shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+void hand_over(worker& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
                http_request req);
 
 } // namespace sb::detail

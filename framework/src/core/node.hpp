@@ -1,7 +1,11 @@
 #pragma once
-// The server's shared, mostly read-only state: options, shards, namespaces, counters.
+// What core knows of the server: its options, its shards (each one io_context with its
+// share of every namespace), its namespaces, its adapter and its counters. Shared by all
+// shards, mostly read-only. The runtime (runtime/node.hpp) derives from it and
+// adds the threads, acceptors and Engine.IO sessions.
 #include "core/adapter.hpp"
 #include "core/local_adapter.hpp"
+#include "core/metrics.hpp"
 #include "core/namespace_state.hpp"
 #include "core/shard.hpp"
 
@@ -18,35 +22,12 @@
 
 namespace sb::detail {
 
-/// Counters exported at /metrics. Relaxed atomics: they are statistics, not state.
-struct server_metrics {
-    std::atomic<std::uint64_t> sessions_opened{0};
-    std::atomic<std::uint64_t> sessions_closed{0};
-    std::atomic<std::uint64_t> packets_received{0};
-    std::atomic<std::uint64_t> events_dispatched{0};
-    std::atomic<std::uint64_t> broadcasts{0};
-    std::atomic<std::uint64_t> volatile_dropped{0};
-    std::atomic<std::uint64_t> slow_client_disconnects{0};
-    std::atomic<std::uint64_t> bad_requests{0};
-};
-
-/// Counters of a cluster adapter, exported at /metrics beside the server's.
-struct cluster_metrics {
-    std::atomic<std::uint64_t> published{0};         ///< messages sent to other nodes
-    std::atomic<std::uint64_t> received{0};          ///< messages from other nodes acted on
-    std::atomic<std::uint64_t> publish_dropped{0};   ///< not sent: the bus was down
-    std::atomic<std::uint64_t> bad_messages{0};      ///< undecodable or oversized, dropped
-    std::atomic<std::uint64_t> reconnects{0};        ///< connections re-established
-    std::atomic<std::uint64_t> request_timeouts{0};  ///< requests answered partially
-    std::atomic<int> connected{0};                   ///< 1 while the subscriber is up
-};
-
-class session;
-
-class server_impl {
+class node {
 public:
-    explicit server_impl(server_options opts);
-    ~server_impl();
+    explicit node(server_options opts);
+    virtual ~node();
+    node(const node&) = delete;
+    node& operator=(const node&) = delete;
 
     const server_options& options() const noexcept { return opts_; }
     /// This run's epoch: the first part of every event id (`<epoch>:<offset>`), so that
@@ -62,7 +43,8 @@ public:
     /// This node's part of every operation.
     sb::detail::local_adapter& local() noexcept { return local_; }
 
-    std::vector<std::unique_ptr<shard>>& shards() noexcept { return shards_; }
+    /// Every shard, in index order (owned by the runtime; registered before any namespace).
+    const std::vector<shard*>& shards() noexcept { return shards_; }
     shard& shard_at(std::size_t i) { return *shards_.at(i); }
 
     namespace_state& static_namespace(std::string_view name);
@@ -76,25 +58,27 @@ public:
     /// creates one. Called from any shard.
     namespace_state* find_namespace(std::string_view name);
 
-    /// Gives a new Engine.IO session its Socket.IO layer (core/client.hpp).
-    void attach_client(session& s);
-
     /// Runs `f(shard&)` on every shard: inline on the current one, posted to the others.
     template <typename F>
     void on_every_shard(F f);
 
-    void start();
-    void stop();
-    void wait();
-    std::uint16_t port() const noexcept { return port_; }
-    bool stopping() const noexcept { return stopping_.load(std::memory_order_relaxed); }
+protected:
+    void add_shard(shard& s) { shards_.push_back(&s); }
+    /// A cluster adapter instead of the local one (set before start).
+    void set_cluster_adapter(std::unique_ptr<sb::detail::adapter> a);
+    /// Tells the adapter about every static namespace, then starts it (before the shards run).
+    void start_adapter();
+    void stop_adapter() { adapter_->stop(); }
+    /// Destroys a cluster adapter: after the shards' handlers are gone, before their
+    /// io_contexts are (its sockets and timers live on them).
+    void drop_adapter();
 
 private:
     server_options opts_;
     std::string epoch_;
     server_metrics metrics_;
     cluster_metrics cluster_;
-    std::vector<std::unique_ptr<shard>> shards_;
+    std::vector<shard*> shards_;
     std::mutex ns_mutex_;  // guards namespaces_ growth and static_ lookups made after start
     std::deque<std::unique_ptr<namespace_state>> namespaces_;
     std::map<std::string, namespace_state*, std::less<>> static_;
@@ -102,11 +86,9 @@ private:
     sb::detail::local_adapter local_{*this};
     std::unique_ptr<sb::detail::adapter> cluster_adapter_;  // null: one node
     sb::detail::adapter* adapter_ = &local_;
-    std::uint16_t port_ = 0;
-    std::atomic<bool> stopping_{false};
-    bool started_ = false;
+    bool adapter_started_ = false;
 };
 
 } // namespace sb::detail
 
-#include "core/impl/server_impl.hpp"
+#include "core/impl/node.hpp"

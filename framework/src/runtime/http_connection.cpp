@@ -1,10 +1,10 @@
-#include "net/http_connection.hpp"
+#include "runtime/http_connection.hpp"
 
-#include "core/server_impl.hpp"
-#include "core/shard.hpp"
+#include "engine/eventsource_endpoint.hpp"
 #include "engine/http_endpoint.hpp"
-#include "net/eventsource_endpoint.hpp"
 #include "net/static_files.hpp"
+#include "runtime/server_impl.hpp"
+#include "runtime/worker.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -86,7 +86,7 @@ void add_cors(const server_options& o, const http_request& req, http_response& r
     }
 }
 
-net::awaitable<void> run(shard& sh, beast::tcp_stream stream, beast::flat_buffer buffer,
+net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffer buffer,
                          std::optional<http_request> pending)
 {
     const auto& opts = sh.server().options();
@@ -127,7 +127,7 @@ net::awaitable<void> run(shard& sh, beast::tcp_stream stream, beast::flat_buffer
         }
         else if (path.starts_with(opts.path) && query_of(req.target()).size() > 0 &&
                  !serves_client_file(opts, path)) {
-            outcome = co_await handle_engine_request(sh, stream, buffer, req, res);
+            outcome = co_await handle_engine_request(sh.engine(), stream, buffer, req, res);
         }
         else if (path == "/healthz") {
             res = make_response(req, 200, "text/plain", "ok\n");
@@ -138,7 +138,7 @@ net::awaitable<void> run(shard& sh, beast::tcp_stream stream, beast::flat_buffer
         else if (auto es = find_eventsource_route(sh.server(), path); es.ns) {
             // Plain EventSource endpoints (core's namespace_::eventsource).
             if (es.what == eventsource_route::kind::stream) {
-                outcome = co_await serve_event_stream(sh, stream, req, res, *es.ns);
+                outcome = co_await serve_event_stream(sh.core(), stream, req, res, *es.ns);
             }
             else {
                 res = serve_history(req, *es.ns);
@@ -163,7 +163,7 @@ net::awaitable<void> run(shard& sh, beast::tcp_stream stream, beast::flat_buffer
 
 } // namespace
 
-void serve_http(shard& sh, net::ip::tcp::socket sock, std::string leftover, std::optional<http_request> pending)
+void serve_http(worker& sh, net::ip::tcp::socket sock, std::string leftover, std::optional<http_request> pending)
 {
     boost::system::error_code ignored;
     sock.set_option(net::ip::tcp::no_delay(true), ignored);
@@ -177,7 +177,7 @@ void serve_http(shard& sh, net::ip::tcp::socket sock, std::string leftover, std:
                   net::detached);
 }
 
-void hand_over(shard& target, beast::tcp_stream& stream, beast::flat_buffer& buffer, http_request req)
+void hand_over(worker& target, beast::tcp_stream& stream, beast::flat_buffer& buffer, http_request req)
 {
     auto& sock = stream.socket();
     boost::system::error_code ec;

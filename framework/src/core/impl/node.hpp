@@ -4,14 +4,14 @@
 namespace sb::detail {
 
 template <typename F>
-void server_impl::on_every_shard(F f)
+void node::on_every_shard(F f)
 {
     shard* here = shard::current();
-    for (auto& s : shards_) {
-        if (s.get() == here) {
+    for (auto* s : shards_) {
+        if (s == here) {
             continue;
         }
-        boost::asio::post(s->context(), [f, sh = s.get()]() mutable { f(*sh); });
+        boost::asio::post(s->context(), [f, s]() mutable { f(*s); });
     }
     // The local shard last, so that remote shards start in parallel with it.
     if (here) {

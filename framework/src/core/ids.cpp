@@ -1,0 +1,28 @@
+#include "core/ids.hpp"
+
+#include <openssl/rand.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace sb::detail {
+
+std::string make_random_id()
+{
+    std::array<unsigned char, 15> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+        throw std::runtime_error("RAND_bytes failed");
+    }
+    std::string id;
+    id.reserve(20);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        const unsigned v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+        id += id_alphabet[(v >> 18) & 63];
+        id += id_alphabet[(v >> 12) & 63];
+        id += id_alphabet[(v >> 6) & 63];
+        id += id_alphabet[v & 63];
+    }
+    return id;
+}
+
+} // namespace sb::detail

@@ -1,0 +1,14 @@
+#pragma once
+// Random ids: 20 url-safe base64 characters from OpenSSL's CSPRNG (as unguessable as
+// Node's base64id). Socket ids, recovery ids, and (engine/ids.cpp) session ids.
+#include <string>
+#include <string_view>
+
+namespace sb::detail {
+
+inline constexpr std::string_view id_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// A fresh random id: 20 url-safe characters.
+std::string make_random_id();
+
+} // namespace sb::detail

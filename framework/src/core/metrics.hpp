@@ -1,0 +1,31 @@
+#pragma once
+// Counters exported at /metrics: the server's, and a cluster adapter's.
+#include <atomic>
+#include <cstdint>
+
+namespace sb::detail {
+
+/// Counters exported at /metrics. Relaxed atomics: they are statistics, not state.
+struct server_metrics {
+    std::atomic<std::uint64_t> sessions_opened{0};
+    std::atomic<std::uint64_t> sessions_closed{0};
+    std::atomic<std::uint64_t> packets_received{0};
+    std::atomic<std::uint64_t> events_dispatched{0};
+    std::atomic<std::uint64_t> broadcasts{0};
+    std::atomic<std::uint64_t> volatile_dropped{0};
+    std::atomic<std::uint64_t> slow_client_disconnects{0};
+    std::atomic<std::uint64_t> bad_requests{0};
+};
+
+/// Counters of a cluster adapter, exported at /metrics beside the server's.
+struct cluster_metrics {
+    std::atomic<std::uint64_t> published{0};         ///< messages sent to other nodes
+    std::atomic<std::uint64_t> received{0};          ///< messages from other nodes acted on
+    std::atomic<std::uint64_t> publish_dropped{0};   ///< not sent: the bus was down
+    std::atomic<std::uint64_t> bad_messages{0};      ///< undecodable or oversized, dropped
+    std::atomic<std::uint64_t> reconnects{0};        ///< connections re-established
+    std::atomic<std::uint64_t> request_timeouts{0};  ///< requests answered partially
+    std::atomic<int> connected{0};                   ///< 1 while the subscriber is up
+};
+
+} // namespace sb::detail

@@ -1,0 +1,59 @@
+#include "engine/engine_shard.hpp"
+
+#include "engine/deferred_flush.hpp"
+#include "engine/session.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace net = boost::asio;
+
+namespace sb::detail {
+
+std::shared_ptr<session> engine_shard::find_session(const std::string& sid) const
+{
+    auto it = sessions_.find(sid);
+    return it == sessions_.end() ? nullptr : it->second;
+}
+
+void engine_shard::add_session(std::shared_ptr<session> s)
+{
+    const auto& sid = s->sid();
+    sessions_.emplace(sid, std::move(s));
+}
+
+void engine_shard::remove_session(const std::string& sid) { sessions_.erase(sid); }
+
+std::vector<std::shared_ptr<session>> engine_shard::sessions() const
+{
+    std::vector<std::shared_ptr<session>> out;
+    out.reserve(sessions_.size());
+    for (const auto& [sid, s] : sessions_) {
+        out.push_back(s);
+    }
+    return out;
+}
+
+void engine_shard::defer_flush(std::shared_ptr<deferred_flush> t)
+{
+    dirty_.push_back(std::move(t));
+    if (flush_posted_) {
+        return;
+    }
+    flush_posted_ = true;
+    // Two hops: the first lets the handlers already queued run (consecutive broadcasts
+    // from one read of the publisher); the second lets in those that another shard posted
+    // meanwhile. A post costs far less than the write it saves.
+    auto& ctx = context();
+    net::post(ctx, [this, &ctx] {
+        net::post(ctx, [this] {
+            flush_posted_ = false;
+            flushing_.swap(dirty_);  // both vectors keep their capacity from batch to batch
+            for (auto& t : flushing_) {
+                t->flush_deferred();
+            }
+            flushing_.clear();
+        });
+    });
+}
+
+} // namespace sb::detail

@@ -1,0 +1,75 @@
+#pragma once
+// A shard as the engine sees it: the Engine.IO sessions it owns, the corking of their
+// writes, and what the engine needs of the server around it (`engine_host`, which the
+// runtime implements). Touched only from the shard's thread.
+#include "core/metrics.hpp"
+#include "core/shard.hpp"
+#include "net/http.hpp"
+
+#include <switchboard/options.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sb::detail {
+
+class session;
+class deferred_flush;
+class engine_shard;
+
+/// What the engine needs of the server: options, counters, the other shards, and the
+/// two acts that belong to the layers around it.
+class engine_host {
+public:
+    virtual const server_options& options() const noexcept = 0;
+    virtual server_metrics& metrics() noexcept = 0;
+    virtual std::size_t shard_count() const noexcept = 0;
+    virtual engine_shard& engine_shard_at(std::size_t i) = 0;
+    /// Gives a new session its Socket.IO layer.
+    virtual void attach_client(session& s) = 0;
+    /// Moves a connection to the shard that owns the session it asks for.
+    virtual void hand_over(engine_shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+                           http_request req) = 0;
+
+protected:
+    ~engine_host() = default;
+};
+
+class engine_shard {
+public:
+    engine_shard(engine_host& host, shard& exec) : host_(host), exec_(exec) {}
+
+    engine_host& server() noexcept { return host_; }
+    /// The core shard this one runs on (its io_context, its sockets and rooms).
+    shard& core() noexcept { return exec_; }
+    std::size_t index() const noexcept { return exec_.index(); }
+    shard_context& context() noexcept { return exec_.context(); }
+
+    // Engine.IO sessions owned by this shard, by sid.
+    std::shared_ptr<session> find_session(const std::string& sid) const;
+    void add_session(std::shared_ptr<session> s);
+    void remove_session(const std::string& sid);
+    std::size_t session_count() const noexcept { return sessions_.size(); }
+    std::vector<std::shared_ptr<session>> sessions() const;
+
+    /** Flushes `t` once the handlers already queued on this shard have run, so that what
+        several consecutive broadcasts queue for one client leaves in one write (corking,
+        as uWebSockets does): on loopback most of a fan-out's cost is the kernel's send
+        path, paid per write, not per message. One post per shard per batch. */
+    void defer_flush(std::shared_ptr<deferred_flush> t);
+
+    /// After the io_context's handlers were destroyed: drops the sessions.
+    void clear() { sessions_.clear(); }
+
+private:
+    engine_host& host_;
+    shard& exec_;
+    std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
+    std::vector<std::shared_ptr<deferred_flush>> dirty_;  // awaiting a deferred flush
+    std::vector<std::shared_ptr<deferred_flush>> flushing_;
+    bool flush_posted_ = false;
+};
+
+} // namespace sb::detail

@@ -1,0 +1,162 @@
+// The server wired together: workers, the adapter choice, start and stop, and the
+// public `sb::server` over it.
+#include "runtime/server_impl.hpp"
+
+#include "adapters/redis/redis_adapter.hpp"
+#include "core/client.hpp"
+#include "engine/session.hpp"
+#include "runtime/http_connection.hpp"
+
+#include <switchboard/server.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+namespace net = boost::asio;
+
+namespace sb::detail {
+
+server_impl::server_impl(server_options opts) : node(std::move(opts))
+{
+    unsigned n = options().threads ? options().threads : std::max(1u, std::thread::hardware_concurrency());
+    n = std::min(n, 64u);  // a session id names its shard in one base64 character
+    for (unsigned i = 0; i < n; ++i) {
+        workers_.push_back(std::make_unique<worker>(*this, i));
+        add_shard(workers_.back()->core());
+    }
+    static_namespace("/");
+    if (options().redis) {
+        set_cluster_adapter(make_redis_adapter(*this, *options().redis));
+    }
+}
+
+server_impl::~server_impl()
+{
+    stop();
+    wait();
+    // In two passes: a shard's pending handlers and sessions may own I/O objects of
+    // another shard (ack collectors, gather state: timers on the emitter's shard), so
+    // all of them go before the first io_context does. And all of it before the
+    // namespaces (members of node, destroyed after ours), which sockets refer to.
+    for (auto& w : workers_) {
+        w->teardown();
+    }
+    drop_adapter();  // its sockets and timers are on the shards' io_contexts
+    workers_.clear();
+}
+
+void server_impl::attach_client(session& s)
+{
+    s.set_handler(std::make_unique<client>(*this, s.owner().core(), s));
+}
+
+void server_impl::hand_over(engine_shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+                            http_request req)
+{
+    detail::hand_over(*workers_.at(target.index()), stream, buffer, std::move(req));
+}
+
+void server_impl::start()
+{
+    if (started_) {
+        return;
+    }
+    started_ = true;
+    net::ip::tcp::endpoint ep{net::ip::make_address(options().address), options().port};
+    workers_[0]->listen(ep);
+    port_ = workers_[0]->local_port();
+    ep.port(port_);
+    for (std::size_t i = 1; i < workers_.size(); ++i) {
+        workers_[i]->listen(ep);
+    }
+    // The adapter first: its links must exist before any shard runs a handler that
+    // publishes (the links' work is queued on the shards and starts with them).
+    start_adapter();
+    for (auto& w : workers_) {
+        w->start();
+    }
+}
+
+void server_impl::stop()
+{
+    if (!started_ || stopping_.exchange(true)) {
+        return;
+    }
+    stop_adapter();
+    for (auto& w : workers_) {
+        w->stop();
+    }
+}
+
+void server_impl::wait()
+{
+    for (auto& w : workers_) {
+        w->join();
+    }
+}
+
+} // namespace sb::detail
+
+namespace sb {
+
+server::server(server_options opts) : impl_(std::make_unique<detail::server_impl>(std::move(opts))) {}
+
+server::~server() = default;
+
+namespace_ server::of(std::string_view name)
+{
+    if (name.empty() || name.front() != '/') {
+        throw std::invalid_argument("a namespace name starts with '/'");
+    }
+    return namespace_{&impl_->static_namespace(name)};
+}
+
+namespace_ server::of(std::regex pattern, std::string description)
+{
+    return namespace_{&impl_->dynamic_namespace(
+        std::move(description), [re = std::move(pattern)](std::string_view n) {
+            return std::regex_match(n.begin(), n.end(), re);
+        })};
+}
+
+namespace_ server::of(std::function<bool(std::string_view)> predicate, std::string description)
+{
+    return namespace_{&impl_->dynamic_namespace(std::move(description), std::move(predicate))};
+}
+
+void server::start() { impl_->start(); }
+
+void server::run(bool handle_signals)
+{
+    start();
+    if (handle_signals) {
+        // A small context of its own, so that signals never run on a shard.
+        net::io_context signals_ctx;
+        net::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+        signals.async_wait([this](boost::system::error_code ec, int) {
+            if (!ec) {
+                stop();
+            }
+        });
+        std::thread waiter([&] {
+            impl_->wait();
+            signals_ctx.stop();
+        });
+        signals_ctx.run();
+        waiter.join();
+        return;
+    }
+    impl_->wait();
+}
+
+void server::stop() { impl_->stop(); }
+void server::wait() { impl_->wait(); }
+std::uint16_t server::port() const noexcept { return impl_->port(); }
+const server_options& server::options() const noexcept { return impl_->options(); }
+
+} // namespace sb

@@ -1,0 +1,44 @@
+#pragma once
+// The server, wired together: core's node (namespaces, adapter, shards' state), one
+// worker per shard (thread, acceptor, Engine.IO sessions), and what the engine asks of
+// its host. The only place that knows every layer.
+#include "core/node.hpp"
+#include "engine/engine_shard.hpp"
+#include "runtime/worker.hpp"
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace sb::detail {
+
+class server_impl final : public node, public engine_host {
+public:
+    explicit server_impl(server_options opts);
+    ~server_impl() override;
+
+    // engine_host
+    const server_options& options() const noexcept override { return node::options(); }
+    server_metrics& metrics() noexcept override { return node::metrics(); }
+    std::size_t shard_count() const noexcept override { return workers_.size(); }
+    engine_shard& engine_shard_at(std::size_t i) override { return workers_.at(i)->engine(); }
+    void attach_client(session& s) override;
+    void hand_over(engine_shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+                   http_request req) override;
+
+    worker& worker_at(std::size_t i) { return *workers_.at(i); }
+
+    void start();
+    void stop();
+    void wait();
+    std::uint16_t port() const noexcept { return port_; }
+    bool stopping() const noexcept { return stopping_.load(std::memory_order_relaxed); }
+
+private:
+    std::vector<std::unique_ptr<worker>> workers_;
+    std::uint16_t port_ = 0;
+    std::atomic<bool> stopping_{false};
+    bool started_ = false;
+};
+
+} // namespace sb::detail

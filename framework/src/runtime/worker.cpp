@@ -1,0 +1,103 @@
+#include "runtime/worker.hpp"
+
+#include "core/socket_impl.hpp"
+#include "engine/session.hpp"
+#include "runtime/http_connection.hpp"
+#include "runtime/server_impl.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/socket_base.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <iostream>
+
+namespace net = boost::asio;
+
+namespace sb::detail {
+
+worker::worker(server_impl& srv, std::size_t index)
+    : srv_(srv), core_(srv, index), engine_(srv, core_), acceptor_(core_.context())
+{
+}
+
+worker::~worker() { join(); }
+
+void worker::listen(const net::ip::tcp::endpoint& ep)
+{
+    acceptor_.open(ep.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    // SO_REUSEPORT: every shard binds the same port and the kernel spreads connections.
+    int one = 1;
+    ::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    acceptor_.bind(ep);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+}
+
+std::uint16_t worker::local_port() const { return acceptor_.local_endpoint().port(); }
+
+void worker::accept_loop()
+{
+    acceptor_.async_accept([this](boost::system::error_code ec, net::ip::tcp::socket sock) {
+        if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
+            return;
+        }
+        if (!ec) {
+            serve_http(*this, std::move(sock));
+        }
+        // EMFILE and friends: keep accepting; the connection that failed is lost.
+        accept_loop();
+    });
+}
+
+void worker::start()
+{
+    accept_loop();
+    thread_ = std::thread([this] {
+        shard::set_current(&core_);
+        for (;;) {
+            try {
+                context().run();
+                break;
+            }
+            catch (const std::exception& e) {
+                // A bug in a handler must not take the shard down with every session on it.
+                std::cerr << "switchboard: shard " << index() << ": uncaught exception: " << e.what() << '\n';
+            }
+        }
+        shard::set_current(nullptr);
+    });
+}
+
+void worker::stop()
+{
+    net::post(context(), [this] {
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+        for (auto& s : engine_.sessions()) {
+            s->close("server shutting down");
+        }
+        for (auto* es : std::vector<event_stream*>(core_.streams())) {
+            es->end("server shutting down");
+        }
+        // Give the close frames a moment to leave, then stop the loop.
+        auto t = std::make_shared<net::steady_timer>(context(), std::chrono::milliseconds{100});
+        t->async_wait([this, t](boost::system::error_code) { context().stop(); });
+    });
+}
+
+void worker::join()
+{
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+void worker::teardown()
+{
+    join();
+    context().shutdown();  // idempotent: ~io_context runs it again
+    engine_.clear();
+    core_.clear();
+}
+
+} // namespace sb::detail
