@@ -1,5 +1,6 @@
 #include "core/client.hpp"
 
+#include "core/admission.hpp"
 #include "core/encode.hpp"
 #include "core/namespace_state.hpp"
 #include "core/node.hpp"
@@ -184,19 +185,8 @@ void client::connect(std::string nsp, std::string auth_json)
     auto alive = sink_.keep_alive();  // keeps this client alive while middleware runs
     net::co_spawn(
         shard_.context(),
-        [this, alive, nsp, sock, &mws, admit]() -> net::awaitable<void> {
-            std::optional<connect_error> refusal;
-            try {
-                for (auto& m : mws) {
-                    refusal = co_await m(sock);
-                    if (refusal) {
-                        break;
-                    }
-                }
-            }
-            catch (const std::exception& e) {
-                refusal = connect_error{e.what()};
-            }
+        [this, alive, nsp, sock, ns, admit]() -> net::awaitable<void> {
+            auto refusal = co_await run_middlewares(*ns, sock);
             connecting_.erase(nsp);
             if (closed_) {
                 co_return;

@@ -1,5 +1,6 @@
 #include "engine/eventsource_endpoint.hpp"
 
+#include "core/admission.hpp"
 #include "core/event_log.hpp"
 #include "core/namespace_state.hpp"
 #include "core/publish.hpp"
@@ -253,19 +254,7 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, beast::tcp_stream& st
 
     auto conn = std::make_shared<eventsource_conn>(sh.executor(), std::move(query), opts.engine.max_send_buffer);
     auto sock = std::make_shared<socket_impl>(*conn, ns, sh, make_random_id(), std::move(handshake));
-    std::optional<connect_error> refusal;
-    try {
-        for (auto& m : ns.handlers().middlewares) {
-            refusal = co_await m(sock);
-            if (refusal) {
-                break;
-            }
-        }
-    }
-    catch (const std::exception& e) {
-        refusal = connect_error{e.what()};
-    }
-    if (refusal) {
+    if (auto refusal = co_await run_middlewares(ns, sock)) {
         res = json_error(req, 403, "forbidden", refusal->message, refusal->data);
         co_return http_outcome::respond;
     }
