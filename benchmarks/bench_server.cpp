@@ -19,8 +19,11 @@ int main(int argc, char** argv)
         else if (i + 1 < argc && a == "--threads") {
             opts.threads = static_cast<unsigned>(std::atoi(argv[++i]));
         }
+        else if (i + 1 < argc && a == "--redis") {
+            opts.redis = sb::redis_options{.url = argv[++i]};  // a cluster node (benchmarks/cluster.sh)
+        }
         else {
-            std::cerr << "usage: sb_bench_server --port N --threads T\n";
+            std::cerr << "usage: sb_bench_server --port N --threads T [--redis URL]\n";
             return 2;
         }
     }

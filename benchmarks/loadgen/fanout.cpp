@@ -153,13 +153,17 @@ boost::json::object run_fanout(const options& opt, const net::ip::tcp::endpoint&
 {
     shards threads{opt.threads};
     fanout_run run{
-        .opt = opt, .stats = stats_table{threads.size()}, .window = measured_window{opt.server_pid}};
-    fleet subscribers{threads, server, transport_of(opt)};
+        .opt = opt, .stats = stats_table{threads.size()}, .window = measured_window{opt.server_pid, opt.more_pids}};
+    std::vector<net::ip::tcp::endpoint> nodes{server};
+    for (auto p : opt.subscriber_ports) {
+        nodes.emplace_back(server.address(), p);
+    }
+    fleet subscribers{threads, nodes, transport_of(opt)};
     fleet publisher{threads, server};
     boost::json::object out{{"scenario", "fanout"},   {"label", opt.label},
                             {"clients", opt.clients}, {"threads", opt.threads},
                             {"window", opt.window},   {"rate", std::llround(opt.rate)},
-                            {"transport", opt.transport}};
+                            {"transport", opt.transport}, {"nodes", nodes.size()}};
 
     threads.start();
     subscribers.launch(

@@ -12,7 +12,12 @@ namespace loadgen {
 namespace net = boost::asio;
 
 fleet::fleet(shards& s, net::ip::tcp::endpoint ep, sio_client::transport transport)
-    : shards_(s), endpoint_(std::move(ep)), transport_(transport), clients_(s.size())
+    : fleet(s, std::vector<net::ip::tcp::endpoint>{std::move(ep)}, transport)
+{
+}
+
+fleet::fleet(shards& s, std::vector<net::ip::tcp::endpoint> eps, sio_client::transport transport)
+    : shards_(s), endpoints_(std::move(eps)), transport_(transport), clients_(s.size())
 {
 }
 
@@ -37,7 +42,7 @@ net::awaitable<void> fleet::connector(std::shared_ptr<std::atomic<std::size_t>> 
             client->set_connect(plan->connect(index));
         }
         clients_[shard].push_back(client);
-        auto ec = co_await client->open(endpoint_);
+        auto ec = co_await client->open(endpoints_[index % endpoints_.size()]);
         if (!ec && plan->setup) {
             ec = co_await plan->setup(*client);
         }

@@ -38,6 +38,9 @@ class fleet {
   public:
     fleet(shards& s, boost::asio::ip::tcp::endpoint ep,
           sio_client::transport transport = sio_client::transport::websocket);
+    /// Client i connects to `eps[i % eps.size()]` (the nodes of a cluster).
+    fleet(shards& s, std::vector<boost::asio::ip::tcp::endpoint> eps,
+          sio_client::transport transport = sio_client::transport::websocket);
 
     /// Opens `count` more clients following `plan`, round-robin over the shards. Returns at once.
     void launch(std::size_t count, std::size_t concurrency, client_plan plan);
@@ -59,7 +62,7 @@ class fleet {
                                            std::size_t shard, std::shared_ptr<const client_plan> plan);
 
     shards& shards_;
-    boost::asio::ip::tcp::endpoint endpoint_;
+    std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
     sio_client::transport transport_;
     std::atomic<std::size_t> launched_{0};
     std::atomic<std::size_t> ready_{0};

@@ -19,10 +19,24 @@ std::optional<double> difference(const std::optional<double> (&v)[2])
 
 } // namespace
 
+/// CPU seconds of `pid` and every process in `more`; nullopt if any cannot be read.
+static std::optional<double> measured_window_sum(int pid, const std::vector<int>& more)
+{
+    auto total = cpu_seconds(pid);
+    for (int p : more) {
+        const auto c = cpu_seconds(p);
+        if (!total || !c) {
+            return std::nullopt;
+        }
+        *total += *c;
+    }
+    return total;
+}
+
 void measured_window::open()
 {
     if (server_pid_ != 0) {
-        server_cpu_[0] = cpu_seconds(server_pid_);
+        server_cpu_[0] = measured_window_sum(server_pid_, more_);
     }
     own_cpu_[0] = cpu_seconds(0);
     start_s_ = static_cast<double>(now_ns()) / 1e9;
@@ -34,7 +48,7 @@ void measured_window::close()
     active_ = false;
     wall_s_ = static_cast<double>(now_ns()) / 1e9 - start_s_;
     if (server_pid_ != 0) {
-        server_cpu_[1] = cpu_seconds(server_pid_);
+        server_cpu_[1] = measured_window_sum(server_pid_, more_);
     }
     own_cpu_[1] = cpu_seconds(0);
 }

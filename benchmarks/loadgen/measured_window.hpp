@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <optional>
+#include <vector>
 
 namespace loadgen {
 
@@ -12,7 +13,7 @@ namespace loadgen {
 class measured_window {
   public:
     /// @param server_pid the server process whose CPU time to measure too; 0 for none.
-    explicit measured_window(int server_pid) : server_pid_(server_pid) {}
+    explicit measured_window(int server_pid, std::vector<int> more = {}) : server_pid_(server_pid), more_(std::move(more)) {}
 
     void open();
     void close();
@@ -26,6 +27,7 @@ class measured_window {
 
   private:
     int server_pid_;
+    std::vector<int> more_;  ///< other server processes (a cluster's nodes), summed
     std::atomic<bool> active_{false};
     double wall_s_ = 0;
     std::optional<double> server_cpu_[2];

@@ -28,6 +28,8 @@ std::string usage()
            "  --room NAME              fanout: room name (default bench)\n"
            "  --server-pid PID         also report the server's CPU use over the measured window\n"
            "  --label TEXT             copied into the JSON report\n"
+           "  --subscriber-ports P,..  fanout: spread subscribers over --port and these (a cluster)\n"
+           "  --more-pids PID,..       add these processes' CPU to --server-pid's (the other nodes)\n"
            "  --connect-concurrency C  handshakes in progress at once (default 64)\n"
            "  --transport T            websocket, sse or polling (default websocket); fanout: the\n"
            "                           subscribers' (the publisher stays on websocket)\n"
@@ -78,6 +80,25 @@ std::variant<options, std::string> parse_options(int argc, char** argv)
         }
         else if (flag == "--server-pid") {
             ok = parse_number(value, o.server_pid);
+        }
+        else if (flag == "--subscriber-ports" || flag == "--more-pids") {
+            // Comma-separated numbers.
+            std::string_view rest = value;
+            while (ok && !rest.empty()) {
+                const auto comma = rest.find(',');
+                const auto item = rest.substr(0, comma);
+                if (flag == "--subscriber-ports") {
+                    std::uint16_t port = 0;
+                    ok = parse_number(item, port) && port != 0;
+                    o.subscriber_ports.push_back(port);
+                }
+                else {
+                    int pid = 0;
+                    ok = parse_number(item, pid) && pid > 0;
+                    o.more_pids.push_back(pid);
+                }
+                rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+            }
         }
         else if (flag == "--label") {
             o.label = value;

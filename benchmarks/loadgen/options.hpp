@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace loadgen {
 
@@ -23,6 +24,11 @@ struct options {
     std::string label;  ///< copied to the report, e.g. "node" or "switchboard"
     std::size_t connect_concurrency = 64;
     std::string transport = "websocket"; ///< websocket, sse or polling (fanout: the subscribers')
+    /// fanout: subscribers are spread round-robin over `port` and these (other nodes of a
+    /// cluster); the publisher stays on `port`.
+    std::vector<std::uint16_t> subscriber_ports{};
+    /// More server processes whose CPU is added to `server_pid`'s (the other nodes).
+    std::vector<int> more_pids{};
 };
 
 /// The usage text.

@@ -10,14 +10,22 @@
 const http = require('node:http');
 const { Server } = require('socket.io'); // resolves to <repo>/node_modules/socket.io
 
-function parsePort(argv) {
-  if (argv.length === 1 && /^\d+$/.test(argv[0])) return Number(argv[0]); // bare port, for convenience
-  if (argv.length === 2 && argv[0] === '--port' && /^\d+$/.test(argv[1])) return Number(argv[1]);
-  process.stderr.write('usage: node_server.js --port N\n');
-  process.exit(2);
+function parseArgs(argv) {
+  if (argv.length === 1 && /^\d+$/.test(argv[0])) return { port: Number(argv[0]) }; // bare port, for convenience
+  const out = {};
+  for (let i = 0; i + 1 < argv.length; i += 2) {
+    if (argv[i] === '--port' && /^\d+$/.test(argv[i + 1])) out.port = Number(argv[i + 1]);
+    else if (argv[i] === '--redis') out.redis = argv[i + 1]; // a cluster node: the official Redis adapter
+    else out.bad = true;
+  }
+  if (out.port === undefined || out.bad || argv.length % 2) {
+    process.stderr.write('usage: node_server.js --port N [--redis URL]\n');
+    process.exit(2);
+  }
+  return out;
 }
 
-const port = parsePort(process.argv.slice(2));
+const { port, redis } = parseArgs(process.argv.slice(2));
 const httpServer = http.createServer();
 const io = new Server(httpServer, {
   transports: ['websocket'], // the load generator speaks websocket only; polling would only add a branch
@@ -40,9 +48,20 @@ io.on('connection', (socket) => {
   });
 });
 
-httpServer.listen(port, '127.0.0.1', () => {
-  process.stdout.write(`listening ${httpServer.address().port}\n`);
-});
+async function listen() {
+  if (redis) {
+    const { createClient } = require('redis');
+    const { createAdapter } = require('@socket.io/redis-adapter');
+    const pub = createClient({ url: redis });
+    const sub = pub.duplicate();
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub));
+  }
+  httpServer.listen(port, '127.0.0.1', () => {
+    process.stdout.write(`listening ${httpServer.address().port}\n`);
+  });
+}
+listen().catch((e) => { console.error(e); process.exit(1); });
 
 function shutdown() {
   io.close();
