@@ -28,6 +28,9 @@ TMP=$(mktemp -d)
 PIDS=()
 log() { echo "cluster.sh: $*" >&2; }
 stop_all() {
+    # Nodes first (they were added after their Redis), Redis last.
+    local rev=(); for ((i=${#PIDS[@]}-1; i>=0; i--)); do rev+=("${PIDS[i]}"); done
+    PIDS=("${rev[@]+"${rev[@]}"}")
     for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
     for p in "${PIDS[@]}"; do
         for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
@@ -50,17 +53,18 @@ ulimit -n 20000 2>/dev/null || true
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-start_node() {  # target redis_url -> echoes "pid port"
+start_node() {  # target redis_url; sets NODE_PID and NODE_PORT (no subshell: PIDS must see it)
     local out=$TMP/node.$RANDOM
     case $1 in
     node) node "$ROOT/benchmarks/peers/node_server.js" --port 0 --redis "$2" >"$out" 2>"$out.err" & ;;
     switchboard) "$SB_SERVER" --port 0 --threads "$SB_THREADS" --redis "$2" >"$out" 2>"$out.err" & ;;
     esac
-    local pid=$!
-    PIDS+=("$pid")
+    NODE_PID=$!
+    PIDS+=("$NODE_PID")
+    NODE_PORT=""
     for _ in $(seq 100); do
-        local port; port=$(awk '/^listening /{print $2; exit}' "$out")
-        if [[ -n $port ]]; then echo "$pid $port"; return 0; fi
+        NODE_PORT=$(awk '/^listening /{print $2; exit}' "$out")
+        [[ -n $NODE_PORT ]] && return 0
         sleep 0.1
     done
     log "$1 node did not start"; cat "$out.err" >&2; return 1
@@ -74,12 +78,15 @@ run_one() {  # target scenario round
     PIDS+=("$rpid")
     for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
     local url=redis://127.0.0.1:$rport a b
-    a=($(start_node "$target" "$url")) && b=($(start_node "$target" "$url")) || { stop_all; return 1; }
+    start_node "$target" "$url" || { stop_all; return 1; }
+    a=("$NODE_PID" "$NODE_PORT")
+    start_node "$target" "$url" || { stop_all; return 1; }
+    b=("$NODE_PID" "$NODE_PORT")
     sleep 1  # both nodes subscribed
     local args=(--scenario fanout --clients "$FANOUT_CLIENTS" --warmup "$WARMUP" --duration "$DURATION"
                 --label "$target" --port "${a[1]}" --subscriber-ports "${b[1]}"
                 --server-pid "${a[0]}" --more-pids "${b[0]}")
-    [[ $name == fanout_paced ]] && args+=(--rate "$FANOUT_RATE")
+    if [[ $name == fanout_paced ]]; then args+=(--rate "$FANOUT_RATE"); fi
     log "$name against 2 $target nodes (round $round)"
     local r0; r0=$(cpu_ticks "$rpid")
     local result; result=$("$LOADGEN" "${args[@]}") || result='{"error":"sb_loadgen failed"}'
