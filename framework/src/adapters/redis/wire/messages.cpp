@@ -73,7 +73,7 @@ mp map_of(std::initializer_list<std::pair<std::string_view, mp>> entries)
     mp m;
     m.type = mp::kind::map;
     for (const auto& [k, v] : entries) {
-        m.entries.emplace_back(mp::string(k), v);
+        m.add(mp::string(k), v);
     }
     return m;
 }
@@ -95,10 +95,10 @@ mp opts_value(const broadcast_opts& o)
     mp flags;
     flags.type = mp::kind::map;
     if (o.is_volatile) {
-        flags.entries.emplace_back(mp::string("volatile"), boolean(true));
+        flags.add(mp::string("volatile"), boolean(true));
     }
     if (o.timeout_ms) {
-        flags.entries.emplace_back(mp::string("timeout"), integer(*o.timeout_ms));
+        flags.add(mp::string("timeout"), integer(*o.timeout_ms));
     }
     return map_of({{"rooms", strings(o.rooms)}, {"except", strings(o.except)}, {"flags", std::move(flags)}});
 }

@@ -14,9 +14,9 @@ const value* value::find(std::string_view key) const noexcept
     if (type != kind::map) {
         return nullptr;
     }
-    for (const auto& [k, v] : entries) {
-        if (k.type == kind::str && k.bytes == key) {
-            return &v;
+    for (std::size_t i = 0; i + 1 < entries.size(); i += 2) {
+        if (entries[i].type == kind::str && entries[i].bytes == key) {
+            return &entries[i + 1];
         }
     }
     return nullptr;
@@ -90,9 +90,9 @@ struct reader {
             return fail("map longer than the message");
         }
         v.type = value::kind::map;
-        v.entries.resize(static_cast<std::size_t>(n));
-        for (auto& [k, e] : v.entries) {
-            if (!read(k, depth + 1) || !read(e, depth + 1)) {
+        v.entries.resize(static_cast<std::size_t>(n) * 2);
+        for (auto& e : v.entries) {
+            if (!read(e, depth + 1)) {
                 return false;
             }
         }
@@ -368,9 +368,8 @@ void encode(std::string& out, const value& v)
         }
         break;
     case value::kind::map:
-        put_sized(out, v.entries.size(), 0x80, 0x0f, 0, 0xde, 0xdf);
-        for (const auto& [k, e] : v.entries) {
-            encode(out, k);
+        put_sized(out, v.map_size(), 0x80, 0x0f, 0, 0xde, 0xdf);
+        for (const auto& e : v.entries) {
             encode(out, e);
         }
         break;
@@ -455,9 +454,9 @@ value from_json(const boost::json::value& j, const std::vector<std::string>* att
             }
         }
         v.type = value::kind::map;
-        v.entries.reserve(j.get_object().size());
+        v.entries.reserve(2 * j.get_object().size());
         for (const auto& kv : j.get_object()) {
-            v.entries.emplace_back(value::string(kv.key()), from_json(kv.value(), attachments));
+            v.add(value::string(kv.key()), from_json(kv.value(), attachments));
         }
         break;
     }
@@ -543,8 +542,10 @@ boost::json::value to_json(const value& v, std::vector<std::string>* attachments
     }
     case value::kind::map: {
         boost::json::object o;
-        o.reserve(v.entries.size());
-        for (const auto& [k, e] : v.entries) {
+        o.reserve(v.map_size());
+        for (std::size_t i = 0; i + 1 < v.entries.size(); i += 2) {
+            const auto& k = v.entries[i];
+            const auto& e = v.entries[i + 1];
             std::string key;
             if (k.type == value::kind::str) {
                 key = k.bytes;

@@ -27,7 +27,16 @@ struct value {
     std::int8_t ext_type = 0;
     std::string bytes;                                 ///< str, bin, ext
     std::vector<value> items{};                        ///< array
-    std::vector<std::pair<value, value>> entries{};    ///< map, in order
+    /// map: keys and values alternating, in order (a flat vector, because a pair of an
+    /// incomplete type is not allowed where a vector of one is).
+    std::vector<value> entries{};
+
+    void add(value k, value v)
+    {
+        entries.push_back(std::move(k));
+        entries.push_back(std::move(v));
+    }
+    std::size_t map_size() const noexcept { return entries.size() / 2; }
 
     static value string(std::string_view s)
     {
