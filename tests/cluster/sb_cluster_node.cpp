@@ -50,6 +50,21 @@ sb::payload args_of(const json::object& o, const sb::event& ev)
     return p;
 }
 
+/// Answers in a stable order (they arrive in any), sorted by their JSON text.
+json::array sorted_by_text(const std::vector<json::value>& values)
+{
+    std::vector<std::string> texts;
+    for (auto& v : values) {
+        texts.push_back(json::serialize(v));
+    }
+    std::sort(texts.begin(), texts.end());
+    json::array a;
+    for (auto& t : texts) {
+        a.push_back(json::parse(t));
+    }
+    return a;
+}
+
 /// The operator a request selects: {room?, rooms?, except?, local?}.
 sb::broadcast_operator select(const sb::namespace_& io, const json::object& o)
 {
@@ -169,15 +184,7 @@ int main(int argc, char** argv)
         const auto& o = obj(ev);
         auto op = select(io, o).timeout(std::chrono::milliseconds{o.at("timeout").to_number<int>()});
         auto r = co_await op.emit_with_ack(str(o, "event", "question"), args_of(o, ev));
-        std::vector<std::string> texts;
-        for (auto& v : r.responses) {
-            texts.push_back(json::serialize(v));
-        }
-        std::sort(texts.begin(), texts.end());
-        json::array a;
-        for (auto& t : texts) {
-            a.push_back(json::parse(t));
-        }
+        auto a = sorted_by_text(r.responses);
         co_return json::value(json::object{{"responses", a}, {"missing", r.missing}, {"timeout", bool(r.ec)}});
     });
     io.on("server_emit", [io](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
@@ -189,15 +196,7 @@ int main(int argc, char** argv)
         const auto& o = obj(ev);
         auto r = co_await io.server_side_emit_with_ack(str(o, "event"), args_of(o, ev),
                                                        std::chrono::milliseconds{o.at("timeout").to_number<int>()});
-        std::vector<std::string> texts;
-        for (auto& v : r.responses) {
-            texts.push_back(json::serialize(v));
-        }
-        std::sort(texts.begin(), texts.end());
-        json::array a;
-        for (auto& t : texts) {
-            a.push_back(json::parse(t));
-        }
+        auto a = sorted_by_text(r.responses);
         co_return json::value(json::object{{"responses", a}, {"timeout", bool(r.ec)}});
     });
     io.on("server_count", [io](sb::socket_ptr, sb::event) -> sb::task<sb::reply> {

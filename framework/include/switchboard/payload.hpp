@@ -28,7 +28,16 @@ struct payload {
     boost::json::object attach(std::string bytes);
 
     /// True when `v` is a placeholder `{"_placeholder":true,"num":<integer>}`.
-    static bool is_placeholder(const boost::json::value& v) noexcept;
+    static bool is_placeholder(const boost::json::value& v) noexcept
+    {
+        const auto* o = v.if_object();
+        if (!o || o->size() != 2) {
+            return false;
+        }
+        const auto* ph = o->if_contains("_placeholder");
+        const auto* num = o->if_contains("num");
+        return ph && ph->is_bool() && ph->get_bool() && num && (num->is_int64() || num->is_uint64());
+    }
 };
 
 /// A failure reported to the client instead of an ack value, on the wire as

@@ -11,17 +11,6 @@ boost::json::object payload::attach(std::string bytes)
     return boost::json::object{{"_placeholder", true}, {"num", attachments.size() - 1}};
 }
 
-bool payload::is_placeholder(const boost::json::value& v) noexcept
-{
-    const auto* o = v.if_object();
-    if (!o || o->size() != 2) {
-        return false;
-    }
-    const auto* ph = o->if_contains("_placeholder");
-    const auto* num = o->if_contains("num");
-    return ph && ph->is_bool() && ph->get_bool() && num && (num->is_int64() || num->is_uint64());
-}
-
 reply::reply(app_error e) : is_error(true)
 {
     boost::json::object err{{"code", e.code}, {"message", e.message}};

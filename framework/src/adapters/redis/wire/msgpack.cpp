@@ -391,21 +391,6 @@ void encode(std::string& out, const value& v)
 
 // ---- JSON ---------------------------------------------------------------------------
 
-namespace {
-/// `{"_placeholder":true,"num":<integer>}` (as payload::is_placeholder; kept here so the
-/// codec links without the runtime).
-bool is_placeholder(const boost::json::value& v) noexcept
-{
-    const auto* o = v.if_object();
-    if (!o || o->size() != 2) {
-        return false;
-    }
-    const auto* p = o->if_contains("_placeholder");
-    const auto* n = o->if_contains("num");
-    return p && p->is_bool() && p->get_bool() && n && (n->is_int64() || n->is_uint64());
-}
-} // namespace
-
 value from_json(const boost::json::value& j, const std::vector<std::string>* attachments)
 {
     value v;
@@ -444,7 +429,7 @@ value from_json(const boost::json::value& j, const std::vector<std::string>* att
         }
         break;
     case boost::json::kind::object: {
-        if (attachments && is_placeholder(j)) {
+        if (attachments && payload::is_placeholder(j)) {
             boost::system::error_code ec;
             const auto num = j.get_object().at("num").to_number<std::int64_t>(ec);
             if (!ec && num >= 0 && static_cast<std::size_t>(num) < attachments->size()) {

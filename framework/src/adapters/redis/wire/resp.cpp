@@ -49,6 +49,30 @@ struct cursor {
         return true;
     }
 
+    /// The length of a bulk string or an array: -1 is null (v becomes null), other
+    /// negatives and lengths past `max` are errors.
+    bool length(std::string_view text, value& v, std::size_t& out, std::size_t max, const char* negative,
+                const char* too_long)
+    {
+        std::int64_t n = 0;
+        if (!number(text, n)) {
+            return false;
+        }
+        v.type = value::kind::null;
+        if (n == -1) {
+            return true;
+        }
+        if (n < 0) {
+            return fail(negative);
+        }
+        if (static_cast<std::uint64_t>(n) > max) {
+            return fail(too_long);
+        }
+        out = static_cast<std::size_t>(n);
+        v.type = value::kind::bulk;  // the caller sets the real kind
+        return true;
+    }
+
     bool read(value& v, std::size_t depth)
     {
         if (pos >= in.size()) {
@@ -73,21 +97,13 @@ struct cursor {
             v.type = value::kind::integer;
             return number(rest, v.integer);
         case '$': {
-            std::int64_t n = 0;
-            if (!number(rest, n)) {
+            std::size_t len = 0;
+            if (!length(rest, v, len, lim.max_bulk, "negative bulk length", "bulk string over the limit")) {
                 return false;
             }
-            if (n == -1) {
-                v.type = value::kind::null;
+            if (v.type == value::kind::null) {
                 return true;
             }
-            if (n < 0) {
-                return fail("negative bulk length");
-            }
-            if (static_cast<std::uint64_t>(n) > lim.max_bulk) {
-                return fail("bulk string over the limit");
-            }
-            const auto len = static_cast<std::size_t>(n);
             if (in.size() - pos < len + 2) {
                 short_input = true;
                 return false;
@@ -101,19 +117,12 @@ struct cursor {
             return true;
         }
         case '*': {
-            std::int64_t n = 0;
-            if (!number(rest, n)) {
+            std::size_t n = 0;
+            if (!length(rest, v, n, lim.max_elements, "negative array length", "array over the limit")) {
                 return false;
             }
-            if (n == -1) {
-                v.type = value::kind::null;
+            if (v.type == value::kind::null) {
                 return true;
-            }
-            if (n < 0) {
-                return fail("negative array length");
-            }
-            if (static_cast<std::uint64_t>(n) > lim.max_elements) {
-                return fail("array over the limit");
             }
             if (depth >= lim.max_depth) {
                 return fail("arrays nested too deep");
@@ -121,8 +130,8 @@ struct cursor {
             // Each element takes at least 3 bytes ("+\r\n"): reserve only for what can be there.
             v.type = value::kind::array;
             v.elements.clear();
-            v.elements.reserve(std::min<std::size_t>(static_cast<std::size_t>(n), (in.size() - pos) / 3 + 1));
-            for (std::int64_t i = 0; i < n; ++i) {
+            v.elements.reserve(std::min<std::size_t>(n, (in.size() - pos) / 3 + 1));
+            for (std::size_t i = 0; i < n; ++i) {
                 v.elements.emplace_back();
                 if (!read(v.elements.back(), depth + 1)) {
                     return false;
