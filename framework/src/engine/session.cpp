@@ -158,7 +158,12 @@ void session::on_packet(const eio::packet_view& p)
         }
         return;
     case eio::packet_type::pong: on_pong(); return;
-    case eio::packet_type::close: close("transport close"); return;
+    case eio::packet_type::close:
+        // The client said goodbye: a GET it left parked ends with a noop, not with `1`
+        // (engine.io answers it so; `1` is for closes the server starts).
+        client_closed_ = true;
+        close("transport close");
+        return;
     case eio::packet_type::noop: return;
     case eio::packet_type::ping:
         // v4 reversed the heartbeat: a client ping is "invalid heartbeat direction".
@@ -210,7 +215,7 @@ net::awaitable<session::poll_result> session::poll_get()
         queue_.pop_front();
     }
     if (closed_ && queue_.empty()) {
-        eio::append_payload(r.body, eio::packet_type::close, {});
+        eio::append_payload(r.body, client_closed_ ? eio::packet_type::noop : eio::packet_type::close, {});
         close_sent_ = true;
         shard_.remove_session(sid_);
     }

@@ -132,6 +132,7 @@ private:
     bool get_in_flight_ = false;
     bool post_in_flight_ = false;
     bool close_sent_ = false;
+    bool client_closed_ = false;  // the client sent `1`
 
     // Websocket: the current transport and an upgrade probe.
     std::shared_ptr<ws_transport> ws_;

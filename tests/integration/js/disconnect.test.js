@@ -54,6 +54,20 @@ describe('disconnect', () => {
     assert.deepEqual(JSON.parse(after.body), { code: 1, message: 'Session ID unknown' });
   });
 
+  // engine.io answers a GET left parked when the client POSTs its close with a noop `6`;
+  // `1` is for closes the server starts.
+  it('a polling close (POST "1") while a GET is parked → the GET gets a noop "6"', async () => {
+    const { sid: engineSid } = await h.pollingHandshake(ctx.port);
+    await h.request(ctx.port, { method: 'POST', path: h.pollPath(engineSid), body: '40' });
+    await h.request(ctx.port, { path: h.pollPath(engineSid) }); // the CONNECT reply
+    const parked = h.request(ctx.port, { path: h.pollPath(engineSid) });
+    await new Promise((r) => setTimeout(r, 100)); // parked by now
+    const post = await h.request(ctx.port, { method: 'POST', path: h.pollPath(engineSid), body: '1' });
+    assert.deepEqual([post.status, post.body], [200, 'ok']);
+    const get = await parked;
+    assert.deepEqual([get.status, get.body], [200, '6']);
+  });
+
   h.forEachMode((mode) => {
     it('client disconnect → server records "client namespace disconnect"', async () => {
       const s = await ctx.connect(mode);
