@@ -82,7 +82,13 @@ int main(int argc, char** argv)
         game::mount(server, game_opts);
     else
         running = ticker::mount(server, ticker_opts);
-    server.start();
+    try {
+        server.start();
+    }
+    catch (const std::exception& e) {
+        std::cerr << "switchboard-app: " << e.what() << '\n';
+        return 1;
+    }
     std::cout << app << " listening on http://" << opts.address << ':' << server.port() << "/" << std::endl;
     server.run();
 }

@@ -248,6 +248,10 @@ int main(int argc, char** argv)
     auto admin = server.of("/admin");
     admin.use([](sb::socket_ptr s) -> sb::task<std::optional<sb::connect_error>> {
         const auto* token = s->auth().if_contains("token");
+        if (token && token->is_string() && token->as_string() == "throw") {
+            // sb only: a middleware that throws; the client must not see this text.
+            throw std::runtime_error("middleware failed: /etc/secret.conf");
+        }
         if (token && token->is_string() && token->as_string() == "secret") {
             co_return std::nullopt;
         }
@@ -360,7 +364,13 @@ int main(int argc, char** argv)
     ticker.on("rooms", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return json::value(sorted_rooms(*s)); });
     ticker.on_disconnect(record);
 
-    server.start();
+    try {
+        server.start();
+    }
+    catch (const std::exception& e) {
+        std::cerr << "sb_test_server: " << e.what() << '\n';
+        return 1;
+    }
     std::cout << "listening " << server.port() << std::endl;
     server.run();
     return 0;

@@ -45,7 +45,11 @@ public:
     /// A dynamic namespace admitted by `predicate(name)`.
     namespace_ of(std::function<bool(std::string_view)> predicate, std::string description = "dynamic");
 
-    /// Binds and starts the shard threads; returns at once. Throws on bind failure.
+    /** Binds the listening port and starts the shards. Throws `std::system_error` with
+        the reason when the address cannot be bound: a port another process holds
+        (even one that also uses SO_REUSEPORT), a bad address, no permission. Ignores
+        SIGPIPE for the process, so a write to a closed pipe or socket is an error.
+        Returns at once; the shard threads run. */
     void start();
     /// `start()`, then blocks until `stop()` (or SIGINT/SIGTERM when `handle_signals`).
     void run(bool handle_signals = true);

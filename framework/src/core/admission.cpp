@@ -2,6 +2,8 @@
 
 #include "core/namespace_state.hpp"
 
+#include <iostream>
+
 namespace sb::detail {
 
 task<std::optional<connect_error>> run_middlewares(namespace_state& ns, socket_ptr s)
@@ -16,7 +18,9 @@ task<std::optional<connect_error>> run_middlewares(namespace_state& ns, socket_p
         }
     }
     catch (const std::exception& e) {
-        refusal = connect_error{e.what()};
+        // The text stays in the log; the client learns only that the server failed.
+        std::cerr << "switchboard: a connect middleware of " << ns.name() << " threw: " << e.what() << '\n';
+        refusal = connect_error{"internal error"};
     }
     co_return refusal;
 }

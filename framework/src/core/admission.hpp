@@ -12,7 +12,7 @@ namespace sb::detail {
 class namespace_state;
 
 /// Runs the namespace's connect middlewares in order until one refuses; a middleware
-/// that throws refuses with its message.
+/// that throws refuses with "internal error" (its text goes to the log, not the client).
 task<std::optional<connect_error>> run_middlewares(namespace_state& ns, socket_ptr s);
 
 } // namespace sb::detail

@@ -276,7 +276,8 @@ void socket_impl::on_event(sio::packet p)
                     co_return;  // cancelled after the deadline answered
                 }
                 std::cerr << "switchboard: handler for " << self->ns().name() << " threw: " << e.what() << '\n';
-                r = reply{app_error{"internal", e.what()}};
+                // The text stays in the log: it may name files, queries or secrets.
+                r = reply{app_error{"internal", "internal error"}};
             }
             if (!id || (call && call->replied)) {
                 co_return;

@@ -244,7 +244,9 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, beast::tcp_stream& st
             refusal = eo.handshake(query, handshake);
         }
         catch (const std::exception& e) {
-            refusal = connect_error{e.what()};
+            std::cerr << "switchboard: the EventSource handshake decoder of " << ns.name() << " threw: " << e.what()
+                      << '\n';
+            refusal = connect_error{"internal error"};
         }
         if (refusal) {
             res = json_error(req, 400, "bad_handshake", refusal->message, refusal->data);

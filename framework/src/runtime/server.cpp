@@ -14,6 +14,8 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <algorithm>
+#include <csignal>
+#include <system_error>
 #include <stdexcept>
 #include <thread>
 
@@ -66,14 +68,37 @@ void server_impl::start()
     if (started_) {
         return;
     }
-    started_ = true;
-    net::ip::tcp::endpoint ep{net::ip::make_address(options().address), options().port};
-    workers_[0]->listen(ep);
-    port_ = workers_[0]->local_port();
-    ep.port(port_);
-    for (std::size_t i = 1; i < workers_.size(); ++i) {
-        workers_[i]->listen(ep);
+    // A write to a socket or pipe whose reader is gone must be an error, not the end of
+    // the process (a dead stderr pipe, `kill -PIPE`): Node ignores SIGPIPE too.
+    std::signal(SIGPIPE, SIG_IGN);
+    boost::system::error_code ec;
+    const auto address = net::ip::make_address(options().address, ec);
+    if (ec) {
+        throw std::system_error(ec, "switchboard: bad listen address '" + options().address + "'");
     }
+    net::ip::tcp::endpoint ep{address, options().port};
+    // Every worker binds with SO_REUSEPORT, which would also let us share a port that
+    // another process of this user holds, and the kernel would split sessions between
+    // the two. So first bind once without it: that fails when anyone holds the port.
+    {
+        net::io_context probe_ctx;
+        net::ip::tcp::acceptor probe(probe_ctx);
+        probe.open(ep.protocol(), ec);
+        if (!ec) {
+            probe.set_option(net::socket_base::reuse_address(true), ec);
+            probe.bind(ep, ec);
+        }
+        if (ec) {
+            throw std::system_error(ec, "switchboard: cannot listen on " + options().address + ":" +
+                                            std::to_string(options().port));
+        }
+        ep.port(probe.local_endpoint().port());  // the port 0 picked
+    }
+    started_ = true;
+    for (auto& w : workers_) {
+        w->listen(ep);
+    }
+    port_ = ep.port();
     // The adapter first: its links must exist before any shard runs a handler that
     // publishes (the links' work is queued on the shards and starts with them).
     start_adapter();
