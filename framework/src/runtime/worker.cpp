@@ -9,6 +9,7 @@
 #include <boost/asio/socket_base.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <cerrno>
 #include <iostream>
 
 namespace net = boost::asio;
@@ -16,7 +17,7 @@ namespace net = boost::asio;
 namespace sb::detail {
 
 worker::worker(server_impl& srv, std::size_t index)
-    : srv_(srv), core_(srv, index), engine_(srv, core_), acceptor_(core_.context())
+    : srv_(srv), core_(srv, index), engine_(srv, core_), acceptor_(core_.context()), accept_pause_(core_.context())
 {
 }
 
@@ -43,9 +44,30 @@ void worker::accept_loop()
         }
         if (!ec) {
             serve_http(*this, std::move(sock));
+            accept_loop();
+            return;
         }
-        // EMFILE and friends: keep accepting; the connection that failed is lost.
-        accept_loop();
+        // Out of file descriptors (EMFILE, ENFILE) or buffers: the pending connection
+        // stays in the backlog and accept would fail again at once, spinning the shard.
+        // Wait a little, so that closing connections can free descriptors; other errors
+        // (a peer that reset before accept) retry at once.
+        const bool exhausted = ec == net::error::no_descriptors || ec.value() == ENFILE ||
+                               ec == net::error::no_buffer_space || ec == net::error::no_memory;
+        if (!exhausted) {
+            accept_loop();
+            return;
+        }
+        if (!fd_warned_) {
+            std::cerr << "switchboard: shard " << index() << ": accept: " << ec.message()
+                      << "; pausing accepts 100 ms at a time until descriptors free up\n";
+            fd_warned_ = true;
+        }
+        accept_pause_.expires_after(std::chrono::milliseconds{100});
+        accept_pause_.async_wait([this](boost::system::error_code wec) {
+            if (!wec && acceptor_.is_open()) {
+                accept_loop();
+            }
+        });
     });
 }
 
@@ -73,6 +95,7 @@ void worker::stop()
     net::post(context(), [this] {
         boost::system::error_code ignored;
         acceptor_.close(ignored);
+        accept_pause_.cancel();
         for (auto& s : engine_.sessions()) {
             s->close("server shutting down");
         }

@@ -6,6 +6,7 @@
 #include "engine/engine_shard.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <thread>
 
@@ -43,6 +44,8 @@ private:
     shard core_;
     engine_shard engine_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::steady_timer accept_pause_;  // backs off accepting at the fd limit
+    bool fd_warned_ = false;
     std::thread thread_;
 };
 

@@ -54,6 +54,43 @@ describe('process', { skip: process.env.SB_SERVER === 'node' ? 'sb only: process
     await h.assertServed(s);
   });
 
+  it('at the fd limit the accept loop backs off instead of spinning, and recovers', async () => {
+    const fs = require('node:fs');
+    const net = require('node:net');
+    const proc = spawn('sh', ['-c', `ulimit -n 64; exec "${SB}" --port 0 --threads 1`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    proc.stderr.on('data', (d) => (stderr += d));
+    const sockets = [];
+    try {
+      const port = await h.withTimeout(new Promise((resolve, reject) => {
+        let out = '';
+        proc.stdout.on('data', (d) => { out += d; const m = /listening (\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+        proc.once('exit', (c) => reject(new Error(`exited ${c}: ${stderr}`)));
+      }), 10000, 'listening');
+      for (let i = 0; i < 90; i++) {
+        const c = net.connect(port, '127.0.0.1');
+        c.on('error', () => {});
+        sockets.push(c);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      const ticks = () => fs.readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).map(Number).reduce((a, b) => a + b);
+      const t0 = ticks();
+      await new Promise((r) => setTimeout(r, 1000));
+      const cpu = (ticks() - t0) / 100; // CPU seconds over one second (USER_HZ 100)
+      assert.ok(cpu < 0.3, `the server used ${cpu} s of CPU in 1 s at the fd limit`);
+      assert.match(stderr, /pausing accepts/);
+      for (const c of sockets) c.destroy();
+      sockets.length = 0;
+      const s = h.io(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true, reconnection: false });
+      await h.withTimeout(new Promise((r, j) => { s.once('connect', r); s.once('connect_error', j); }), 5000, 'connect after the descriptors came back');
+      await h.assertServed(s);
+      s.close();
+    } finally {
+      for (const c of sockets) c.destroy();
+      proc.kill('SIGKILL');
+    }
+  });
+
   it('a middleware that throws: CONNECT_ERROR "internal error", the text stays in the log', async () => {
     const err = await ctx.connectError(h.MODES[0], { nsp: '/admin', auth: { token: 'throw' } });
     assert.equal(err.message, 'internal error');
