@@ -15,9 +15,14 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <cctype>
 #include <chrono>
+#include <tuple>
+#include <vector>
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -71,6 +76,34 @@ std::string metrics_text(server_impl& srv)
     return out;
 }
 
+/// 0 when the request's Transfer-Encoding (all its header lines together) is absent or
+/// just "chunked"; 400 when its last coding is not chunked; 501 for other codings.
+unsigned unsupported_transfer_coding(const http_request& req)
+{
+    std::string all;
+    for (auto [it, end] = req.equal_range(http::field::transfer_encoding); it != end; ++it) {
+        if (!all.empty()) {
+            all += ',';
+        }
+        all.append(it->value().data(), it->value().size());
+    }
+    if (all.empty()) {
+        return 0;
+    }
+    std::vector<std::string> codings;
+    for (auto token : http::token_list{all}) {
+        std::string c(token.data(), token.size());
+        for (auto& ch : c) {
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        }
+        codings.push_back(std::move(c));
+    }
+    if (codings.empty() || codings.back() != "chunked") {
+        return 400;
+    }
+    return codings.size() == 1 ? 0 : 501;
+}
+
 void add_cors(const server_options& o, const http_request& req, http_response& res)
 {
     if (o.cors_origin.empty()) {
@@ -116,6 +149,17 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
             }
             req = parser.release();
         }
+        // RFC 9112 §6.1 and §6.3: a request whose last transfer coding is not chunked has
+        // no knowable length, and what follows must not be read as the next request
+        // (request smuggling behind a proxy): 400 and close. Codings other than chunked
+        // are not implemented: 501 and close.
+        if (auto te = unsupported_transfer_coding(req)) {
+            auto bad = make_response(req, te, "text/plain", te == 400 ? "bad Transfer-Encoding\n"
+                                                                      : "transfer coding not implemented\n");
+            bad.keep_alive(false);
+            co_await http::async_write(stream, bad, net::as_tuple(net::use_awaitable));
+            break;
+        }
 
         const auto path = path_of(req.target());
         http_response res;
@@ -152,7 +196,17 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
         }
         add_cors(opts, req, res);
         stream.expires_after(std::chrono::seconds{30});
-        auto [wec, wn] = co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+        boost::system::error_code wec;
+        if (req.method() == http::verb::head) {
+            // The header a GET would get (Content-Length included), and no body: a body
+            // here would be read by a proxy as the start of the next response.
+            http::response_serializer<http::string_body> sr{res};
+            std::tie(wec, std::ignore) =
+                co_await http::async_write_header(stream, sr, net::as_tuple(net::use_awaitable));
+        }
+        else {
+            std::tie(wec, std::ignore) = co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+        }
         if (wec || !res.keep_alive()) {
             break;
         }
