@@ -2,7 +2,10 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace http = boost::beast::http;
@@ -39,6 +42,46 @@ bool read_file(const std::string& path, std::string& out)
 
 } // namespace
 
+std::optional<std::string> resolve_static(const std::string& root, std::string_view path)
+{
+    namespace fs = std::filesystem;
+    // Only absolute paths ("GET -secret/key.pem" would name a sibling of the root), and
+    // nothing a filesystem could read as another directory.
+    if (path.empty() || path.front() != '/' || path.find('\\') != std::string_view::npos ||
+        path.find('\0') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::error_code ec;
+    const auto base = fs::canonical(root, ec);
+    if (ec) {
+        return std::nullopt;
+    }
+    // canonical() resolves "..", "." and symlinks: whatever it names must lie inside the
+    // root, so neither "/../x" nor a symlink pointing out of the root is followed.
+    auto target = fs::canonical(base / fs::path(std::string(path.substr(1))), ec);
+    if (ec) {
+        return std::nullopt;
+    }
+    auto inside = [&](const fs::path& p) {
+        auto [b, t] = std::mismatch(base.begin(), base.end(), p.begin(), p.end());
+        return b == base.end();
+    };
+    if (!inside(target)) {
+        return std::nullopt;
+    }
+    if (fs::is_directory(target, ec)) {
+        // A directory is served by its index.html, or not at all.
+        target = fs::canonical(target / "index.html", ec);
+        if (ec || !inside(target)) {
+            return std::nullopt;
+        }
+    }
+    if (!fs::is_regular_file(target, ec)) {
+        return std::nullopt;
+    }
+    return target.string();
+}
+
 bool serves_client_file(const server_options& o, std::string_view path) noexcept
 {
     if (!path.starts_with(o.path)) {
@@ -63,15 +106,14 @@ http_response serve_file(const server_options& o, const http_request& req)
         file = o.client_dir + "/" + path.substr(o.path.size());
     }
     else {
-        // No "..", no backslashes, no NULs: the path stays under static_dir.
-        if (o.static_dir.empty() || path.find("..") != std::string::npos ||
-            path.find('\\') != std::string::npos || path.find('\0') != std::string::npos) {
+        if (o.static_dir.empty()) {
             return make_response(req, 404, "text/plain", "not found\n");
         }
-        if (path.ends_with('/')) {
-            path += "index.html";
+        auto resolved = resolve_static(o.static_dir, path);
+        if (!resolved) {
+            return make_response(req, 404, "text/plain", "not found\n");
         }
-        file = o.static_dir + path;
+        file = std::move(*resolved);
     }
     std::string body;
     if (!read_file(file, body)) {
