@@ -233,5 +233,5 @@ const summary = {
   ratios,
 };
 fs.writeFileSync(outPath, JSON.stringify(summary, null, 2) + '\n');
-console.log(`wrote ${outPath}`);
+console.log(`wrote ${require("path").relative(process.cwd(), outPath) || outPath}`);
 EOF

@@ -3,7 +3,7 @@
     Engine.IO v4 packet codec: single text packets, polling payloads, the open packet.
 
     Pure functions and one incremental parser; no I/O. Wire reference: engine.io-parser
-    (`decodePacket.ts`, `encodePacket.ts`, `index.ts`) and `/work/shared/PROTOCOL.md`.
+    (`decodePacket.ts`, `encodePacket.ts`, `index.ts`) and `docs/protocol.md` "Packets".
 
     - A text packet is `<type digit><data>`, e.g. `4hello`, `2probe`, `6`.
     - A binary message travels as raw bytes in a WebSocket binary frame (no type prefix, not

@@ -3,7 +3,7 @@
     Engine.IO request checks that need no I/O: the query string, the error replies.
 
     Reference: `packages/engine.io/lib/server.ts` (`prepare`, `verify`, `handshake`,
-    `Server.errors`, `abortRequest`) and `/work/shared/PROTOCOL.md` "Requests".
+    `Server.errors`, `abortRequest`) and `docs/protocol.md` "Requests".
 */
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,7 @@
 #pragma once
 /** @file
     Engine.IO packets as Server-Sent Events: the framing of the `sse` transport, free of I/O
-    (`/work/shared/PROTOCOL.md`, "The `sse` transport").
+    (`docs/protocol.md`, "The `sse` transport").
 
     One packet per event. A text packet is its wire text `<type digit><data>` (`4hello`,
     `2`, `0{"sid":...}`), a binary message is `b<base64>` as in polling payloads. An LF in
