@@ -70,6 +70,11 @@ public:
     /// The replay log, shared by all shards (mutex inside; see event_log.hpp).
     event_log& log() noexcept { return log_; }
 
+    /// The cluster adapter's state for this namespace (set once, in
+    /// `adapter::namespace_created`), read lock-free by every shard on every emit.
+    void* adapter_slot() const noexcept { return adapter_slot_.load(std::memory_order_acquire); }
+    void set_adapter_slot(void* p) noexcept { adapter_slot_.store(p, std::memory_order_release); }
+
 private:
     node& srv_;
     std::string name_;
@@ -84,6 +89,7 @@ private:
     std::vector<std::pair<std::string, history_options>> history_rules_;
     std::shared_ptr<eventsource_options> eventsource_;
     event_log log_;
+    std::atomic<void*> adapter_slot_{nullptr};
 };
 
 } // namespace sb::detail

@@ -130,6 +130,13 @@ public:
         uid_ = redis_wire::random_id();
     }
 
+    ~redis_adapter() override
+    {
+        for (auto& [name, e] : entries_) {
+            e->ns->set_adapter_slot(nullptr);
+        }
+    }
+
     void namespace_created(namespace_state& ns) override
     {
         auto e = std::make_shared<entry>(entry{&ns, redis_wire::channels(opts_.key, ns.name(), uid_)});
@@ -139,6 +146,7 @@ public:
                 return;
             }
         }
+        ns.set_adapter_slot(e.get());  // entries_ keeps it alive as long as the adapter
         if (started_.load(std::memory_order_acquire)) {
             net::post(srv_.shard_at(0).context(), [this, e] { subscribe(*e); });
         }
@@ -372,12 +380,8 @@ private:
         redis_wire::channels ch;
     };
 
-    entry* find(namespace_state& ns)
-    {
-        std::lock_guard lock(mu_);
-        auto it = entries_.find(ns.name());
-        return it == entries_.end() ? nullptr : it->second.get();
-    }
+    /// The namespace's channels; no lock, since every emit of every shard asks.
+    static entry* find(namespace_state& ns) noexcept { return static_cast<entry*>(ns.adapter_slot()); }
 
     static json::array event_data(std::string_view event, const payload& args)
     {
@@ -829,7 +833,7 @@ private:
     std::atomic<bool> started_{false};  // set once the links exist
     std::vector<std::shared_ptr<redis::link>> cmd_;  // one per shard, on that shard
     std::shared_ptr<redis::link> sub_;                // on shard 0
-    std::mutex mu_;  // entries_ and requests_
+    std::mutex mu_;  // entries_ (written when a namespace appears) and requests_
     std::map<std::string, std::shared_ptr<entry>> entries_;
     std::unordered_map<std::string, std::shared_ptr<request>> requests_;
     std::unordered_map<std::string, entry*> by_channel_;  // shard 0 only
