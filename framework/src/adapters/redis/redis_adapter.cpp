@@ -573,7 +573,12 @@ private:
         local_.broadcast(*e.ns, selection(*e.ns, m->opts), m->event, m->args);
     }
 
-    void respond(entry& e, json::object body) { publish(e.ch.response, json::serialize(body)); }
+    /// Answers request `id` on the namespace's response channel (as Node's adapter does by default).
+    void respond(entry& e, const std::string& id, json::object body)
+    {
+        body["requestId"] = id;
+        publish(e.ch.response, json::serialize(body));
+    }
 
     void on_request(entry& e, std::string_view channel, std::string_view msg)
     {
@@ -606,20 +611,14 @@ private:
             // {rooms} sit at the top level of a SOCKETS request.
             spawn([this, &e, op, request_id]() -> net::awaitable<void> {
                 auto ids = co_await local_.socket_ids(*e.ns, op);
-                json::object res;
-                res["requestId"] = request_id;
-                res["sockets"] = strings_json(ids);
-                respond(e, std::move(res));
+                respond(e, request_id, {{"sockets", strings_json(ids)}});
             });
             break;
         }
         case request_type::all_rooms:
             spawn([this, &e, request_id]() -> net::awaitable<void> {
                 auto names = co_await local_.room_names(*e.ns);
-                json::object res;
-                res["requestId"] = request_id;
-                res["rooms"] = strings_json(names);
-                respond(e, std::move(res));
+                respond(e, request_id, {{"rooms", strings_json(names)}});
             });
             break;
         case request_type::remote_join:
@@ -669,9 +668,7 @@ private:
                     co_return;
                 }
                 act();
-                json::object res;
-                res["requestId"] = request_id;
-                respond(e, std::move(res));
+                respond(e, request_id, {});
             });
             break;
         }
@@ -683,10 +680,7 @@ private:
                 for (const auto& s : r.sockets) {
                     list.push_back(info_json(s));
                 }
-                json::object res;
-                res["requestId"] = request_id;
-                res["sockets"] = std::move(list);
-                respond(e, std::move(res));
+                respond(e, request_id, {{"sockets", std::move(list)}});
             });
             break;
         }
@@ -717,11 +711,9 @@ private:
                 if (request_id.empty()) {
                     co_return;
                 }
-                json::object res;
-                res["type"] = static_cast<int>(request_type::server_side_emit);
-                res["requestId"] = request_id;
-                res["data"] = r.value.args.empty() ? json::value(nullptr) : r.value.args.front();
-                respond(e, std::move(res));
+                respond(e, request_id,
+                        {{"type", static_cast<int>(request_type::server_side_emit)},
+                         {"data", r.value.args.empty() ? json::value(nullptr) : r.value.args.front()}});
             });
             break;
         }
@@ -738,11 +730,8 @@ private:
             auto ex = srv_.shard_at(0).executor();
             auto c = std::make_shared<ack_collector>(ex, 0);
             c->on_counted = [this, &e, request_id](std::size_t n) {
-                json::object res;
-                res["type"] = static_cast<int>(request_type::broadcast_client_count);
-                res["requestId"] = request_id;
-                res["clientCount"] = n;
-                respond(e, std::move(res));
+                respond(e, request_id,
+                        {{"type", static_cast<int>(request_type::broadcast_client_count)}, {"clientCount", n}});
             };
             c->on_answer = [this, &e, request_id](const json::value& v) {
                 publish(e.ch.response, redis_wire::encode_broadcast_ack(request_id, v, {}));
