@@ -8,7 +8,9 @@ const h = require('./cluster.js');
 const { assert } = h;
 
 describe('mixed cluster: 2 Switchboard nodes + 1 Node socket.io node', () => {
-  let redis, A, B, C, a1, a2, b1, c1, all;
+  // Clients on every transport: a1 websocket and a2 polling on A, b1 websocket and b2 sse
+  // (clients/sse-transport.js) on B, c1 websocket on C.
+  let redis, A, B, C, a1, a2, b1, b2, c1, all;
 
   const answerer = (socket, name) => socket.on('question', (...args) => args.pop()(name));
 
@@ -19,8 +21,11 @@ describe('mixed cluster: 2 Switchboard nodes + 1 Node socket.io node', () => {
       h.startNode('sb', 'B', redis.url),
       h.startNode('node', 'C', redis.url),
     ]);
-    [a1, a2, b1, c1] = await Promise.all([h.connect(A), h.connect(A, { transports: ['polling'] }), h.connect(B), h.connect(C)]);
-    all = { a1, a2, b1, c1 };
+    const { SSE } = require(path.join(h.ROOT, 'clients', 'sse-transport.js'));
+    [a1, a2, b1, b2, c1] = await Promise.all([h.connect(A), h.connect(A, { transports: ['polling'] }), h.connect(B),
+      h.connect(B, { transports: [SSE] }), h.connect(C)]);
+    assert.equal(b2.io.engine.transport.name, 'sse');
+    all = { a1, a2, b1, b2, c1 };
     for (const [n, s] of Object.entries(all)) answerer(s, n);
     await h.settle([a1, b1, c1], 3);
   });
@@ -51,8 +56,7 @@ describe('mixed cluster: 2 Switchboard nodes + 1 Node socket.io node', () => {
       await h.call(origin, 'emit', { room: 'r1', event: 'in_room', args: ['x'] });
       await h.until(() => got(a2, 'in_room').length === 1 && got(c1, 'in_room').length === 1);
       await quiet();
-      assert.equal(got(a1, 'in_room').length, 0);
-      assert.equal(got(b1, 'in_room').length, 0);
+      for (const s of [a1, b1, b2]) assert.equal(got(s, 'in_room').length, 0);
     }
   });
 
@@ -60,7 +64,7 @@ describe('mixed cluster: 2 Switchboard nodes + 1 Node socket.io node', () => {
     for (const origin of [a1, c1]) {
       clear();
       await h.call(origin, 'emit', { except: 'r1', event: 'not_r1', args: [] });
-      await h.until(() => got(a1, 'not_r1').length === 1 && got(b1, 'not_r1').length === 1);
+      await h.until(() => [a1, b1, b2].every((s) => got(s, 'not_r1').length === 1));
       await quiet();
       assert.equal(got(a2, 'not_r1').length, 0);
       assert.equal(got(c1, 'not_r1').length, 0);
@@ -83,15 +87,14 @@ describe('mixed cluster: 2 Switchboard nodes + 1 Node socket.io node', () => {
     await h.call(a1, 'emit', { local: true, event: 'local_only', args: [] });
     await h.until(() => got(a1, 'local_only').length === 1 && got(a2, 'local_only').length === 1);
     await quiet();
-    assert.equal(got(b1, 'local_only').length, 0);
-    assert.equal(got(c1, 'local_only').length, 0);
+    for (const s of [b1, b2, c1]) assert.equal(got(s, 'local_only').length, 0);
   });
 
   it('binary arguments cross nodes as Buffers, both ways', async () => {
     clear();
     await h.call(c1, 'emit', { event: 'bin', args: [Buffer.from([1, 2, 3, 255]), 'tail'] });
-    await h.until(() => got(a1, 'bin').length === 1 && got(b1, 'bin').length === 1);
-    assert.deepEqual([...got(a1, 'bin')[0][0]], [1, 2, 3, 255]);
+    await h.until(() => [a1, a2, b1, b2].every((s) => got(s, 'bin').length === 1));
+    for (const s of [a1, a2, b1, b2]) assert.deepEqual([...Buffer.from(got(s, 'bin')[0][0])], [1, 2, 3, 255]);
     assert.equal(got(a1, 'bin')[0][1], 'tail');
     clear();
     await h.call(a1, 'emit', { event: 'bin', args: [{ blob: Buffer.from('hey') }] });
@@ -141,7 +144,7 @@ describe('mixed cluster: 2 Switchboard nodes + 1 Node socket.io node', () => {
   it('a broadcast with ack collects answers from clients on every node', async () => {
     for (const origin of [a1, b1, c1]) {
       const r = await h.call(origin, 'ask', { timeout: 2000 });
-      assert.deepEqual(r.responses, ['a1', 'a2', 'b1', 'c1']);
+      assert.deepEqual(r.responses, ['a1', 'a2', 'b1', 'b2', 'c1']);
       assert.equal(r.timeout, false);
       const inRoom = await h.call(origin, 'ask', { room: 'r1', timeout: 2000 });
       assert.deepEqual(inRoom.responses, ['a2', 'c1']);
