@@ -27,6 +27,19 @@ function metrics(node) {
 const cleanup = [];
 after(async () => { for (const f of cleanup.reverse()) await f(); });
 
+/** A fresh Redis and two nodes of the given kinds, a client on each, both nodes seeing
+    each other; everything is stopped after the file. */
+async function pair(kindB = 'sb', { settle = true } = {}) {
+  const redis = await h.startRedis();
+  cleanup.push(() => redis.stop());
+  const [A, B] = await Promise.all([h.startNode('sb', 'A', redis.url), h.startNode(kindB, 'B', redis.url)]);
+  cleanup.push(() => A.stop(), () => B.stop());
+  const [a, b] = await Promise.all([h.connect(A), h.connect(B)]);
+  cleanup.push(() => { a.close(); b.close(); });
+  if (settle) await h.settle([a, b], 2);
+  return { redis, A, B, a, b };
+}
+
 describe('faults', () => {
   it('Redis down at start: a clear error, local delivery works, and the node joins when Redis comes', async () => {
     const port = await h.freePort();
@@ -58,12 +71,8 @@ describe('faults', () => {
   });
 
   it('Redis killed mid-broadcast and restarted: nodes reconnect, resubscribe, later broadcasts arrive', async () => {
-    const redis = await h.startRedis();
-    const [A, B] = await Promise.all([h.startNode('sb', 'A', redis.url), h.startNode('node', 'C', redis.url)]);
-    cleanup.push(() => A.stop(), () => B.stop());
-    const [a, b] = await Promise.all([h.connect(A), h.connect(B)]);
-    cleanup.push(() => { a.close(); b.close(); });
-    await h.settle([a, b], 2);
+    // Redis is killed here and restarted on its port; the restarted one is stopped too.
+    const { redis, A, a, b } = await pair('node');
     // A stream of broadcasts from A while Redis dies under it.
     const sending = (async () => {
       for (let i = 0; i < 60; ++i) {
@@ -91,13 +100,7 @@ describe('faults', () => {
   });
 
   it('CLIENT KILL TYPE pubsub: the subscriber comes back by itself', async () => {
-    const redis = await h.startRedis();
-    cleanup.push(() => redis.stop());
-    const [A, B] = await Promise.all([h.startNode('sb', 'A', redis.url), h.startNode('sb', 'B', redis.url)]);
-    cleanup.push(() => A.stop(), () => B.stop());
-    const [a, b] = await Promise.all([h.connect(A), h.connect(B)]);
-    cleanup.push(() => { a.close(); b.close(); });
-    await h.settle([a, b], 2);
+    const { redis, A, a, b } = await pair();
     const reply = await h.redisCommand(redis.port, ['CLIENT', 'KILL', 'TYPE', 'pubsub']);
     assert.match(reply, /^:2/);
     await h.settle([a, b], 2);
@@ -106,13 +109,7 @@ describe('faults', () => {
   });
 
   it('garbage and oversized messages on our channels are dropped, counted, and the node keeps serving', async () => {
-    const redis = await h.startRedis();
-    cleanup.push(() => redis.stop());
-    const [A, B] = await Promise.all([h.startNode('sb', 'A', redis.url), h.startNode('sb', 'B', redis.url)]);
-    cleanup.push(() => A.stop(), () => B.stop());
-    const [a, b] = await Promise.all([h.connect(A), h.connect(B)]);
-    cleanup.push(() => { a.close(); b.close(); });
-    await h.settle([a, b], 2);
+    const { redis, A, a, b } = await pair();
     const bad = [
       ['socket.io#/#', Buffer.from([0xc1])],                         // reserved msgpack byte
       ['socket.io#/#', Buffer.from([0x93, 0xa1, 0x78])],             // truncated array
@@ -132,12 +129,7 @@ describe('faults', () => {
   });
 
   it('a peer killed while a broadcast ack waits: the partial list comes back at the timeout, not a hang', async () => {
-    const redis = await h.startRedis();
-    cleanup.push(() => redis.stop());
-    const [A, B] = await Promise.all([h.startNode('sb', 'A', redis.url), h.startNode('sb', 'B', redis.url)]);
-    cleanup.push(() => A.stop());
-    const [a, b] = await Promise.all([h.connect(A), h.connect(B)]);
-    cleanup.push(() => { a.close(); b.close(); });
+    const { A, B, a, b } = await pair('sb', { settle: false });
     a.on('question', (cb) => cb('a'));
     // B dies before its client answers, but after it told A it reached one client (a
     // kill at the instant of delivery may beat that count; then A rightly expects no one).
