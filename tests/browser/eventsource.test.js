@@ -25,7 +25,9 @@ async function until(cond, ms, what) {
 }
 
 before(async () => {
-  server = spawn(serverBin, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The contract's heartbeat (1 s / 500 ms) is tight for the publisher under ctest -j2 next to
+  // Chromium and a fuzzer: a late pong would end it mid-test. The stream is what is tested.
+  server = spawn(serverBin, ['--port', '0', '--ping-interval', '5000', '--ping-timeout', '5000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the server did not start')), 10000);
     server.stdout.on('data', (d) => {
