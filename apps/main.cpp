@@ -16,6 +16,7 @@ void usage()
     std::cerr << "usage: switchboard-app [--app chat|game|ticker] [--port 3000] [--address 127.0.0.1] [--threads N]\n"
                  "                      [--static-dir DIR] [--client-dir DIR]\n"
                  "                      [--redis redis://HOST:PORT] [--redis-key socket.io]   join a cluster\n"
+                 "                      [--allowed-origins https://a.example,https://*.b.example]   pages that may connect\n"
                  "  chat:   [--moderator-key K] (default letmein) [--audit]\n"
                  "  ticker: [--symbols 50] [--seed 42] [--interval-ms 200]\n"
                  "  game:   [--bots N]   N in-process bots in match ARENA1 (they play while someone watches)\n";
@@ -46,6 +47,13 @@ int main(int argc, char** argv)
         else if (a == "--threads") opts.threads = static_cast<unsigned>(std::stoi(value()));
         else if (a == "--static-dir") static_dir = value();
         else if (a == "--client-dir") opts.client_dir = value();
+        else if (a == "--allowed-origins") {
+            for (auto list = value(); !list.empty();) {
+                const auto comma = list.find(',');
+                opts.allowed_origins.push_back(list.substr(0, comma));
+                list = comma == std::string::npos ? std::string{} : list.substr(comma + 1);
+            }
+        }
         else if (a == "--redis") opts.redis = sb::redis_options{.url = value()};
         else if (a == "--redis-key") {
             if (!opts.redis) opts.redis = sb::redis_options{};

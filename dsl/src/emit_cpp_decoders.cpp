@@ -436,8 +436,12 @@ template <class Int>
         raw = v.raw_json_token();
     if (e)
         return type_fail(cx, e, "a value");
+    // The packet decoder bounded the nesting already: no second, lower bound here
+    // (Boost.JSON's default of 32 dropped args 33 to 64 deep).
+    ::boost::json::parse_options po;
+    po.max_depth = static_cast<std::size_t>(-1);
     ::boost::system::error_code ec;
-    out = ::boost::json::parse(raw, ec);
+    out = ::boost::json::parse(raw, ec, {}, po);
     return ec ? cx.fail("malformed JSON") : true;
 }
 

@@ -4,6 +4,7 @@
 //
 //   node tests/integration/reference_server.js --port 0 [--ping-interval MS] [--ping-timeout MS]
 //        [--max-payload BYTES] [--connect-timeout MS] [--upgrade-timeout MS] [--send-buffer BYTES]
+//        [--write-timeout MS] [--close-timeout MS]
 //
 // Prints "listening <port>" on stdout once ready; exits 0 on SIGTERM/SIGINT.
 'use strict';
@@ -19,6 +20,8 @@ const DEFAULTS = {
   'connect-timeout': 2000,
   'upgrade-timeout': 2000,
   'send-buffer': 1048576, // sb only; accepted and ignored here
+  'write-timeout': 30000, // sb only; accepted and ignored here
+  'close-timeout': 5000, // sb only; accepted and ignored here
   recovery: 0, // connectionStateRecovery.maxDisconnectionDuration (ms); 0 = off
 };
 

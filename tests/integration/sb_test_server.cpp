@@ -37,6 +37,27 @@ int flag(int argc, char** argv, const std::string& name, int def)
     return def;
 }
 
+std::string text_flag(int argc, char** argv, const std::string& name)
+{
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (argv[i] == name) {
+            return argv[i + 1];
+        }
+    }
+    return {};
+}
+
+std::vector<std::string> split_commas(std::string_view list)
+{
+    std::vector<std::string> out;
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        out.emplace_back(list.substr(0, comma));
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+    return out;
+}
+
 json::array sorted_rooms(const sb::socket& s)
 {
     auto rooms = s.rooms();
@@ -97,7 +118,8 @@ int main(int argc, char** argv)
         const std::string f = argv[i];
         static const char* known[] = {"--port", "--ping-interval", "--ping-timeout", "--max-payload",
                                       "--connect-timeout", "--upgrade-timeout", "--send-buffer", "--threads",
-                                      "--recovery"};
+                                      "--recovery", "--write-timeout", "--close-timeout",
+                                      "--allowed-origins", "--cors-origin"};
         if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return f == k; }) ==
                 std::end(known) ||
             i + 1 >= argc) {
@@ -109,6 +131,8 @@ int main(int argc, char** argv)
         .address = "127.0.0.1",
         .port = static_cast<std::uint16_t>(flag(argc, argv, "--port", 0)),
         .threads = static_cast<unsigned>(flag(argc, argv, "--threads", 2)),
+        .allowed_origins = split_commas(text_flag(argc, argv, "--allowed-origins")),
+        .cors_origin = text_flag(argc, argv, "--cors-origin"),
         .engine = {.ping_interval = std::chrono::milliseconds{flag(argc, argv, "--ping-interval", 1000)},
                    .ping_timeout = std::chrono::milliseconds{flag(argc, argv, "--ping-timeout", 500)},
                    .upgrade_timeout = std::chrono::milliseconds{flag(argc, argv, "--upgrade-timeout", 2000)},
@@ -127,8 +151,9 @@ int main(int argc, char** argv)
                                    .max_disconnection_duration =
                                        std::chrono::milliseconds{flag(argc, argv, "--recovery", 0)}})
                              : std::nullopt},
+        .timeouts = {.write = std::chrono::milliseconds{flag(argc, argv, "--write-timeout", 30000)},
+                     .close = std::chrono::milliseconds{flag(argc, argv, "--close-timeout", 5000)}},
     }};
-
 
     auto io = server.of("/");
 

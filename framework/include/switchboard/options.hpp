@@ -121,6 +121,22 @@ struct redis_options {
     std::chrono::milliseconds max_backoff{5000};
 };
 
+/** Deadlines on connections, so that a peer that stops reading, or never finishes what it
+    started, cannot hold a file descriptor or memory for ever. (Node leaves most of these to
+    the operating system; the defaults are generous.) */
+struct timeout_options {
+    /// An HTTP request (head and body) must arrive within this, and an idle keep-alive
+    /// connection is closed after it.
+    std::chrono::milliseconds http_read{60000};
+    /// Any one write (an HTTP response, websocket frames, an event-stream chunk) must be
+    /// taken by the peer within this, or the connection is cut (counted at /metrics as
+    /// `switchboard_connections_timed_out_total`).
+    std::chrono::milliseconds write{30000};
+    /// Once the server ends a websocket or an event stream, the peer has this long to take
+    /// the rest and answer the close before the connection is cut.
+    std::chrono::milliseconds close{5000};
+};
+
 /// Everything `sb::server` needs to start.
 struct server_options {
     std::string address = "127.0.0.1";
@@ -134,11 +150,25 @@ struct server_options {
     /// Directory holding the official browser client (`socket.io.min.js`), served at
     /// `<path>socket.io.min.js` as Socket.IO serves its own; empty: not served.
     std::string client_dir{};
-    /// `Access-Control-Allow-Origin` for cross-origin pages; "*" echoes the request's
-    /// Origin (with credentials); empty: no CORS headers (Socket.IO's default).
+    /// Pages allowed to open a session: exact origins (`https://app.example.com`) or
+    /// patterns where `*` stands for one or more characters other than `/`
+    /// (`https://*.example.com`, `http://localhost:*`). Checked on the handshake of every
+    /// transport (websocket upgrades included, which CORS does not cover), on every
+    /// Engine.IO request, and on EventSource streams and history: a browser request whose
+    /// Origin is not allowed is answered 403 `{"code":4,"message":"Forbidden"}`. Requests
+    /// without an Origin header (native and server-side clients) are allowed. Allowed
+    /// origins get CORS with credentials and `Vary: Origin`. Empty, with no
+    /// `allow_origin` either: every origin may connect (Socket.IO's default).
+    std::vector<std::string> allowed_origins{};
+    /// A predicate for origins not in `allowed_origins` (runs on the shard; keep it quick).
+    std::function<bool(std::string_view origin)> allow_origin{};
+    /// `Access-Control-Allow-Origin` for origins not in the allow-list: "*" sends a literal
+    /// `*` without credentials (as Node's cors does); another value is sent as is, with
+    /// `Vary: Origin`; empty: no CORS headers (Socket.IO's default).
     std::string cors_origin{};
     engine_options engine{};
     socketio_options socketio{};
+    timeout_options timeouts{};
     /// Join a cluster through Redis (see `redis_options`); std::nullopt: one node.
     std::optional<redis_options> redis{};
 };

@@ -2,6 +2,7 @@
 
 #include "core/admission.hpp"
 #include "core/encode.hpp"
+#include "core/json_parse.hpp"
 #include "core/namespace_state.hpp"
 #include "core/node.hpp"
 #include "core/socket_impl.hpp"
@@ -106,7 +107,7 @@ void client::connect(std::string nsp, std::string auth_json)
     boost::json::object auth;
     if (!auth_json.empty()) {
         boost::system::error_code ec;
-        auto v = boost::json::parse(auth_json, ec);
+        auto v = parse_checked_json(auth_json, ec);
         if (!ec && v.is_object()) {
             auth = std::move(v.as_object());
         }

@@ -1,7 +1,7 @@
 #include <switchboard/event.hpp>
 #include <switchboard/payload.hpp>
 
-#include <boost/json/parse.hpp>
+#include "core/json_parse.hpp"
 
 namespace sb {
 
@@ -31,7 +31,7 @@ const boost::json::array& event::args() const
     if (!args_) {
         boost::json::array all;
         boost::system::error_code ec;
-        auto v = boost::json::parse(raw_, ec);
+        auto v = detail::parse_checked_json(raw_, ec);
         if (!ec && v.is_array()) {
             all = std::move(v.as_array());
         }

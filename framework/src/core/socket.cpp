@@ -2,6 +2,7 @@
 #include "core/socket_impl.hpp"
 
 #include "core/encode.hpp"
+#include "core/json_parse.hpp"
 #include "core/local_namespace.hpp"
 #include "core/namespace_state.hpp"
 #include "core/publish.hpp"
@@ -304,7 +305,7 @@ void socket_impl::on_ack(sio::packet p)
     acks_.erase(it);
     payload args;
     boost::system::error_code ec;
-    auto v = boost::json::parse(p.data.empty() ? std::string_view("[]") : std::string_view(p.data), ec);
+    auto v = parse_checked_json(p.data.empty() ? std::string_view("[]") : std::string_view(p.data), ec);
     if (!ec && v.is_array()) {
         args.args = std::move(v.as_array());
     }

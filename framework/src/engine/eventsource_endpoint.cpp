@@ -7,6 +7,7 @@
 #include "core/node.hpp"
 #include "core/shard.hpp"
 #include "core/socket_impl.hpp"
+#include "net/origin.hpp"
 #include "core/ids.hpp"
 
 #include <switchboard/protocol/eio_request.hpp>
@@ -130,18 +131,6 @@ public:
     bool ended_ = false;
     std::string reason_ = "transport close";
 };
-
-std::string cors_headers(const server_options& o, const http_request& req)
-{
-    if (o.cors_origin.empty()) {
-        return {};
-    }
-    const auto origin = req[http::field::origin];
-    if (o.cors_origin == "*" && !origin.empty()) {
-        return "Access-Control-Allow-Origin: " + std::string(origin) + "\r\nAccess-Control-Allow-Credentials: true\r\n";
-    }
-    return "Access-Control-Allow-Origin: " + o.cors_origin + "\r\n";
-}
 
 /// Appends what the client missed (or a `resync`), and returns what the socket must
 /// skip among the jobs still on their way (socket_impl::set_replayed).
@@ -289,13 +278,15 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, beast::tcp_stream& st
     out += "\r\nX-Accel-Buffering: ";
     out += sse::accel_buffering;
     out += "\r\nConnection: close\r\n";
-    out += cors_headers(opts, req);
+    append_cors(out, cors_for(opts, req[http::field::origin]));
     out += "\r\n";
     sse::append_retry(out, static_cast<std::uint32_t>(eo.retry.count()));
     go_live(*conn, *sock, last, out);
     stream.expires_never();
 
     const auto heartbeat = eo.heartbeat.count() > 0 ? eo.heartbeat : opts.engine.ping_interval;
+    bool writing = false;
+    std::chrono::steady_clock::time_point write_started{};
     auto writer = [&]() -> net::awaitable<void> {
         for (;;) {
             if (out.empty()) {
@@ -321,7 +312,10 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, beast::tcp_stream& st
                     continue;
                 }
             }
+            write_started = std::chrono::steady_clock::now();
+            writing = true;
             auto [ec, n] = co_await net::async_write(socket, net::buffer(out), net::as_tuple(net::use_awaitable));
+            writing = false;
             if (ec) {
                 conn->end("transport error");
                 co_return;
@@ -340,11 +334,27 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, beast::tcp_stream& st
             }
         }
     };
+    auto watchdog = [&]() -> net::awaitable<void> {
+        // A client that stops reading leaves a write pending for ever: past
+        // `timeouts.write` the stream ends (and the write is cancelled).
+        net::steady_timer t(socket.get_executor());
+        const auto limit = opts.timeouts.write;
+        for (;;) {
+            t.expires_at((writing ? write_started : std::chrono::steady_clock::now()) + limit);
+            co_await t.async_wait(net::as_tuple(net::use_awaitable));
+            if (writing && std::chrono::steady_clock::now() - write_started >= limit) {
+                sh.server().metrics().connections_timed_out.fetch_add(1, std::memory_order_relaxed);
+                conn->end("transport error");
+                co_return;
+            }
+        }
+    };
     if (!conn->ended_) {
         // Named first: GCC 12 mishandles lambda temporaries inside co_await expressions.
         auto w = writer();
         auto r = reader();
-        co_await (std::move(w) || std::move(r));
+        auto d = watchdog();
+        co_await (std::move(w) || std::move(r) || std::move(d));
     }
     sh.remove_stream(conn.get());
     sock->on_disconnect(conn->reason_);

@@ -4,6 +4,7 @@
 #include "engine/session.hpp"
 #include "engine/sse_transport.hpp"
 #include "engine/ws_transport.hpp"
+#include "net/origin.hpp"
 
 #include <switchboard/protocol/eio_request.hpp>
 #include <switchboard/protocol/sse_frame.hpp>
@@ -67,7 +68,7 @@ net::awaitable<bool> accept_websocket(beast::tcp_stream& stream, const http_requ
                        "Sec-WebSocket-Accept: ";
     head += ws::accept_key(key);
     head += "\r\n\r\n";
-    auto [ec, n] = co_await net::async_write(stream.socket(), net::buffer(head), net::as_tuple(net::use_awaitable));
+    auto [ec, n] = co_await net::async_write(stream, net::buffer(head), net::as_tuple(net::use_awaitable));
     co_return !ec;
 }
 
@@ -77,8 +78,7 @@ std::shared_ptr<ws_transport> take_websocket(engine_shard& sh, beast::tcp_stream
     std::string leftover(static_cast<const char*>(buffer.data().data()), buffer.size());
     buffer.consume(buffer.size());
     stream.expires_never();
-    return std::make_shared<ws_transport>(stream.release_socket(), sh.server().options().engine.max_payload, b64,
-                                          std::move(leftover));
+    return std::make_shared<ws_transport>(stream.release_socket(), sh, b64, std::move(leftover));
 }
 
 /// The head of an `sse` stream: no length (the stream ends with the connection), no
@@ -92,19 +92,7 @@ std::string sse_head(const server_options& o, const http_request& req)
     head += "\r\nX-Accel-Buffering: ";
     head += sse::accel_buffering;
     head += "\r\nConnection: close\r\n";
-    if (!o.cors_origin.empty()) {
-        const auto origin = req[http::field::origin];
-        if (o.cors_origin == "*" && !origin.empty()) {
-            head += "Access-Control-Allow-Origin: ";
-            head += origin;
-            head += "\r\nAccess-Control-Allow-Credentials: true\r\n";
-        }
-        else {
-            head += "Access-Control-Allow-Origin: ";
-            head += o.cors_origin;
-            head += "\r\n";
-        }
-    }
+    append_cors(head, cors_for(o, req[http::field::origin]));
     head += "\r\n";
     return head;
 }
@@ -112,7 +100,7 @@ std::string sse_head(const server_options& o, const http_request& req)
 std::shared_ptr<sse_transport> take_sse(engine_shard& sh, beast::tcp_stream& stream, const http_request& req)
 {
     stream.expires_never();
-    return std::make_shared<sse_transport>(stream.release_socket(), sse_head(sh.server().options(), req));
+    return std::make_shared<sse_transport>(stream.release_socket(), sh, sse_head(sh.server().options(), req));
 }
 
 } // namespace
@@ -132,6 +120,10 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
     // Order of checks as engine.io's verify() then handshake(): transport, sid, method, version.
     if (!q.transport || !transport_enabled(opts, q.transport_name)) {
         co_return fail(eio::request_error::unknown_transport);
+    }
+    if (!origin_allowed(sh.server().options(), req[http::field::origin])) {
+        // A page that is not on the allow-list: no session, no upgrade, no poll (net/origin.hpp).
+        co_return fail(eio::request_error::forbidden);
     }
 
     if (!q.sid.empty()) {

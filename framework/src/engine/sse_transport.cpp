@@ -23,8 +23,8 @@ bool append_sse_packet(std::string& out, const out_packet& p)
     return eio::append_sse_packet(out, *p.data, p.binary);
 }
 
-sse_transport::sse_transport(net::ip::tcp::socket sock, std::string head)
-    : sock_(std::move(sock)), linger_(sock_.get_executor()), pending_(std::move(head))
+sse_transport::sse_transport(net::ip::tcp::socket sock, engine_shard& sh, std::string head)
+    : sock_(std::move(sock)), shard_(sh), deadline_(sock_.get_executor()), pending_(std::move(head))
 {
     boost::system::error_code ignored;
     sock_.set_option(net::ip::tcp::no_delay(true), ignored);
@@ -105,19 +105,42 @@ void sse_transport::close(bool with_close_packet)
     }
     // A client that stopped reading (the usual reason for "send buffer full") never takes
     // the rest: do not keep its socket and buffers for ever.
-    linger_.expires_after(std::chrono::seconds{5});
-    linger_.async_wait([w = weak_from_this()](boost::system::error_code ec) {
-        if (auto self = w.lock(); self && !ec && !self->finished_) {
-            self->abort();
+    if (!finished_) {
+        close_by_ = lazy_deadline::clock::now() + shard_.server().options().timeouts.close;
+        deadline_.arm(close_by_, shared_from_this());
+    }
+}
+
+void sse_transport::on_deadline()
+{
+    if (finished_) {
+        return;
+    }
+    const auto now = lazy_deadline::clock::now();
+    const auto write_by =
+        writing_ ? write_started_ + shard_.server().options().timeouts.write : lazy_deadline::clock::time_point::max();
+    if (now >= close_by_ || now >= write_by) {
+        shard_.server().metrics().connections_timed_out.fetch_add(1, std::memory_order_relaxed);
+        // The session (if it is still ours) hears "transport error" from the failed write.
+        boost::system::error_code ignored;
+        sock_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+        sock_.close(ignored);
+        if (!writing_) {
+            finish("transport error");
         }
-    });
+        return;
+    }
+    const auto next = std::min(close_by_, write_by);
+    if (next != lazy_deadline::clock::time_point::max()) {
+        deadline_.arm(next, shared_from_this());
+    }
 }
 
 void sse_transport::abort()
 {
     session_ = nullptr;
     finished_ = true;
-    linger_.cancel();
+    deadline_.cancel();
     boost::system::error_code ignored;
     sock_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
     sock_.close(ignored);
@@ -180,7 +203,7 @@ void sse_transport::flush()
     if (out_.empty()) {
         if (closing_) {
             finished_ = true;
-            linger_.cancel();
+            deadline_.cancel();
             boost::system::error_code ignored;
             sock_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
             sock_.close(ignored);
@@ -188,6 +211,8 @@ void sse_transport::flush()
         return;
     }
     writing_ = true;
+    write_started_ = lazy_deadline::clock::now();
+    deadline_.arm(write_started_ + shard_.server().options().timeouts.write, shared_from_this());
     net::async_write(sock_, net::buffer(out_),
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
 }
@@ -201,7 +226,7 @@ void sse_transport::on_written(const boost::system::error_code& ec)
     }
     if (closing_ && pending_.empty()) {
         finished_ = true;
-        linger_.cancel();
+        deadline_.cancel();
         boost::system::error_code ignored;
         sock_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
         sock_.close(ignored);

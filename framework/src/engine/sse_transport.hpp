@@ -10,6 +10,7 @@
 // Upgrade to websocket (PROTOCOL.md "The `sse` transport"): once the probe has been
 // answered the stream gets a `6` (noop) and is paused; the queue waits for the websocket.
 // If the probe fails the stream resumes.
+#include "engine/deadline.hpp"
 #include "engine/deferred_flush.hpp"
 
 #include "engine/session.hpp"
@@ -27,8 +28,8 @@ namespace sb::detail {
 class sse_transport final : public deferred_flush, public std::enable_shared_from_this<sse_transport> {
 public:
     /// `head`: the HTTP response head (status line and headers, blank line included),
-    /// written before the first event.
-    sse_transport(boost::asio::ip::tcp::socket sock, std::string head);
+    /// written before the first event. Timeouts and counters come from the shard's server.
+    sse_transport(boost::asio::ip::tcp::socket sock, engine_shard& sh, std::string head);
     ~sse_transport();
 
     /// Starts watching the connection and draining `s`'s queue.
@@ -40,13 +41,15 @@ public:
     /// Drains the queue again (the upgrade probe failed).
     void resume();
     /// Ends the stream: what is queued, then a close packet `1` (if `with_close_packet`), then EOF.
-    /// A client that has not taken it all within a few seconds is cut off.
+    /// A client that has not taken it all within `timeouts.close` is cut off.
     void close(bool with_close_packet);
     /// Ends the stream at once, writing nothing more (the session moved to websocket).
     void abort();
 
     /// The deferred flush that kick() asked for.
     void flush_deferred() override;
+    /// A write or the end of the stream passed its deadline (timeout_options): cut it.
+    void on_deadline();
 
 private:
     boost::asio::awaitable<void> watch();
@@ -55,7 +58,10 @@ private:
     void finish(std::string_view reason);
 
     boost::asio::ip::tcp::socket sock_;
-    boost::asio::steady_timer linger_;  // bounds how long a closing stream may take
+    engine_shard& shard_;
+    lazy_deadline deadline_;  // bounds each write, and how long a closing stream may take
+    lazy_deadline::clock::time_point write_started_{};
+    lazy_deadline::clock::time_point close_by_ = lazy_deadline::clock::time_point::max();
     std::shared_ptr<session> session_;
     std::string pending_;  // bytes to write next (head, noop, close) before queued packets
     std::string out_;      // the write in flight

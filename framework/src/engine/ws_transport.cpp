@@ -16,8 +16,9 @@ namespace net = boost::asio;
 
 namespace sb::detail {
 
-ws_transport::ws_transport(net::ip::tcp::socket sock, std::size_t max_message, bool b64, std::string leftover)
-    : sock_(std::move(sock)), parser_(ws::role::server, max_message), b64_(b64), rbuf_(std::move(leftover))
+ws_transport::ws_transport(net::ip::tcp::socket sock, engine_shard& sh, bool b64, std::string leftover)
+    : sock_(std::move(sock)), shard_(sh), timeouts_(sh.server().options().timeouts), deadline_(sock_.get_executor()),
+      parser_(ws::role::server, sh.server().options().engine.max_payload), b64_(b64), rbuf_(std::move(leftover))
 {
     boost::system::error_code ignored;
     sock_.set_option(net::ip::tcp::no_delay(true), ignored);
@@ -62,6 +63,14 @@ void ws_transport::flush_deferred()
 
 void ws_transport::send_frame(ws::opcode op, std::string payload)
 {
+    if (op == ws::opcode::pong) {
+        for (auto& f : direct_) {
+            if (f.op == ws::opcode::pong) {
+                f.payload = std::move(payload);
+                return;  // already due to be written
+            }
+        }
+    }
     direct_.push_back(direct_frame{op, std::move(payload)});
     kick();
 }
@@ -78,7 +87,28 @@ void ws_transport::close(std::uint16_t code, std::string_view reason)
                                     payload.size());
     close_frame_.resize(n);
     close_frame_ += payload;
+    close_by_ = lazy_deadline::clock::now() + timeouts_.close;
+    deadline_.arm(close_by_, shared_from_this());
     kick();
+}
+
+void ws_transport::on_deadline()
+{
+    const auto now = lazy_deadline::clock::now();
+    const auto write_by = writing_ ? write_started_ + timeouts_.write : lazy_deadline::clock::time_point::max();
+    if (now >= close_by_ || now >= write_by) {
+        // The peer does not take what we write, or does not finish the close: its fd and
+        // buffers go now. A pending write or read fails and finishes the transport.
+        if (sock_.is_open()) {
+            shard_.server().metrics().connections_timed_out.fetch_add(1, std::memory_order_relaxed);
+        }
+        abort();
+        return;
+    }
+    const auto next = std::min(close_by_, write_by);
+    if (next != lazy_deadline::clock::time_point::max()) {
+        deadline_.arm(next, shared_from_this());
+    }
 }
 
 void ws_transport::abort()
@@ -135,6 +165,12 @@ net::awaitable<void> ws_transport::read_loop()
 
 void ws_transport::handle_message()
 {
+    if (closing_ && parser_.message_opcode() != ws::opcode::close) {
+        // Our close frame is due or sent: what the peer sends meanwhile is discarded
+        // (RFC 6455 §1.4), pings included, so a session past its ping timeout or its send
+        // bound does no more work for its peer. The close deadline ends it.
+        return;
+    }
     switch (parser_.message_opcode()) {
     case ws::opcode::ping: send_frame(ws::opcode::pong, std::string(parser_.payload())); return;
     case ws::opcode::pong: return;
@@ -306,6 +342,8 @@ void ws_transport::flush()
     }
     cut();
     writing_ = true;
+    write_started_ = lazy_deadline::clock::now();
+    deadline_.arm(write_started_ + timeouts_.write, shared_from_this());
     net::async_write(sock_, bufs_,
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
 }

@@ -5,6 +5,7 @@
 //
 // One reader coroutine decodes frames and hands Engine.IO packets to the session; the
 // writer is a chain of async_write completions that is the only thing writing.
+#include "engine/deadline.hpp"
 #include "engine/deferred_flush.hpp"
 
 #include "engine/session.hpp"
@@ -27,7 +28,8 @@ namespace sb::detail {
 class ws_transport final : public deferred_flush, public std::enable_shared_from_this<ws_transport> {
 public:
     /// `leftover`: bytes already read past the HTTP upgrade request.
-    ws_transport(boost::asio::ip::tcp::socket sock, std::size_t max_message, bool b64, std::string leftover);
+    /// Limits (max_payload, timeouts) and counters come from the shard's server.
+    ws_transport(boost::asio::ip::tcp::socket sock, engine_shard& sh, bool b64, std::string leftover);
     ~ws_transport();
 
     /// Starts reading. `probe`: this is an upgrade probe of an existing polling session.
@@ -41,7 +43,9 @@ public:
     void flush_deferred() override;
     /// Sends an Engine.IO text packet ahead of the session queue (probe answers).
     void send_direct(std::string text) { send_frame(ws::opcode::text, std::move(text)); }
-    /// Sends a frame ahead of the session queue (pongs, probe answers).
+    /// Sends a frame ahead of the session queue (pongs, probe answers). A pong replaces one
+    /// not yet written: RFC 6455 §5.5.3 lets us answer only the latest ping, and a client
+    /// that pings without reading must not grow the server.
     void send_frame(ws::opcode op, std::string payload);
     /// Ends the connection: pending packets, then a close frame, then TCP shutdown.
     void close(std::uint16_t code = 1000, std::string_view reason = {});
@@ -50,6 +54,8 @@ public:
 
     /// True while bytes handed to the kernel have not been confirmed written.
     bool writing() const noexcept { return writing_; }
+    /// A write or the close handshake passed its deadline (timeout_options): cut it.
+    void on_deadline();
 
 private:
     boost::asio::awaitable<void> read_loop();
@@ -59,6 +65,11 @@ private:
     void finish(std::string_view reason);
 
     boost::asio::ip::tcp::socket sock_;
+    engine_shard& shard_;
+    const timeout_options& timeouts_;
+    lazy_deadline deadline_;
+    lazy_deadline::clock::time_point write_started_{};
+    lazy_deadline::clock::time_point close_by_ = lazy_deadline::clock::time_point::max();
     ws::parser parser_;
     bool b64_;
     std::string rbuf_;

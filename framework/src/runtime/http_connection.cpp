@@ -2,9 +2,12 @@
 
 #include "engine/eventsource_endpoint.hpp"
 #include "engine/http_endpoint.hpp"
+#include "net/origin.hpp"
 #include "net/static_files.hpp"
 #include "runtime/server_impl.hpp"
 #include "runtime/worker.hpp"
+
+#include <switchboard/protocol/eio_request.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -57,6 +60,8 @@ std::string metrics_text(server_impl& srv)
     line("volatile_dropped_total", "volatile packets dropped for clients that were behind", m.volatile_dropped.load());
     line("slow_client_disconnects_total", "sessions closed because their send buffer was full",
          m.slow_client_disconnects.load());
+    line("connections_timed_out_total", "connections cut because a write or a close passed its deadline",
+         m.connections_timed_out.load());
     line("bad_requests_total", "Engine.IO requests refused", m.bad_requests.load());
     if (srv.clustered()) {
         auto& c = srv.cluster();
@@ -106,16 +111,15 @@ unsigned unsupported_transfer_coding(const http_request& req)
 
 void add_cors(const server_options& o, const http_request& req, http_response& res)
 {
-    if (o.cors_origin.empty()) {
-        return;
+    const auto c = cors_for(o, req[http::field::origin]);
+    if (!c.allow_origin.empty()) {
+        res.set(http::field::access_control_allow_origin, c.allow_origin);
     }
-    const auto origin = req[http::field::origin];
-    if (o.cors_origin == "*" && !origin.empty()) {
-        res.set(http::field::access_control_allow_origin, origin);
+    if (c.credentials) {
         res.set(http::field::access_control_allow_credentials, "true");
     }
-    else {
-        res.set(http::field::access_control_allow_origin, o.cors_origin);
+    if (c.vary) {
+        res.set(http::field::vary, "Origin");
     }
 }
 
@@ -133,7 +137,7 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
             http::request_parser<http::string_body> parser;
             parser.body_limit(opts.engine.max_payload);
             parser.header_limit(16 * 1024);
-            stream.expires_after(std::chrono::seconds{60});
+            stream.expires_after(opts.timeouts.http_read);
             auto [ec, n] = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
             if (ec == http::error::body_limit) {
                 // engine.io answers an oversize POST with 413 and keeps the session.
@@ -164,7 +168,10 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
         const auto path = path_of(req.target());
         http_response res;
         auto outcome = http_outcome::respond;
-        if (req.method() == http::verb::options) {
+        if (req.method() == http::verb::options && !origin_allowed(opts, req[http::field::origin])) {
+            res = make_response(req, 403, "application/json", eio::error_body(eio::request_error::forbidden));
+        }
+        else if (req.method() == http::verb::options) {
             res = make_response(req, 204, {}, {});
             res.set(http::field::access_control_allow_methods, "GET, POST, OPTIONS");
             res.set(http::field::access_control_allow_headers, "content-type");
@@ -181,7 +188,11 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
         }
         else if (auto es = find_eventsource_route(sh.server(), path); es.ns) {
             // Plain EventSource endpoints (core's namespace_::eventsource).
-            if (es.what == eventsource_route::kind::stream) {
+            if (!origin_allowed(opts, req[http::field::origin])) {
+                res = make_response(req, 403, "application/json",
+                                    R"({"error":"forbidden","message":"this origin may not connect"})");
+            }
+            else if (es.what == eventsource_route::kind::stream) {
                 outcome = co_await serve_event_stream(sh.core(), stream, req, res, *es.ns);
             }
             else {
@@ -195,7 +206,7 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
             co_return;  // the socket belongs to a websocket or to another shard now
         }
         add_cors(opts, req, res);
-        stream.expires_after(std::chrono::seconds{30});
+        stream.expires_after(opts.timeouts.write);
         boost::system::error_code wec;
         if (req.method() == http::verb::head) {
             // The header a GET would get (Content-Length included), and no body: a body

@@ -241,6 +241,19 @@ describe('bad input', () => {
       await expectWsClosed(['421["disconnecting"]']);
     });
 
+    it('args nested 64 deep reach the handler whole (one nesting limit, not two)', async () => {
+      // The event array is one level: 1 + 63 = 64 in all, the decoder's max_json_depth.
+      const deep = JSON.parse('['.repeat(63) + '"x"' + ']'.repeat(63));
+      const { ws } = await h.rawSocketIo(ctx);
+      ws.send(`421${JSON.stringify(['echo', deep])}`);
+      assert.equal(await ws.nextText(), `431${JSON.stringify([deep])}`);
+    });
+
+    it('args nested past 64 → "parse error": the connection is closed, nothing is dropped silently', h.sbOnly(), async () => {
+      // Node's JSON.parse has no bound but the stack's; Switchboard refuses the packet.
+      await expectWsClosed([`421["echo",${'['.repeat(64)}"x"${']'.repeat(64)}]`]);
+    });
+
     it('ack with an unknown id (43999[]) → ignored, the connection stays usable', async () => {
       const { ws } = await h.rawSocketIo(ctx);
       ws.send('43999[]');

@@ -530,8 +530,10 @@ class RawWs {
  *   ended: Promise resolving when the TCP connection is closed
  */
 class RawTcpWs {
-  constructor(port, p = '/socket.io/?EIO=4&transport=websocket') {
-    this.sock = net.connect(port, '127.0.0.1');
+  /** `allowHalfOpen`: keep our side open after the server's FIN (to play a peer that
+      never finishes the close handshake). */
+  constructor(port, p = '/socket.io/?EIO=4&transport=websocket', { allowHalfOpen = false } = {}) {
+    this.sock = net.connect({ port, host: '127.0.0.1', allowHalfOpen });
     this.buf = Buffer.alloc(0);
     this.upgraded = false;
     this.texts = [];
@@ -590,7 +592,7 @@ class RawTcpWs {
         if (fin) {
           const text = this.frag.toString('utf8');
           this.frag = null;
-          if (text === '2') this.send('3');
+          if (text === '2' && this.autoPong !== false) this.send('3');
           else this.texts.push(text);
         }
       }

@@ -1,0 +1,54 @@
+#pragma once
+// A connection's deadlines ("this write must be taken by then", "the close must be done by
+// then") on one timer that is armed lazily: a deadline later than the armed one is not
+// re-armed, the owner looks again when the timer fires. A write starting on the hot path
+// then costs a clock read and a compare, not a timer cancel (a completion) and a re-arm.
+//
+// The owner keeps its own time points and implements `on_deadline()`: it ends what is
+// overdue and re-arms for the next one it still has.
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <memory>
+
+namespace sb::detail {
+
+class lazy_deadline {
+public:
+    using clock = std::chrono::steady_clock;
+
+    explicit lazy_deadline(const boost::asio::any_io_executor& ex) : timer_(ex) {}
+
+    /// The timer fires no later than `at` and then calls `owner->on_deadline()`, unless
+    /// the owner is gone.
+    template <class Owner>
+    void arm(clock::time_point at, const std::shared_ptr<Owner>& owner)
+    {
+        if (armed_ && timer_.expiry() <= at) {
+            return;
+        }
+        armed_ = true;
+        timer_.expires_at(at);
+        timer_.async_wait([this, w = std::weak_ptr<Owner>(owner)](boost::system::error_code ec) {
+            if (ec) {
+                return;  // re-armed earlier, cancelled, or the owner is being destroyed
+            }
+            if (auto o = w.lock()) {
+                armed_ = false;
+                o->on_deadline();
+            }
+        });
+    }
+
+    void cancel()
+    {
+        armed_ = false;
+        timer_.cancel();
+    }
+
+private:
+    boost::asio::steady_timer timer_;
+    bool armed_ = false;
+};
+
+} // namespace sb::detail
