@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -17,9 +18,22 @@ void usage()
                  "                      [--static-dir DIR] [--client-dir DIR]\n"
                  "                      [--redis redis://HOST:PORT] [--redis-key socket.io]   join a cluster\n"
                  "                      [--allowed-origins https://a.example,https://*.b.example]   pages that may connect\n"
+                 "                      [--max-connections N] [--max-per-address N] [--handshakes-per-second N]\n"
+                 "                      [--trusted-proxies 127.0.0.1,...]   believe their X-Forwarded-For\n"
                  "  chat:   [--moderator-key K] (default letmein) [--audit]\n"
                  "  ticker: [--symbols 50] [--seed 42] [--interval-ms 200]\n"
                  "  game:   [--bots N]   N in-process bots in match ARENA1 (they play while someone watches)\n";
+}
+
+std::vector<std::string> split_commas(std::string list)
+{
+    std::vector<std::string> out;
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        out.push_back(list.substr(0, comma));
+        list = comma == std::string::npos ? std::string{} : list.substr(comma + 1);
+    }
+    return out;
 }
 
 } // namespace
@@ -47,13 +61,11 @@ int main(int argc, char** argv)
         else if (a == "--threads") opts.threads = static_cast<unsigned>(std::stoi(value()));
         else if (a == "--static-dir") static_dir = value();
         else if (a == "--client-dir") opts.client_dir = value();
-        else if (a == "--allowed-origins") {
-            for (auto list = value(); !list.empty();) {
-                const auto comma = list.find(',');
-                opts.allowed_origins.push_back(list.substr(0, comma));
-                list = comma == std::string::npos ? std::string{} : list.substr(comma + 1);
-            }
-        }
+        else if (a == "--allowed-origins") opts.allowed_origins = split_commas(value());
+        else if (a == "--trusted-proxies") opts.limits.trusted_proxies = split_commas(value());
+        else if (a == "--max-connections") opts.limits.max_connections = std::stoul(value());
+        else if (a == "--max-per-address") opts.limits.max_connections_per_address = std::stoul(value());
+        else if (a == "--handshakes-per-second") opts.limits.handshakes_per_second = std::stod(value());
         else if (a == "--redis") opts.redis = sb::redis_options{.url = value()};
         else if (a == "--redis-key") {
             if (!opts.redis) opts.redis = sb::redis_options{};

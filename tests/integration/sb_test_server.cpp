@@ -119,7 +119,8 @@ int main(int argc, char** argv)
         static const char* known[] = {"--port", "--ping-interval", "--ping-timeout", "--max-payload",
                                       "--connect-timeout", "--upgrade-timeout", "--send-buffer", "--threads",
                                       "--recovery", "--write-timeout", "--close-timeout",
-                                      "--allowed-origins", "--cors-origin"};
+                                      "--allowed-origins", "--cors-origin", "--max-connections",
+                                      "--max-per-address", "--handshakes-per-second", "--trusted-proxies"};
         if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return f == k; }) ==
                 std::end(known) ||
             i + 1 >= argc) {
@@ -153,6 +154,10 @@ int main(int argc, char** argv)
                              : std::nullopt},
         .timeouts = {.write = std::chrono::milliseconds{flag(argc, argv, "--write-timeout", 30000)},
                      .close = std::chrono::milliseconds{flag(argc, argv, "--close-timeout", 5000)}},
+        .limits = {.max_connections = static_cast<std::size_t>(flag(argc, argv, "--max-connections", 0)),
+                   .max_connections_per_address = static_cast<std::size_t>(flag(argc, argv, "--max-per-address", 0)),
+                   .handshakes_per_second = static_cast<double>(flag(argc, argv, "--handshakes-per-second", 0)),
+                   .trusted_proxies = split_commas(text_flag(argc, argv, "--trusted-proxies"))},
     }};
 
     auto io = server.of("/");

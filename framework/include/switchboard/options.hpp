@@ -137,6 +137,29 @@ struct timeout_options {
     std::chrono::milliseconds close{5000};
 };
 
+/** Caps on what clients may hold open, and how fast they may open it. 0 turns a cap off
+    (all are off by default, as in Node). "Connections" are Engine.IO sessions (any
+    transport) and plain EventSource streams; TCP connections that never become one are
+    bounded by `timeouts.http_read`. A refused handshake is answered before any session
+    exists: 503 `{"code":4,"message":"Server full"}`, 503 `{"code":4,"message":"Too many
+    connections from this address"}`, or 429 `{"code":4,"message":"Too many handshakes"}`;
+    Socket.IO clients retry with their reconnection backoff. */
+struct limit_options {
+    /// Sessions and streams open at once on this server.
+    std::size_t max_connections = 0;
+    /// ...from one client address (see `trusted_proxies`).
+    std::size_t max_connections_per_address = 0;
+    /// New sessions and streams per second from one address (a token bucket holding two
+    /// seconds' worth, so a burst of reconnecting tabs passes).
+    double handshakes_per_second = 0;
+    /// Proxies whose `X-Forwarded-For` is believed (exact addresses, e.g. "127.0.0.1" for
+    /// an nginx beside the server). The client address is then the rightmost address in
+    /// the header that is not one of these; it is what per-address caps count and what
+    /// `socket::remote_address()` says. A peer not listed is the client, whatever
+    /// header it sends.
+    std::vector<std::string> trusted_proxies{};
+};
+
 /// Everything `sb::server` needs to start.
 struct server_options {
     std::string address = "127.0.0.1";
@@ -169,6 +192,7 @@ struct server_options {
     engine_options engine{};
     socketio_options socketio{};
     timeout_options timeouts{};
+    limit_options limits{};
     /// Join a cluster through Redis (see `redis_options`); std::nullopt: one node.
     std::optional<redis_options> redis{};
 };

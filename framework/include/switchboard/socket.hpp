@@ -62,8 +62,9 @@ public:
     /// Application data attached to the socket (Socket.IO's `socket.data`).
     boost::json::value data;
 
-    /// The peer's IP address as seen on the Engine.IO handshake request (no proxy
-    /// headers are consulted); "" when unknown or after the socket disconnected.
+    /// The client's IP address as seen on the Engine.IO handshake request: the TCP peer,
+    /// or what a proxy in `limit_options::trusted_proxies` put in X-Forwarded-For; ""
+    /// when unknown or after the socket disconnected.
     const std::string& remote_address() const noexcept;
     /// The executor of the socket's shard: `co_spawn` or `post` here to work with the
     /// socket from a callback that is not a coroutine.

@@ -17,6 +17,7 @@ namespace sb::detail {
 
 class session;
 class deferred_flush;
+class client_limits;
 class engine_shard;
 
 /// What the engine needs of the server: options, counters, the other shards, and the
@@ -27,6 +28,8 @@ public:
     virtual server_metrics& metrics() noexcept = 0;
     virtual std::size_t shard_count() const noexcept = 0;
     virtual engine_shard& engine_shard_at(std::size_t i) = 0;
+    /// The caps on sessions and streams, shared by every shard.
+    virtual client_limits& limits() noexcept = 0;
     /// Gives a new session its Socket.IO layer.
     virtual void attach_client(session& s) = 0;
     /// Moves a connection to the shard that owns the session it asks for.

@@ -7,6 +7,8 @@
 #include "core/node.hpp"
 #include "core/shard.hpp"
 #include "core/socket_impl.hpp"
+#include "engine/client_limits.hpp"
+#include "net/client_address.hpp"
 #include "net/origin.hpp"
 #include "core/ids.hpp"
 
@@ -205,7 +207,7 @@ eventsource_route find_eventsource_route(node& srv, std::string_view path)
     return route;
 }
 
-net::awaitable<http_outcome> serve_event_stream(shard& sh, beast::tcp_stream& stream, const http_request& req,
+net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits, beast::tcp_stream& stream, const http_request& req,
                                                 http_response& res, namespace_state& ns)
 {
     using namespace net::experimental::awaitable_operators;
@@ -242,6 +244,20 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, beast::tcp_stream& st
             co_return http_outcome::respond;
         }
     }
+
+    std::string address;
+    {
+        boost::system::error_code ec;
+        address = client_address(stream.socket().remote_endpoint(ec).address().to_string(), req["X-Forwarded-For"],
+                                 opts.limits.trusted_proxies);
+    }
+    if (const auto v = limits.admit(address); v != client_limits::verdict::ok) {
+        sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);
+        const auto r = client_limits::describe(v);
+        res = json_error(req, r.status, "limited", std::string(r.message));
+        co_return http_outcome::respond;
+    }
+    const limit_slot slot(limits, std::move(address));  // held while the stream runs
 
     auto conn = std::make_shared<eventsource_conn>(sh.executor(), std::move(query), opts.engine.max_send_buffer);
     auto sock = std::make_shared<socket_impl>(*conn, ns, sh, make_random_id(), std::move(handshake));

@@ -11,6 +11,8 @@
 
 namespace sb::detail {
 
+class client_limits;
+
 class shard;
 class node;
 class namespace_state;
@@ -27,7 +29,8 @@ eventsource_route find_eventsource_route(node& srv, std::string_view path);
 
 /// Serves the event stream until it ends. `http_outcome::respond` when it answered with
 /// an error in `res` instead; `upgraded` when the stream ran (the connection is spent).
-boost::asio::awaitable<http_outcome> serve_event_stream(shard& sh, boost::beast::tcp_stream& stream,
+/// The stream holds a slot of `limits` while it runs.
+boost::asio::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits, boost::beast::tcp_stream& stream,
                                                         const http_request& req, http_response& res,
                                                         namespace_state& ns);
 

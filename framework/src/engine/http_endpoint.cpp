@@ -3,7 +3,9 @@
 #include "engine/engine_shard.hpp"
 #include "engine/session.hpp"
 #include "engine/sse_transport.hpp"
+#include "engine/client_limits.hpp"
 #include "engine/ws_transport.hpp"
+#include "net/client_address.hpp"
 #include "net/origin.hpp"
 
 #include <switchboard/protocol/eio_request.hpp>
@@ -182,21 +184,35 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
     if (q.eio != "4") {
         co_return fail(eio::request_error::unsupported_protocol_version);
     }
-    if (opts.allow_request) {
+    const auto& server_opts = sh.server().options();
+    std::string address;
+    {
         boost::system::error_code ec;
-        const auto peer = stream.socket().remote_endpoint(ec).address().to_string();
-        if (!opts.allow_request(handshake_request{req.target(), req[http::field::origin], peer})) {
+        address = client_address(stream.socket().remote_endpoint(ec).address().to_string(),
+                                 req["X-Forwarded-For"], server_opts.limits.trusted_proxies);
+    }
+    if (opts.allow_request) {
+        if (!opts.allow_request(handshake_request{req.target(), req[http::field::origin], address})) {
             co_return fail(eio::request_error::forbidden);
         }
     }
+    auto& limits = sh.server().limits();
+    if (const auto v = limits.admit(address); v != client_limits::verdict::ok) {
+        sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);
+        const auto r = client_limits::describe(v);
+        res = make_response(req, r.status, "application/json", eio::error_body(eio::request_error::forbidden, r.message));
+        co_return http_outcome::respond;
+    }
+    limit_slot slot(limits, address);  // given to the session below; back if we stop first
     if (upgrade && !co_await accept_websocket(stream, req)) {
         co_return fail(eio::request_error::bad_request);
     }
     auto s = std::make_shared<session>(sh, make_session_id(sh.index()), *q.transport, q.b64,
                                        query_object(query_of(req.target())));
-    {
-        boost::system::error_code ec;
-        s->set_remote_address(stream.socket().remote_endpoint(ec).address().to_string());
+    s->set_remote_address(std::move(address));
+    if (limits.active()) {
+        slot.release_to_owner();
+        s->hold_limit_slot();
     }
     sh.server().attach_client(*s);
     sh.add_session(s);

@@ -1,5 +1,6 @@
 #include "engine/session.hpp"
 
+#include "engine/client_limits.hpp"
 #include "engine/engine_shard.hpp"
 #include "engine/sse_transport.hpp"
 #include "engine/ws_transport.hpp"
@@ -32,6 +33,9 @@ session::session(engine_shard& sh, std::string sid, eio::transport_kind transpor
 
 session::~session()
 {
+    if (holds_limit_slot_) {
+        shard_.server().limits().release(remote_address_);
+    }
     shard_.server().metrics().sessions_closed.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -62,6 +62,8 @@ std::string metrics_text(server_impl& srv)
          m.slow_client_disconnects.load());
     line("connections_timed_out_total", "connections cut because a write or a close passed its deadline",
          m.connections_timed_out.load());
+    line("handshakes_refused_total", "sessions and streams refused by the connection caps or the handshake rate",
+         m.handshakes_refused.load());
     line("bad_requests_total", "Engine.IO requests refused", m.bad_requests.load());
     if (srv.clustered()) {
         auto& c = srv.cluster();
@@ -193,7 +195,7 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
                                     R"({"error":"forbidden","message":"this origin may not connect"})");
             }
             else if (es.what == eventsource_route::kind::stream) {
-                outcome = co_await serve_event_stream(sh.core(), stream, req, res, *es.ns);
+                outcome = co_await serve_event_stream(sh.core(), sh.server().limits(), stream, req, res, *es.ns);
             }
             else {
                 res = serve_history(req, *es.ns);

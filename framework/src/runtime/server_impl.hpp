@@ -3,6 +3,7 @@
 // worker per shard (thread, acceptor, Engine.IO sessions), and what the engine asks of
 // its host. The only place that knows every layer.
 #include "core/node.hpp"
+#include "engine/client_limits.hpp"
 #include "engine/engine_shard.hpp"
 #include "runtime/worker.hpp"
 
@@ -22,6 +23,7 @@ public:
     server_metrics& metrics() noexcept override { return node::metrics(); }
     std::size_t shard_count() const noexcept override { return workers_.size(); }
     engine_shard& engine_shard_at(std::size_t i) override { return workers_.at(i)->engine(); }
+    client_limits& limits() noexcept override { return limits_; }
     void attach_client(session& s) override;
     void hand_over(engine_shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
                    http_request req) override;
@@ -35,6 +37,7 @@ public:
     bool stopping() const noexcept { return stopping_.load(std::memory_order_relaxed); }
 
 private:
+    client_limits limits_{node::options().limits};
     std::vector<std::unique_ptr<worker>> workers_;
     std::uint16_t port_ = 0;
     std::atomic<bool> stopping_{false};

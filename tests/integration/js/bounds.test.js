@@ -132,10 +132,15 @@ describe('resource bounds', h.sbOnly(), () => {
     const clientPort = sock.localPort;
     await until(() => holdsConnection(pid, ctx.port, clientPort), 2000, 'the stream to be open');
     const timedOut = await metric(ctx, 'connections_timed_out_total');
-    // ~15 MB of events: more than the kernel buffers on both sides hold, so a write blocks.
-    assert.equal(await h.ask1(pub, 'publish', {
-      event: 'tick', rooms: ['sym:STUCK'], data: { pad: 'x'.repeat(50000) }, repeat: 300,
-    }), 'ok');
+    // ~15 MB of events in rounds below the send bound, each given time to reach the writer:
+    // the kernel buffers on both sides fill, a write blocks, and only then does the queue
+    // pass the bound (one burst would end the stream before anything blocked).
+    for (let round = 0; round < 20; round++) {
+      assert.equal(await h.ask1(pub, 'publish', {
+        event: 'tick', rooms: ['sym:STUCK'], data: { pad: 'x'.repeat(50000) }, repeat: 15,
+      }), 'ok');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     await until(() => !holdsConnection(pid, ctx.port, clientPort), WRITE_TIMEOUT + 4000,
       'the server to release the stuck stream');
     assert.ok((await metric(ctx, 'connections_timed_out_total')) > timedOut, 'counted as timed out');
