@@ -22,6 +22,7 @@ const DEFAULTS = {
   'send-buffer': 1048576, // sb only; accepted and ignored here
   'write-timeout': 30000, // sb only; accepted and ignored here
   'close-timeout': 5000, // sb only; accepted and ignored here
+  'drain-timeout': 500, // sb only; accepted and ignored here
   recovery: 0, // connectionStateRecovery.maxDisconnectionDuration (ms); 0 = off
 };
 

@@ -120,7 +120,8 @@ int main(int argc, char** argv)
                                       "--connect-timeout", "--upgrade-timeout", "--send-buffer", "--threads",
                                       "--recovery", "--write-timeout", "--close-timeout",
                                       "--allowed-origins", "--cors-origin", "--max-connections",
-                                      "--max-per-address", "--handshakes-per-second", "--trusted-proxies"};
+                                      "--max-per-address", "--handshakes-per-second", "--trusted-proxies",
+                                      "--drain-timeout"};
         if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return f == k; }) ==
                 std::end(known) ||
             i + 1 >= argc) {
@@ -153,7 +154,9 @@ int main(int argc, char** argv)
                                        std::chrono::milliseconds{flag(argc, argv, "--recovery", 0)}})
                              : std::nullopt},
         .timeouts = {.write = std::chrono::milliseconds{flag(argc, argv, "--write-timeout", 30000)},
-                     .close = std::chrono::milliseconds{flag(argc, argv, "--close-timeout", 5000)}},
+                     .close = std::chrono::milliseconds{flag(argc, argv, "--close-timeout", 5000)},
+                     // The contract exits within 1 s of SIGTERM: a short drain by default.
+                     .drain = std::chrono::milliseconds{flag(argc, argv, "--drain-timeout", 500)}},
         .limits = {.max_connections = static_cast<std::size_t>(flag(argc, argv, "--max-connections", 0)),
                    .max_connections_per_address = static_cast<std::size_t>(flag(argc, argv, "--max-per-address", 0)),
                    .handshakes_per_second = static_cast<double>(flag(argc, argv, "--handshakes-per-second", 0)),

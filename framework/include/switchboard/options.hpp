@@ -135,6 +135,12 @@ struct timeout_options {
     /// Once the server ends a websocket or an event stream, the peer has this long to take
     /// the rest and answer the close before the connection is cut.
     std::chrono::milliseconds close{5000};
+    /// A graceful stop (`server::stop()`, SIGTERM or SIGINT under `server::run()`) refuses
+    /// new sessions at once (503; /healthz too), lets the handlers, connection handlers and
+    /// middlewares already running finish (their acks still go out) for up to this long, then closes every
+    /// session with "server shutting down" (clients see "transport close" and reconnect,
+    /// to another node behind a balancer) and every EventSource stream.
+    std::chrono::milliseconds drain{10000};
 };
 
 /** Caps on what clients may hold open, and how fast they may open it. 0 turns a cap off

@@ -165,7 +165,11 @@ void client::connect(std::string nsp, std::string auth_json)
             sock->set_replayed(after, std::move(offsets), missed.upto);
         }
         if (auto& h = sock->ns().handlers().on_connection) {
-            net::co_spawn(shard_.context(), h(sock), [](std::exception_ptr e) {
+            // Wrapped, so that the task is counted while it runs (a graceful stop waits for it).
+            auto run = [guard = shard::task_guard(shard_), task = h(sock)]() mutable -> net::awaitable<void> {
+                co_await std::move(task);
+            };
+            net::co_spawn(shard_.context(), std::move(run), [](std::exception_ptr e) {
                 if (e) {
                     try {
                         std::rethrow_exception(e);
@@ -186,7 +190,7 @@ void client::connect(std::string nsp, std::string auth_json)
     auto alive = sink_.keep_alive();  // keeps this client alive while middleware runs
     net::co_spawn(
         shard_.context(),
-        [this, alive, nsp, sock, ns, admit]() -> net::awaitable<void> {
+        [this, alive, nsp, sock, ns, admit, guard = shard::task_guard(shard_)]() -> net::awaitable<void> {
             auto refusal = co_await run_middlewares(*ns, sock);
             connecting_.erase(nsp);
             if (closed_) {

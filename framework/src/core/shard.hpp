@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace sb::detail {
@@ -54,6 +55,27 @@ public:
     /// ...or nullptr if no socket of that namespace ever lived here.
     local_namespace* find_local(const namespace_state& ns) noexcept;
 
+    /// Handlers, connection handlers and middlewares running on this shard now. A graceful
+    /// stop waits for them (timeout_options::drain). Each holds a `task_guard`.
+    std::size_t tasks_in_flight() const noexcept { return in_flight_; }
+    class task_guard {
+    public:
+        explicit task_guard(shard& s) noexcept : s_(&s) { ++s.in_flight_; }
+        task_guard(task_guard&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+        task_guard(const task_guard&) = delete;
+        task_guard& operator=(const task_guard&) = delete;
+        task_guard& operator=(task_guard&&) = delete;
+        ~task_guard()
+        {
+            if (s_) {
+                --s_->in_flight_;
+            }
+        }
+
+    private:
+        shard* s_;
+    };
+
     /// A fresh value for broadcast de-duplication (see local_namespace::for_each_target).
     std::uint64_t next_mark() noexcept { return ++mark_; }
 
@@ -67,6 +89,7 @@ private:
     std::vector<std::unique_ptr<local_namespace>> locals_;
     std::vector<event_stream*> streams_;
     std::uint64_t mark_ = 0;
+    std::size_t in_flight_ = 0;
 };
 
 } // namespace sb::detail

@@ -267,7 +267,7 @@ void socket_impl::on_event(sio::packet p)
     auto slot = call ? call->cancel.slot() : net::cancellation_slot();
     net::co_spawn(
         shard_.context(),
-        [self, h, call, id, ev = std::move(ev)]() mutable -> net::awaitable<void> {
+        [self, h, call, id, ev = std::move(ev), guard = shard::task_guard(shard_)]() mutable -> net::awaitable<void> {
             reply r;
             try {
                 r = co_await (*h)(self, std::move(ev));

@@ -196,6 +196,12 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
             co_return fail(eio::request_error::forbidden);
         }
     }
+    if (sh.server().draining()) {
+        // Stopping: the sessions here go on until the drain ends; new ones belong elsewhere.
+        res = make_response(req, 503, "application/json",
+                            eio::error_body(eio::request_error::forbidden, "Server shutting down"));
+        co_return http_outcome::respond;
+    }
     auto& limits = sh.server().limits();
     if (const auto v = limits.admit(address); v != client_limits::verdict::ok) {
         sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);

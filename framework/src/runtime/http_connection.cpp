@@ -183,7 +183,9 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
             outcome = co_await handle_engine_request(sh.engine(), stream, buffer, req, res);
         }
         else if (path == "/healthz") {
-            res = make_response(req, 200, "text/plain", "ok\n");
+            // 503 while draining, so that a balancer sends new clients elsewhere.
+            res = sh.server().stopping() ? make_response(req, 503, "text/plain", "draining\n")
+                                         : make_response(req, 200, "text/plain", "ok\n");
         }
         else if (path == "/metrics") {
             res = make_response(req, 200, "text/plain; version=0.0.4", metrics_text(sh.server()));
@@ -193,6 +195,10 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
             if (!origin_allowed(opts, req[http::field::origin])) {
                 res = make_response(req, 403, "application/json",
                                     R"({"error":"forbidden","message":"this origin may not connect"})");
+            }
+            else if (es.what == eventsource_route::kind::stream && sh.server().stopping()) {
+                res = make_response(req, 503, "application/json",
+                                    R"({"code":"shutting_down","message":"Server shutting down"})");
             }
             else if (es.what == eventsource_route::kind::stream) {
                 outcome = co_await serve_event_stream(sh.core(), sh.server().limits(), stream, req, res, *es.ns);

@@ -93,6 +93,31 @@ void worker::start()
 void worker::stop()
 {
     net::post(context(), [this] {
+        // New sessions are refused from now on (503, and /healthz says "draining", so a
+        // balancer sends new clients elsewhere); connections are still accepted, because
+        // a polling or sse session sends its packets on new ones. The sessions stay open
+        // while their handlers finish, so that acks still arrive.
+        drain(std::chrono::steady_clock::now() + srv_.options().timeouts.drain);
+    });
+}
+
+void worker::drain(std::chrono::steady_clock::time_point deadline)
+{
+    if (core_.tasks_in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
+        if (core_.tasks_in_flight() != 0) {
+            std::cerr << "switchboard: shard " << index() << ": " << core_.tasks_in_flight()
+                      << " handler(s) still running at the drain deadline; closing anyway\n";
+        }
+        close_everything();
+        return;
+    }
+    auto t = std::make_shared<net::steady_timer>(context(), std::chrono::milliseconds{20});
+    t->async_wait([this, t, deadline](boost::system::error_code) { drain(deadline); });
+}
+
+void worker::close_everything()
+{
+    {
         boost::system::error_code ignored;
         acceptor_.close(ignored);
         accept_pause_.cancel();
@@ -105,7 +130,7 @@ void worker::stop()
         // Give the close frames a moment to leave, then stop the loop.
         auto t = std::make_shared<net::steady_timer>(context(), std::chrono::milliseconds{100});
         t->async_wait([this, t](boost::system::error_code) { context().stop(); });
-    });
+    }
 }
 
 void worker::join()

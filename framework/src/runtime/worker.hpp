@@ -39,6 +39,9 @@ public:
 
 private:
     void accept_loop();
+    /// Stopping: waits (polling) until no task runs here or `deadline` passes, then closes.
+    void drain(std::chrono::steady_clock::time_point deadline);
+    void close_everything();
 
     server_impl& srv_;
     shard core_;
