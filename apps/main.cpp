@@ -20,7 +20,7 @@ void usage()
                  "                      [--allowed-origins https://a.example,https://*.b.example]   pages that may connect\n"
                  "                      [--max-connections N] [--max-per-address N] [--handshakes-per-second N]\n"
                  "                      [--trusted-proxies 127.0.0.1,...]   believe their X-Forwarded-For\n"
-                 "  chat:   [--moderator-key K] (default letmein) [--audit]\n"
+                 "  chat:   [--jwt-secret S] (HS256; none: development mode, tokens minted for anyone) [--audit]\n"
                  "  ticker: [--symbols 50] [--seed 42] [--interval-ms 200]\n"
                  "  game:   [--bots N]   N in-process bots in match ARENA1 (they play while someone watches)\n";
 }
@@ -71,7 +71,7 @@ int main(int argc, char** argv)
             if (!opts.redis) opts.redis = sb::redis_options{};
             opts.redis->key = value();
         }
-        else if (a == "--moderator-key") chat_opts.moderator_key = value();
+        else if (a == "--jwt-secret") chat_opts.jwt_secret = value();
         else if (a == "--audit") chat_opts.audit = true;
         else if (a == "--symbols") ticker_opts.symbols = static_cast<std::size_t>(std::stoul(value()));
         else if (a == "--seed") ticker_opts.seed = std::stoull(value());

@@ -9,9 +9,13 @@
 namespace chat {
 
 struct options {
-    /// A connection whose `auth.moderator_key` equals this gets the "moderator" claim
-    /// (which `kick` requires). Empty: nobody is a moderator.
-    std::string moderator_key = "letmein";
+    /** The HS256 secret of the tokens clients present as `auth.token` (sb::jwt): `sub` is
+        the user id, `moderator: true` grants the "moderator" claim that `kick` requires,
+        `exp` is required. Nobody can claim a user id without a signed token.
+        Empty: development mode. A random secret is made at start, and a "/dev-tokens"
+        namespace mints a token for anyone who asks (`mint {user, moderator}`), which the
+        page uses by itself; the server says so loudly on stderr. */
+    std::string jwt_secret{};
     /// Log joins and disconnects (the contract's `audit` middleware) to stderr.
     bool audit = false;
 };

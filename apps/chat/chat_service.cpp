@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <random>
 
 namespace chat {
 
@@ -17,6 +18,16 @@ std::string auth_string(const sb::socket& s, std::string_view key)
 {
     auto it = s.auth().find(key);
     return it != s.auth().end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+}
+
+std::string random_secret()
+{
+    std::random_device rd;
+    std::string s;
+    for (int i = 0; i < 32; ++i) {
+        s += "0123456789abcdef"[rd() % 16];
+    }
+    return s;
 }
 
 /// Calls `f` with the typed handle of a topic or dm room key; false for anything else.
@@ -36,16 +47,24 @@ bool with_room(const ac::chat_rooms& rooms, std::string_view key, F&& f)
 
 class chat_app final : public ac::chat_service {
 public:
-    explicit chat_app(options o) : opts_(std::move(o)) {}
+    explicit chat_app(options o)
+        : opts_(std::move(o)), tokens_({.keys = {sb::jwt::key::hs256(opts_.jwt_secret)}})
+    {
+    }
 
     sb::task<sb_rtdl::verdict> authenticate(ac::chat_context& ctx, const sb_rtdl::lifecycle_event&) override
     {
-        // `auth: { user, moderator_key? }`. A real deployment verifies a token here.
-        const auto user = auth_string(ctx.socket(), "user");
+        // `auth: { token }`: who the user is, and whether a moderator, is what a signed
+        // token says; nothing the client merely claims.
+        const auto verified = tokens_.verify(auth_string(ctx.socket(), "token"));
+        if (!verified)
+            co_return sb_rtdl::verdict::refuse(verified.error, "unauthorized");
+        const auto* sub = verified.claims.if_contains("sub");
+        const std::string user = sub && sub->is_string() ? std::string(sub->as_string()) : std::string();
         if (!apps::valid_user_id(user))
-            co_return sb_rtdl::verdict::refuse("auth.user must be 1-64 of A-Za-z0-9_-", "unauthorized");
+            co_return sb_rtdl::verdict::refuse("the token's sub must be 1-64 of A-Za-z0-9_-", "unauthorized");
         ctx.set_user(user);
-        if (!opts_.moderator_key.empty() && auth_string(ctx.socket(), "moderator_key") == opts_.moderator_key)
+        if (const auto* m = verified.claims.if_contains("moderator"); m && m->is_bool() && m->as_bool())
             ctx.add_claim("moderator");
         ctx.join(ac::lobby_room{});
         if (state_.online(user, ctx.socket().id()))
@@ -164,6 +183,7 @@ public:
 
 private:
     options opts_;
+    sb::jwt::verifier tokens_;
     chat_state state_;
 };
 
@@ -171,6 +191,24 @@ private:
 
 void mount(sb::server& server, options o)
 {
+    if (o.jwt_secret.empty()) {
+        o.jwt_secret = random_secret();
+        std::cerr << "chat: DEVELOPMENT MODE: anyone may mint a token for any user, moderator included, at the\n"
+                     "chat: \"/dev-tokens\" namespace. Start with --jwt-secret S (tokens signed elsewhere) in production.\n";
+        server.of("/dev-tokens").on("mint", [secret = o.jwt_secret](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+            const auto& args = ev.args();
+            const auto* req = !args.empty() && args[0].is_object() ? &args[0].as_object() : nullptr;
+            const auto* user = req ? req->if_contains("user") : nullptr;
+            if (!user || !user->is_string() || !apps::valid_user_id(user->as_string()))
+                co_return sb::reply{sb::app_error{"bad_user", "user must be 1-64 of A-Za-z0-9_-"}};
+            const auto* mod = req->if_contains("moderator");
+            const auto exp = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch() + std::chrono::hours{12})
+                                 .count();
+            co_return boost::json::value(sb::jwt::sign_hs256(
+                {{"sub", *user}, {"moderator", mod && mod->is_bool() && mod->as_bool()}, {"exp", exp}}, secret));
+        });
+    }
     ac::mount(server, std::make_shared<chat_app>(std::move(o)));
 }
 

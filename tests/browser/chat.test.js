@@ -9,7 +9,7 @@ const { startApp, launch, screenshot } = require('./app.js');
 let app, url, browser;
 
 before(async () => {
-  app = startApp('chat', ['--moderator-key', 'sekrit']);
+  app = startApp('chat'); // development mode: the page mints its own tokens
   url = await app.url;
   browser = await launch();
 });
@@ -27,7 +27,7 @@ async function open(query) {
 }
 
 test('three browsers on websocket, polling and sse: messages, acks, typing, a DM and a kick', { timeout: 90000 }, async () => {
-  const alice = await open('nick=alice&room=lobby&transport=websocket&mod=sekrit');
+  const alice = await open('nick=alice&room=lobby&transport=websocket&mod=1');
   const bob = await open('nick=bob&room=lobby&transport=polling');
   const carol = await open('nick=carol&room=lobby&transport=sse');
   await alice.waitForSelector('#status:has-text("connected (websocket)")');
@@ -69,7 +69,7 @@ test('three browsers on websocket, polling and sse: messages, acks, typing, a DM
   await alice.click('#rooms li:has-text("#lobby")');
   await carol.click('#rooms li:has-text("#lobby")');
 
-  // A kick: alice is a moderator (auth.moderator_key); bob is removed from the room.
+  // A kick: alice's token says moderator (minted with ?mod=1); bob is removed from the room.
   await alice.click('#members li[data-user="bob"] .kick');
   await bob.waitForSelector('#status:has-text("kicked from #lobby by alice")', { timeout: 10000 });
   await carol.waitForSelector('#log li:has-text("bob was kicked by alice")', { timeout: 10000 });

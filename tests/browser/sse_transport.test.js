@@ -53,12 +53,19 @@ test('sse and sse→websocket from the served bundle and transport', { timeout: 
   await page.goto(url);
   const result = await page.evaluate(async () => {
     const { SSE, WebSocket } = window.SwitchboardSSE;
-    const connect = (transports, user) =>
-      new Promise((resolve, reject) => {
-        const s = io('/chat', { transports, forceNew: true, reconnection: false, auth: { user } });
+    // The chat wants a signed token: in development mode its /dev-tokens namespace mints one.
+    const mint = async (user) => {
+      const dev = io('/dev-tokens', { forceNew: true, reconnection: false });
+      try { return await dev.timeout(5000).emitWithAck('mint', { user }); } finally { dev.disconnect(); }
+    };
+    const connect = async (transports, user) => {
+      const token = await mint(user);
+      return new Promise((resolve, reject) => {
+        const s = io('/chat', { transports, forceNew: true, reconnection: false, auth: { token } });
         s.on('connect', () => resolve(s));
         s.on('connect_error', reject);
       });
+    };
     const a = await connect([SSE], 'anna');
     const b = await connect([SSE, WebSocket], 'bert');
     const startedOn = a.io.engine.transport.name;

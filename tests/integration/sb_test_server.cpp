@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <mutex>
 #include <string>
@@ -121,7 +123,7 @@ int main(int argc, char** argv)
                                       "--recovery", "--write-timeout", "--close-timeout",
                                       "--allowed-origins", "--cors-origin", "--max-connections",
                                       "--max-per-address", "--handshakes-per-second", "--trusted-proxies",
-                                      "--drain-timeout"};
+                                      "--drain-timeout", "--jwt-secret", "--jwt-rs256-pem", "--jwt-es256-pem"};
         if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return f == k; }) ==
                 std::end(known) ||
             i + 1 >= argc) {
@@ -299,6 +301,33 @@ int main(int argc, char** argv)
 
     // sb only: /ticker, a ticker-like namespace with room histories and a plain
     // EventSource endpoint (GET /ticker/sse?symbols=A,B and GET /ticker/history).
+    // sb only: /jwt, a namespace behind sb::jwt::middleware when any --jwt-* flag is given
+    // (iss "switchboard-tests", aud "sb"); `claims` answers with what the token said.
+    {
+        std::vector<sb::jwt::key> keys;
+        auto read_file = [](const std::string& path) {
+            std::ifstream in(path);
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        };
+        if (auto secret = text_flag(argc, argv, "--jwt-secret"); !secret.empty()) {
+            keys.push_back(sb::jwt::key::hs256(secret));
+        }
+        if (auto f = text_flag(argc, argv, "--jwt-rs256-pem"); !f.empty()) {
+            keys.push_back(sb::jwt::key::rs256(read_file(f)));
+        }
+        if (auto f = text_flag(argc, argv, "--jwt-es256-pem"); !f.empty()) {
+            keys.push_back(sb::jwt::key::es256(read_file(f)));
+        }
+        if (!keys.empty()) {
+            auto secured = server.of("/jwt");
+            secured.use(sb::jwt::middleware(
+                sb::jwt::verifier{{.keys = std::move(keys), .issuer = "switchboard-tests", .audience = "sb"}}));
+            secured.on("claims", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> {
+                co_return s->data.as_object().at("jwt");
+            });
+        }
+    }
+
     auto ticker = server.of("/ticker");
     ticker.history("sym:*", {.capacity = 1024, .ttl = 120s})
         .history("market", {.capacity = 16, .ttl = 600s})

@@ -9,9 +9,18 @@ const h = require('./cluster.js');
 const { assert } = h;
 
 const APP = process.env.SB_APP || path.join(h.ROOT, 'build', 'apps', 'switchboard-app');
+// Both nodes verify tokens with one secret; the test signs them with Node's crypto, as an
+// auth service would.
+const SECRET = require('node:crypto').randomBytes(32).toString('hex');
+function tokenFor(user) {
+  const crypto = require('node:crypto');
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const data = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: user, exp: Math.floor(Date.now() / 1000) + 600 })}`;
+  return `${data}.${crypto.createHmac('sha256', SECRET).update(data).digest('base64url')}`;
+}
 
 async function startApp(redisUrl) {
-  const child = spawn(APP, ['--app', 'chat', '--port', '0', '--threads', '2', '--redis', redisUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(APP, ['--app', 'chat', '--port', '0', '--threads', '2', '--redis', redisUrl, '--jwt-secret', SECRET], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr.on('data', () => {});
   const port = await h.withTimeout(new Promise((resolve, reject) => {
     let out = '';
@@ -36,7 +45,7 @@ describe('chat app across two nodes', () => {
 
   it('a message on node 1 reaches a member of the room on node 2', async () => {
     const join = (url, user) => h.withTimeout(new Promise((resolve, reject) => {
-      const s = h.io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { user } });
+      const s = h.io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: tokenFor(user) } });
       s.received = [];
       s.onAny((event, ...args) => s.received.push({ event, args }));
       s.on('connect', () => resolve(s));
@@ -56,5 +65,17 @@ describe('chat app across two nodes', () => {
     assert.equal(msg.room, 'room:cpp');
     // bob's join on node 2 was told to alice on node 1 too.
     assert.ok(alice.received.some((e) => e.event === 'member' && e.args[0].user === 'bob' && e.args[0].joined));
+  });
+
+  it('nobody is a user without a token signed with the secret; there is no token mint', async () => {
+    const refusal = (url, auth) => h.withTimeout(new Promise((resolve, reject) => {
+      const s = h.io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+      s.on('connect', () => { s.close(); reject(new Error('connected')); });
+      s.on('connect_error', (e) => { s.close(); resolve(e.message); });
+    }), 4000, 'a refusal');
+    assert.equal(await refusal(n1.url, { user: 'mallory' }), 'no token');
+    const forged = tokenFor('mallory').replace(/\.[^.]+$/, '.' + Buffer.alloc(32).toString('base64url'));
+    assert.equal(await refusal(n1.url, { token: forged }), 'bad signature');
+    assert.equal(await refusal(n1.url.replace('/chat', '/dev-tokens'), {}), 'Invalid namespace', 'no mint with --jwt-secret');
   });
 });
