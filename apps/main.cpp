@@ -20,6 +20,7 @@ void usage()
                  "                      [--allowed-origins https://a.example,https://*.b.example]   pages that may connect\n"
                  "                      [--max-connections N] [--max-per-address N] [--handshakes-per-second N]\n"
                  "                      [--trusted-proxies 127.0.0.1,...]   believe their X-Forwarded-For\n"
+                 "                      [--tls-cert cert.pem --tls-key key.pem]   serve https and wss\n"
                  "  chat:   [--jwt-secret S] (HS256; none: development mode, tokens minted for anyone) [--audit]\n"
                  "  ticker: [--symbols 50] [--seed 42] [--interval-ms 200]\n"
                  "  game:   [--bots N]   N in-process bots in match ARENA1 (they play while someone watches)\n";
@@ -43,6 +44,7 @@ int main(int argc, char** argv)
     std::string app = "chat";
     sb::server_options opts{.port = 3000, .client_dir = SB_CLIENT_DIR};
     std::string static_dir;
+    std::string tls_cert, tls_key;
     game::options game_opts;
     chat::options chat_opts;
     ticker::options ticker_opts;
@@ -62,6 +64,8 @@ int main(int argc, char** argv)
         else if (a == "--static-dir") static_dir = value();
         else if (a == "--client-dir") opts.client_dir = value();
         else if (a == "--allowed-origins") opts.allowed_origins = split_commas(value());
+        else if (a == "--tls-cert") tls_cert = value();
+        else if (a == "--tls-key") tls_key = value();
         else if (a == "--trusted-proxies") opts.limits.trusted_proxies = split_commas(value());
         else if (a == "--max-connections") opts.limits.max_connections = std::stoul(value());
         else if (a == "--max-per-address") opts.limits.max_connections_per_address = std::stoul(value());
@@ -83,6 +87,13 @@ int main(int argc, char** argv)
     if (app != "chat" && app != "game" && app != "ticker") {
         std::cerr << "unknown app '" << app << "' (available: chat, game, ticker)\n";
         return 2;
+    }
+    if (tls_cert.empty() != tls_key.empty()) {
+        std::cerr << "switchboard-app: --tls-cert and --tls-key go together\n";
+        return 2;
+    }
+    if (!tls_cert.empty()) {
+        opts.tls = sb::tls_options{.cert_file = tls_cert, .key_file = tls_key};
     }
     opts.static_dir = static_dir.empty() ? std::string(SB_APPS_DIR) + "/" + app + "/web" : static_dir;
     std::optional<sb::server> holder;
@@ -109,6 +120,7 @@ int main(int argc, char** argv)
         std::cerr << "switchboard-app: " << e.what() << '\n';
         return 1;
     }
-    std::cout << app << " listening on http://" << opts.address << ':' << server.port() << "/" << std::endl;
+    std::cout << app << " listening on " << (opts.tls ? "https" : "http") << "://" << opts.address << ':'
+              << server.port() << "/" << std::endl;
     server.run();
 }

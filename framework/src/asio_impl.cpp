@@ -3,3 +3,5 @@
 // an edit-build loop on a 2-core machine in seconds rather than minutes.
 #include <boost/asio/impl/src.hpp>
 #include <boost/beast/src.hpp>
+// Asio's OpenSSL layer (TLS, runtime/tls_front.cpp), compiled here for the same reason.
+#include <boost/asio/ssl/impl/src.hpp>

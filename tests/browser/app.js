@@ -16,7 +16,7 @@ function startApp(name, extra = []) {
   const url = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the app did not start')), 10000);
     proc.stdout.on('data', (d) => {
-      const m = /listening on (http:\/\/\S+)/.exec(String(d));
+      const m = /listening on (https?:\/\/\S+)/.exec(String(d));
       if (m) { clearTimeout(timer); resolve(m[1].replace(/\/$/, '')); }
     });
     proc.on('exit', (code) => reject(new Error(`the app exited with ${code}`)));

@@ -123,7 +123,8 @@ int main(int argc, char** argv)
                                       "--recovery", "--write-timeout", "--close-timeout",
                                       "--allowed-origins", "--cors-origin", "--max-connections",
                                       "--max-per-address", "--handshakes-per-second", "--trusted-proxies",
-                                      "--drain-timeout", "--jwt-secret", "--jwt-rs256-pem", "--jwt-es256-pem"};
+                                      "--drain-timeout", "--jwt-secret", "--jwt-rs256-pem", "--jwt-es256-pem",
+                                      "--tls-cert", "--tls-key"};
         if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return f == k; }) ==
                 std::end(known) ||
             i + 1 >= argc) {
@@ -163,6 +164,10 @@ int main(int argc, char** argv)
                    .max_connections_per_address = static_cast<std::size_t>(flag(argc, argv, "--max-per-address", 0)),
                    .handshakes_per_second = static_cast<double>(flag(argc, argv, "--handshakes-per-second", 0)),
                    .trusted_proxies = split_commas(text_flag(argc, argv, "--trusted-proxies"))},
+        .tls = text_flag(argc, argv, "--tls-cert").empty()
+                   ? std::nullopt
+                   : std::optional<sb::tls_options>(sb::tls_options{.cert_file = text_flag(argc, argv, "--tls-cert"),
+                                                                    .key_file = text_flag(argc, argv, "--tls-key")}),
     }};
 
     auto io = server.of("/");

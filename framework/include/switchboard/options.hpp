@@ -166,6 +166,15 @@ struct limit_options {
     std::vector<std::string> trusted_proxies{};
 };
 
+/** TLS: the server answers https and wss, on every transport, instead of http and ws.
+    (docs/production.md "TLS" says how it is done and what it costs.) */
+struct tls_options {
+    /// PEM certificate chain: the server's certificate first, then intermediates.
+    std::string cert_file;
+    /// PEM private key of that certificate.
+    std::string key_file;
+};
+
 /// Everything `sb::server` needs to start.
 struct server_options {
     std::string address = "127.0.0.1";
@@ -199,6 +208,9 @@ struct server_options {
     socketio_options socketio{};
     timeout_options timeouts{};
     limit_options limits{};
+    /// Serve TLS (see `tls_options`); std::nullopt: plain TCP. `server::start()` throws
+    /// std::runtime_error when the files cannot be loaded or do not match.
+    std::optional<tls_options> tls{};
     /// Join a cluster through Redis (see `redis_options`); std::nullopt: one node.
     std::optional<redis_options> redis{};
 };

@@ -10,6 +10,7 @@
 #include "engine/client_limits.hpp"
 #include "net/client_address.hpp"
 #include "net/origin.hpp"
+#include "net/peer_address.hpp"
 #include "core/ids.hpp"
 
 #include <switchboard/protocol/eio_request.hpp>
@@ -245,12 +246,8 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
         }
     }
 
-    std::string address;
-    {
-        boost::system::error_code ec;
-        address = client_address(stream.socket().remote_endpoint(ec).address().to_string(), req["X-Forwarded-For"],
-                                 opts.limits.trusted_proxies);
-    }
+    std::string address =
+        client_address(peer_address(stream.socket()), req["X-Forwarded-For"], opts.limits.trusted_proxies);
     if (const auto v = limits.admit(address); v != client_limits::verdict::ok) {
         sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);
         const auto r = client_limits::describe(v);

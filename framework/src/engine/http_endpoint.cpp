@@ -7,6 +7,7 @@
 #include "engine/ws_transport.hpp"
 #include "net/client_address.hpp"
 #include "net/origin.hpp"
+#include "net/peer_address.hpp"
 
 #include <switchboard/protocol/eio_request.hpp>
 #include <switchboard/protocol/sse_frame.hpp>
@@ -185,12 +186,8 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
         co_return fail(eio::request_error::unsupported_protocol_version);
     }
     const auto& server_opts = sh.server().options();
-    std::string address;
-    {
-        boost::system::error_code ec;
-        address = client_address(stream.socket().remote_endpoint(ec).address().to_string(),
-                                 req["X-Forwarded-For"], server_opts.limits.trusted_proxies);
-    }
+    std::string address =
+        client_address(peer_address(stream.socket()), req["X-Forwarded-For"], server_opts.limits.trusted_proxies);
     if (opts.allow_request) {
         if (!opts.allow_request(handshake_request{req.target(), req[http::field::origin], address})) {
             co_return fail(eio::request_error::forbidden);

@@ -254,10 +254,11 @@ void hand_over(worker& target, beast::tcp_stream& stream, beast::flat_buffer& bu
 {
     auto& sock = stream.socket();
     boost::system::error_code ec;
-    const auto protocol = sock.local_endpoint(ec).protocol();
-    if (ec) {
-        return;
-    }
+    // A TLS bridge's plain end (runtime/tls_front.hpp) is a local socket: no TCP endpoint,
+    // but it moves between shards the same way.
+    const auto local = sock.local_endpoint(ec);
+    const auto protocol = ec ? net::ip::tcp::v4() : local.protocol();
+    ec.clear();
     const int fd = stream.release_socket().release(ec);
     if (ec) {
         return;

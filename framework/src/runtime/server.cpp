@@ -1,6 +1,7 @@
 // The server wired together: workers, the adapter choice, start and stop, and the
 // public `sb::server` over it.
 #include "runtime/server_impl.hpp"
+#include "runtime/tls_front.hpp"
 
 #include "adapters/redis/redis_adapter.hpp"
 #include "core/client.hpp"
@@ -101,6 +102,9 @@ void server_impl::start()
     port_ = ep.port();
     // The adapter first: its links must exist before any shard runs a handler that
     // publishes (the links' work is queued on the shards and starts with them).
+    if (options().tls) {
+        tls_ = make_tls_context(options().tls->cert_file, options().tls->key_file);
+    }
     start_adapter();
     for (auto& w : workers_) {
         w->start();

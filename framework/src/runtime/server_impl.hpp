@@ -7,6 +7,8 @@
 #include "engine/engine_shard.hpp"
 #include "runtime/worker.hpp"
 
+#include <boost/asio/ssl/context.hpp>
+
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -36,9 +38,12 @@ public:
     void wait();
     std::uint16_t port() const noexcept { return port_; }
     bool stopping() const noexcept { return stopping_.load(std::memory_order_relaxed); }
+    /// The TLS context when `options().tls` is set (loaded by start()), else nullptr.
+    boost::asio::ssl::context* tls() noexcept { return tls_.get(); }
 
 private:
     client_limits limits_{node::options().limits};
+    std::shared_ptr<boost::asio::ssl::context> tls_;
     std::vector<std::unique_ptr<worker>> workers_;
     std::uint16_t port_ = 0;
     std::atomic<bool> stopping_{false};

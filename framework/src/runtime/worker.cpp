@@ -4,6 +4,7 @@
 #include "engine/session.hpp"
 #include "runtime/http_connection.hpp"
 #include "runtime/server_impl.hpp"
+#include "runtime/tls_front.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
@@ -43,7 +44,12 @@ void worker::accept_loop()
             return;
         }
         if (!ec) {
-            serve_http(*this, std::move(sock));
+            if (auto* tls = srv_.tls()) {
+                serve_tls(*this, std::move(sock), *tls);
+            }
+            else {
+                serve_http(*this, std::move(sock));
+            }
             accept_loop();
             return;
         }
