@@ -124,7 +124,7 @@ int main(int argc, char** argv)
                                       "--allowed-origins", "--cors-origin", "--max-connections",
                                       "--max-per-address", "--handshakes-per-second", "--trusted-proxies",
                                       "--drain-timeout", "--jwt-secret", "--jwt-rs256-pem", "--jwt-es256-pem",
-                                      "--tls-cert", "--tls-key"};
+                                      "--tls-cert", "--tls-key", "--log-json", "--metrics-token"};
         if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return f == k; }) ==
                 std::end(known) ||
             i + 1 >= argc) {
@@ -164,6 +164,18 @@ int main(int argc, char** argv)
                    .max_connections_per_address = static_cast<std::size_t>(flag(argc, argv, "--max-per-address", 0)),
                    .handshakes_per_second = static_cast<double>(flag(argc, argv, "--handshakes-per-second", 0)),
                    .trusted_proxies = split_commas(text_flag(argc, argv, "--trusted-proxies"))},
+        // --log-json 1: every log record as `LOG {json}` on stderr, for tests to read.
+        .log = flag(argc, argv, "--log-json", 0) == 0
+                   ? std::function<void(const sb::log_record&)>{}
+                   : [](const sb::log_record& r) {
+                         static std::mutex m;
+                         static const char* levels[] = {"debug", "info", "warning", "error"};
+                         json::object o{{"level", levels[static_cast<int>(r.level)]}, {"component", r.component},
+                                        {"message", r.message}, {"socket_id", r.socket_id}, {"nsp", r.nsp}};
+                         std::lock_guard lock(m);
+                         std::cerr << "LOG " << json::serialize(o) << std::endl;
+                     },
+        .metrics_token = text_flag(argc, argv, "--metrics-token"),
         .tls = text_flag(argc, argv, "--tls-cert").empty()
                    ? std::nullopt
                    : std::optional<sb::tls_options>(sb::tls_options{.cert_file = text_flag(argc, argv, "--tls-cert"),

@@ -19,6 +19,18 @@
 
 namespace sb {
 
+/// How much a log line matters.
+enum class log_level : std::uint8_t { debug, info, warning, error };
+
+/// One line the server wants an operator to see (`server_options::log`).
+struct log_record {
+    log_level level;
+    std::string_view component;  ///< "handler", "middleware", "shard", "redis", "drain", ...
+    std::string_view message;    ///< for humans; exception texts stay here, never reach clients
+    std::string_view socket_id;  ///< the socket concerned ("" if none)
+    std::string_view nsp;        ///< its namespace ("" if none)
+};
+
 /// What `engine_options::allow_request` sees of a handshake request.
 struct handshake_request {
     std::string_view target;          ///< path and query, e.g. "/socket.io/?EIO=4&transport=polling"
@@ -208,6 +220,17 @@ struct server_options {
     socketio_options socketio{};
     timeout_options timeouts{};
     limit_options limits{};
+    /// Where the server's log lines go. Called on any shard's thread, possibly at the same
+    /// time on several: make it thread-safe. Empty: one line each on stderr,
+    /// `switchboard: <level>: <component>: [<nsp> <socket id>: ]<message>`.
+    std::function<void(const log_record&)> log{};
+    /// Lines below this level are not made at all.
+    log_level min_log_level = log_level::info;
+    /// Where Prometheus metrics are served; empty: not served.
+    std::string metrics_path = "/metrics";
+    /// When set, the metrics need `Authorization: Bearer <token>` (401 otherwise): they
+    /// tell an outsider how busy the server is and how it fails.
+    std::string metrics_token{};
     /// Serve TLS (see `tls_options`); std::nullopt: plain TCP. `server::start()` throws
     /// std::runtime_error when the files cannot be loaded or do not match.
     std::optional<tls_options> tls{};

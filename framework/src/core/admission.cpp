@@ -1,8 +1,8 @@
 #include "core/admission.hpp"
 
+#include "core/log.hpp"
 #include "core/namespace_state.hpp"
-
-#include <iostream>
+#include "core/node.hpp"
 
 namespace sb::detail {
 
@@ -19,7 +19,8 @@ task<std::optional<connect_error>> run_middlewares(namespace_state& ns, socket_p
     }
     catch (const std::exception& e) {
         // The text stays in the log; the client learns only that the server failed.
-        std::cerr << "switchboard: a connect middleware of " << ns.name() << " threw: " << e.what() << '\n';
+        log(ns.server().options(), log_level::error, "middleware", std::string("a connect middleware threw: ") + e.what(),
+            s->id(), ns.name());
         refusal = connect_error{"internal error"};
     }
     co_return refusal;

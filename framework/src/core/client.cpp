@@ -3,6 +3,7 @@
 #include "core/admission.hpp"
 #include "core/encode.hpp"
 #include "core/json_parse.hpp"
+#include "core/log.hpp"
 #include "core/namespace_state.hpp"
 #include "core/node.hpp"
 #include "core/socket_impl.hpp"
@@ -16,7 +17,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <iostream>
 
 namespace net = boost::asio;
 
@@ -169,13 +169,16 @@ void client::connect(std::string nsp, std::string auth_json)
             auto run = [guard = shard::task_guard(shard_), task = h(sock)]() mutable -> net::awaitable<void> {
                 co_await std::move(task);
             };
-            net::co_spawn(shard_.context(), std::move(run), [](std::exception_ptr e) {
+            net::co_spawn(shard_.context(), std::move(run),
+                          [opts = &srv_.options(), id = sock->id(), nsp_name = std::string(sock->ns().name())](
+                              std::exception_ptr e) {
                 if (e) {
                     try {
                         std::rethrow_exception(e);
                     }
                     catch (const std::exception& ex) {
-                        std::cerr << "switchboard: connection handler threw: " << ex.what() << '\n';
+                        log(*opts, log_level::error, "handler", std::string("the connection handler threw: ") + ex.what(),
+                            id, nsp_name);
                     }
                 }
             });

@@ -3,6 +3,7 @@
 
 #include "core/encode.hpp"
 #include "core/json_parse.hpp"
+#include "core/log.hpp"
 #include "core/local_namespace.hpp"
 #include "core/namespace_state.hpp"
 #include "core/publish.hpp"
@@ -22,7 +23,6 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <iostream>
 
 namespace net = boost::asio;
 
@@ -276,7 +276,8 @@ void socket_impl::on_event(sio::packet p)
                 if (call && call->replied) {
                     co_return;  // cancelled after the deadline answered
                 }
-                std::cerr << "switchboard: handler for " << self->ns().name() << " threw: " << e.what() << '\n';
+                log(self->ns().server().options(), log_level::error, "handler",
+                    std::string("the handler threw: ") + e.what(), self->id(), self->ns().name());
                 // The text stays in the log: it may name files, queries or secrets.
                 r = reply{app_error{"internal", "internal error"}};
             }

@@ -2,6 +2,7 @@
 
 #include "core/admission.hpp"
 #include "core/event_log.hpp"
+#include "core/log.hpp"
 #include "core/namespace_state.hpp"
 #include "core/publish.hpp"
 #include "core/node.hpp"
@@ -25,7 +26,6 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <iostream>
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -236,8 +236,8 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
             refusal = eo.handshake(query, handshake);
         }
         catch (const std::exception& e) {
-            std::cerr << "switchboard: the EventSource handshake decoder of " << ns.name() << " threw: " << e.what()
-                      << '\n';
+            log(opts, log_level::error, "eventsource", std::string("the handshake decoder threw: ") + e.what(), {},
+                ns.name());
             refusal = connect_error{"internal error"};
         }
         if (refusal) {
@@ -272,7 +272,8 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
             co_await h(sock);
         }
         catch (const std::exception& e) {
-            std::cerr << "switchboard: connection handler threw: " << e.what() << '\n';
+            log(opts, log_level::error, "handler", std::string("the connection handler threw: ") + e.what(), sock->id(),
+                ns.name());
         }
     }
     auto& socket = stream.socket();

@@ -111,6 +111,16 @@ unsigned unsupported_transfer_coding(const http_request& req)
     return codings.size() == 1 ? 0 : 501;
 }
 
+/// Compares in time that does not depend on where the strings differ.
+bool same_secret(std::string_view a, std::string_view b) noexcept
+{
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    }
+    return diff == 0;
+}
+
 void add_cors(const server_options& o, const http_request& req, http_response& res)
 {
     const auto c = cors_for(o, req[http::field::origin]);
@@ -187,8 +197,14 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
             res = sh.server().stopping() ? make_response(req, 503, "text/plain", "draining\n")
                                          : make_response(req, 200, "text/plain", "ok\n");
         }
-        else if (path == "/metrics") {
-            res = make_response(req, 200, "text/plain; version=0.0.4", metrics_text(sh.server()));
+        else if (!opts.metrics_path.empty() && path == opts.metrics_path) {
+            if (!opts.metrics_token.empty() && !same_secret(req[http::field::authorization], "Bearer " + opts.metrics_token)) {
+                res = make_response(req, 401, "text/plain", "metrics need Authorization: Bearer <token>\n");
+                res.set(http::field::www_authenticate, "Bearer");
+            }
+            else {
+                res = make_response(req, 200, "text/plain; version=0.0.4", metrics_text(sh.server()));
+            }
         }
         else if (auto es = find_eventsource_route(sh.server(), path); es.ns) {
             // Plain EventSource endpoints (core's namespace_::eventsource).

@@ -1,5 +1,6 @@
 #include "runtime/worker.hpp"
 
+#include "core/log.hpp"
 #include "core/socket_impl.hpp"
 #include "engine/session.hpp"
 #include "runtime/http_connection.hpp"
@@ -11,7 +12,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <cerrno>
-#include <iostream>
 
 namespace net = boost::asio;
 
@@ -64,8 +64,9 @@ void worker::accept_loop()
             return;
         }
         if (!fd_warned_) {
-            std::cerr << "switchboard: shard " << index() << ": accept: " << ec.message()
-                      << "; pausing accepts 100 ms at a time until descriptors free up\n";
+            log(srv_.options(), log_level::warning, "accept",
+                "shard " + std::to_string(index()) + ": " + ec.message() +
+                    "; pausing accepts 100 ms at a time until descriptors free up");
             fd_warned_ = true;
         }
         accept_pause_.expires_after(std::chrono::milliseconds{100});
@@ -89,7 +90,8 @@ void worker::start()
             }
             catch (const std::exception& e) {
                 // A bug in a handler must not take the shard down with every session on it.
-                std::cerr << "switchboard: shard " << index() << ": uncaught exception: " << e.what() << '\n';
+                log(srv_.options(), log_level::error, "shard",
+                    "shard " + std::to_string(index()) + ": uncaught exception: " + e.what());
             }
         }
         shard::set_current(nullptr);
@@ -111,8 +113,9 @@ void worker::drain(std::chrono::steady_clock::time_point deadline)
 {
     if (core_.tasks_in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
         if (core_.tasks_in_flight() != 0) {
-            std::cerr << "switchboard: shard " << index() << ": " << core_.tasks_in_flight()
-                      << " handler(s) still running at the drain deadline; closing anyway\n";
+            log(srv_.options(), log_level::warning, "drain",
+                "shard " + std::to_string(index()) + ": " + std::to_string(core_.tasks_in_flight()) +
+                    " handler(s) still running at the drain deadline; closing anyway");
         }
         close_everything();
         return;

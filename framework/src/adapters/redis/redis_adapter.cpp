@@ -2,6 +2,7 @@
 
 #include "adapters/redis/redis_link.hpp"
 #include "adapters/redis/wire/messages.hpp"
+#include "core/log.hpp"
 #include "core/ack_collector.hpp"
 #include "core/adapter.hpp"
 #include "core/local_adapter.hpp"
@@ -21,7 +22,6 @@
 #include <boost/json/serialize.hpp>
 
 #include <atomic>
-#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -158,6 +158,7 @@ public:
         lo.min_backoff = opts_.min_backoff;
         lo.max_backoff = opts_.max_backoff;
         lo.max_message = opts_.max_message;
+        lo.log = [this](log_level l, std::string m) { log(srv_.options(), l, "redis", m); };
         for (auto& sh : srv_.shards()) {
             lo.name = "sb-" + uid_ + "-pub" + std::to_string(sh->index());
             cmd_.push_back(std::make_shared<redis::link>(sh->executor(), ep_, lo));
@@ -515,14 +516,14 @@ private:
             if (why == "reconnected") {
                 m.reconnects.fetch_add(1, std::memory_order_relaxed);
             }
-            std::cerr << "switchboard: redis: " << why << " to " << ep_.host << ':' << ep_.port << " (node " << uid_
-                      << ")\n";
+            log(srv_.options(), log_level::info, "redis",
+                std::string(why) + " to " + ep_.host + ':' + ep_.port + " (node " + uid_ + ")");
             last_down_.clear();
         }
         else if (why != last_down_) {
             // Once per distinct reason, not once per retry.
-            std::cerr << "switchboard: redis: " << why
-                      << "; local delivery goes on, messages to other nodes are dropped; retrying with backoff\n";
+            log(srv_.options(), log_level::warning, "redis",
+                std::string(why) + "; local delivery goes on, messages to other nodes are dropped; retrying with backoff");
             last_down_ = std::string(why);
         }
     }
@@ -532,7 +533,8 @@ private:
         srv_.cluster().bad_messages.fetch_add(1, std::memory_order_relaxed);
         // Logged sparsely: a flood of garbage must not become a flood of log lines.
         if (++bad_logged_ <= 10 || bad_logged_ % 1000 == 0) {
-            std::cerr << "switchboard: redis: dropped a message on " << channel << ": " << why << '\n';
+            log(srv_.options(), log_level::warning, "redis",
+                "dropped a message on " + std::string(channel) + ": " + why);
         }
     }
 
@@ -705,7 +707,8 @@ private:
                     r = co_await handler(args);
                 }
                 catch (const std::exception& ex) {
-                    std::cerr << "switchboard: server event handler threw: " << ex.what() << '\n';
+                    log(srv_.options(), log_level::error, "handler",
+                        std::string("a server-side event handler threw: ") + ex.what());
                     co_return;
                 }
                 if (request_id.empty()) {

@@ -13,7 +13,6 @@
 #include <boost/url/parse.hpp>
 
 #include <charconv>
-#include <iostream>
 
 namespace net = boost::asio;
 using namespace boost::asio::experimental::awaitable_operators;
@@ -249,7 +248,7 @@ net::awaitable<void> link::run()
             }
             catch (const std::exception& e) {
                 // A handler that threw must not end the link for good.
-                std::cerr << "switchboard: redis " << opts_.name << ": " << e.what() << "; reconnecting\n";
+                opts_.log(log_level::warning, opts_.name + ": " + e.what() + "; reconnecting");
             }
             up_ = false;
             boost::system::error_code ignored;
@@ -313,7 +312,7 @@ net::awaitable<void> link::read_loop()
             if (r.status == parse_status::error) {
                 // The stream cannot be resynchronised: drop the connection and start over.
                 ++protocol_errors_;
-                std::cerr << "switchboard: redis " << opts_.name << ": " << r.error << "; reconnecting\n";
+                opts_.log(log_level::warning, opts_.name + ": " + std::string(r.error) + "; reconnecting");
                 co_return;
             }
             used += r.consumed;
@@ -331,7 +330,7 @@ void link::handle(value v)
     if (handshake_replies_ > 0) {
         --handshake_replies_;
         if (v.is_error()) {
-            std::cerr << "switchboard: redis " << opts_.name << ": " << v.str << '\n';
+            opts_.log(log_level::error, opts_.name + ": " + v.str);
         }
         return;
     }
@@ -339,7 +338,7 @@ void link::handle(value v)
         // Subscriber: pushes only. Replies to (P)SUBSCRIBE are arrays too, and ignored.
         if (!v.is_array() || v.elements.empty()) {
             if (v.is_error()) {
-                std::cerr << "switchboard: redis " << opts_.name << ": " << v.str << '\n';
+                opts_.log(log_level::error, opts_.name + ": " + v.str);
             }
             return;
         }

@@ -15,6 +15,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <switchboard/options.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -44,6 +46,8 @@ struct link_options {
     std::chrono::milliseconds connect_timeout{2000};
     std::size_t max_message = 16 * 1024 * 1024;
     std::string name;  ///< CLIENT SETNAME, and in log lines
+    /// Where the link's log lines go (the adapter sends them to server_options::log).
+    std::function<void(log_level, std::string)> log = [](log_level, std::string) {};
 };
 
 class link : public std::enable_shared_from_this<link> {
