@@ -161,9 +161,22 @@ void go_live(eventsource_conn& conn, socket_impl& sock, const std::optional<pars
         after = r.upto;
     }
     else {
+        // The replay goes out in one write, so it is bounded like a queue: past the send
+        // bound the client is too far behind to catch up this way, and gets a resync
+        // (and refetches its state) instead of pinning megabytes for one request.
+        const auto head = out.size();
         for (const auto& e : r.events) {
             out += e->sse ? *e->sse : *make_sse_frame(e->event, e->data, log.id(e->offset));
             replayed.push_back(e->offset);
+            if (out.size() - head > conn.max_buffer_) {
+                out.resize(head);
+                out.shrink_to_fit();
+                replayed.clear();
+                sse::append_event(out, json::serialize(json::object{{"reason", "too far behind"}}), "resync",
+                                  log.id(r.upto));
+                after = r.upto;
+                break;
+            }
         }
     }
     // What arrived while the connection handler ran: what the replay already carried

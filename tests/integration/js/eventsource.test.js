@@ -205,6 +205,30 @@ describe('EventSource endpoints and room history', { skip: h.IS_NODE && 'sb only
     assert.equal(s3.events[0].event, 'resync', 'an id from the future');
   });
 
+  it('a replay bigger than the send bound is a resync ("too far behind"), and the stream goes live', h.sbOnly(), async () => {
+    // 300 events of ~5 KB in a room that keeps 1024: 1.5 MB to replay, past the test
+    // server's 1 MB send bound. One request must not pin that much.
+    const sym = `BIG${Date.now() % 100000}`;
+    const first = ctx.track(openStream(ctx.port, `/ticker/sse?symbols=${sym}`));
+    await first.response;
+    await publish({ event: 'tick', rooms: [`sym:${sym}`], data: { n: -1 }, resumable: true });
+    await first.waitEvents(1);
+    const from = first.events[0].id;
+    await publish({ event: 'tick', rooms: [`sym:${sym}`], data: { pad: 'x'.repeat(5000) }, resumable: true, repeat: 300 });
+    const s = ctx.track(openStream(ctx.port, `/ticker/sse?symbols=${sym}`, { 'Last-Event-ID': from }));
+    await s.waitEvents(1);
+    assert.equal(s.events[0].event, 'resync');
+    assert.deepEqual(JSON.parse(s.events[0].data), { reason: 'too far behind' });
+    await publish({ event: 'tick', rooms: [`sym:${sym}`], data: { live: true }, resumable: true });
+    await s.waitEvents(2);
+    assert.deepEqual(JSON.parse(s.events[1].data), { live: true }, 'live events follow the resync');
+    // A small gap is still replayed event by event.
+    const s2 = ctx.track(openStream(ctx.port, `/ticker/sse?symbols=${sym}`, { 'Last-Event-ID': s.events[1].id }));
+    await publish({ event: 'tick', rooms: [`sym:${sym}`], data: { after: 1 }, resumable: true });
+    await s2.waitEvents(1);
+    assert.notEqual(s2.events[0].event, 'resync');
+  });
+
   it('bad input: garbage Last-Event-ID 400, bad handshake 400, middleware 403, unknown namespace 404', async () => {
     for (const bad of ['garbage', ':', 'abc:', 'ABC:1', 'a:1x', 'a:-1']) {
       const r = await h.request(ctx.port, { path: '/ticker/sse?symbols=AAPL', headers: { 'Last-Event-ID': bad } });
