@@ -23,6 +23,8 @@ const DEFAULTS = {
   'write-timeout': 30000, // sb only; accepted and ignored here
   'close-timeout': 5000, // sb only; accepted and ignored here
   'drain-timeout': 500, // sb only; accepted and ignored here
+  'ack-unknown-events': 1, // sb only; Node never acks an unknown event
+  'handler-deadline': 30000, // sb only; Node never answers for a handler
   recovery: 0, // connectionStateRecovery.maxDisconnectionDuration (ms); 0 = off
 };
 
@@ -183,6 +185,7 @@ io.of('/').on('connection', (socket) => {
 
   socket.on('get_data', (ack = noop) => ack(socket.data));
 
+  socket.on('no_ack', () => {}); // never calls back
   socket.on('slow', (spec, ack = noop) => {
     setTimeout(() => ack('done'), spec.ms);
   });

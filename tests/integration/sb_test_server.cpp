@@ -124,7 +124,8 @@ int main(int argc, char** argv)
                                       "--allowed-origins", "--cors-origin", "--max-connections",
                                       "--max-per-address", "--handshakes-per-second", "--trusted-proxies",
                                       "--drain-timeout", "--jwt-secret", "--jwt-rs256-pem", "--jwt-es256-pem",
-                                      "--tls-cert", "--tls-key", "--log-json", "--metrics-token"};
+                                      "--tls-cert", "--tls-key", "--log-json", "--metrics-token",
+                                      "--ack-unknown-events", "--handler-deadline"};
         if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return f == k; }) ==
                 std::end(known) ||
             i + 1 >= argc) {
@@ -148,6 +149,8 @@ int main(int argc, char** argv)
                        return r.target.find("forbidden=1") == std::string_view::npos;
                    }},
         .socketio = {.connect_timeout = std::chrono::milliseconds{flag(argc, argv, "--connect-timeout", 2000)},
+                     .handler_deadline = std::chrono::milliseconds{flag(argc, argv, "--handler-deadline", 30000)},
+                     .ack_unknown_events = flag(argc, argv, "--ack-unknown-events", 1) != 0,
                      // --recovery MS: connection state recovery for every namespace (Node's
                      // connectionStateRecovery with maxDisconnectionDuration MS).
                      .connection_state_recovery =
@@ -291,6 +294,8 @@ int main(int argc, char** argv)
         co_await t.async_wait(boost::asio::use_awaitable);
         co_return json::value("done");
     });
+    // no_ack: the handler declines to acknowledge, even though the client asked.
+    io.on("no_ack", [](sb::socket_ptr, sb::event) -> sb::task<sb::reply> { co_return sb::reply::no_ack(); });
     io.on("fail", [](sb::socket_ptr, sb::event) -> sb::task<sb::reply> {
         throw std::runtime_error("the handler failed on purpose");
         co_return sb::reply{};

@@ -102,6 +102,10 @@ struct socketio_options {
     /// `timeout` error if the handler has not finished (its coroutine is then cancelled).
     /// Zero disables the deadline. (Switchboard only: Node never answers for a handler.)
     std::chrono::milliseconds handler_deadline{30000};
+    /// An event nobody handles that asks for an ack is answered with an `unknown_event`
+    /// error at once (so a client with `retries` does not stall its queue). false: it is
+    /// not answered, as Node does (the client's own timeout decides).
+    bool ack_unknown_events = true;
     /// Connection state recovery for every namespace; off (std::nullopt) by default, as
     /// in Socket.IO. `namespace_::connection_state_recovery` turns it on for one namespace.
     std::optional<recovery_options> connection_state_recovery{};

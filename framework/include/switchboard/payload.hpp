@@ -55,11 +55,24 @@ struct app_error {
     co_return sb::reply{"ok"};                      // 3<id>["ok"]
     co_return sb::reply{};                           // 3<id>[]
     co_return sb::app_error{"forbidden", "not yours"};  // 3<id>[{"error":{...}}]
+    co_return sb::reply::no_ack();                   // nothing
     @endcode
 */
 struct reply {
     payload value;
     bool is_error = false;
+    /// The handler declines to acknowledge (see `no_ack()`).
+    bool declined = false;
+
+    /// A reply that sends no ack at all, even if the client asked for one, and stops the
+    /// handler deadline from answering for it: the client's own timeout decides, as when a
+    /// Node handler never calls its callback.
+    static reply no_ack()
+    {
+        reply r;
+        r.declined = true;
+        return r;
+    }
 
     reply() = default;
     /// One ack argument.

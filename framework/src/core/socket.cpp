@@ -230,7 +230,7 @@ void socket_impl::on_event(sio::packet p)
     const event_handler* h = ns_.find_handler(p.event);
     const auto id = p.id;
     if (!h) {
-        if (id) {
+        if (id && shard_.server().options().socketio.ack_unknown_events) {
             // Always answer an ack promptly, or clients with `retries` stall their queue.
             send_reply(*id, reply{app_error{"unknown_event", "no handler for event \"" + p.event + "\""}});
         }
@@ -288,7 +288,9 @@ void socket_impl::on_event(sio::packet p)
                 call->replied = true;
                 call->deadline.cancel();
             }
-            self->send_reply(*id, r);
+            if (!r.declined) {
+                self->send_reply(*id, r);
+            }
         },
         net::bind_cancellation_slot(slot, net::detached));
 }

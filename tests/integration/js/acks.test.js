@@ -147,3 +147,26 @@ describe('acks', () => {
     });
   });
 });
+
+// Node's behaviour, on Switchboard with ack_unknown_events = false (the reference server
+// never acks an unknown event, and never answers for a handler that does not call back).
+describe('acks: what is not answered', () => {
+  const ctx = h.useServer(['--ack-unknown-events', 0, '--handler-deadline', 300]);
+
+  h.forEachMode((mode) => {
+    it('an unknown event is not acked; the connection stays usable', async () => {
+      const s = await ctx.connect(mode);
+      await assert.rejects(s.timeout(800).emitWithAck('no_such_event', 1), /operation has timed out/);
+      await h.assertServed(s);
+    });
+
+    it('a handler that declines to ack sends nothing, even past the handler deadline', async () => {
+      const s = await ctx.connect(mode);
+      const acks = [];
+      s.emit('no_ack', 1, (...a) => acks.push(a));
+      await new Promise((r) => setTimeout(r, 800)); // the deadline (300 ms) has passed
+      assert.deepEqual(acks, []);
+      await h.assertServed(s);
+    });
+  });
+});
