@@ -6,6 +6,7 @@
 //
 // The owner keeps its own time points and implements `on_deadline()`: it ends what is
 // overdue and re-arms for the next one it still has.
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
@@ -50,5 +51,24 @@ private:
     boost::asio::steady_timer timer_;
     bool armed_ = false;
 };
+
+/// One coroutine writer, as a watchdog sees it: begin() before each write, end() after.
+struct write_clock {
+    bool writing = false;
+    lazy_deadline::clock::time_point started{};
+    void begin() noexcept
+    {
+        writing = true;
+        started = lazy_deadline::clock::now();
+    }
+    void end() noexcept { writing = false; }
+};
+
+/** For writers that are coroutines (the plain EventSource stream, the TLS pump): returns
+    once a write of `c` has been pending for `limit`; the caller then ends the connection.
+    Run it beside the writer in an `||`, which cancels it when the writer ends first. Wakes
+    once per `limit` while idle, not per write. */
+boost::asio::awaitable<void> watch_writes(const boost::asio::any_io_executor& ex, std::chrono::milliseconds limit,
+                                          const write_clock& c);
 
 } // namespace sb::detail

@@ -9,6 +9,7 @@
 #include "core/shard.hpp"
 #include "core/socket_impl.hpp"
 #include "engine/client_limits.hpp"
+#include "engine/deadline.hpp"
 #include "net/client_address.hpp"
 #include "net/origin.hpp"
 #include "net/peer_address.hpp"
@@ -312,8 +313,7 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
     stream.expires_never();
 
     const auto heartbeat = eo.heartbeat.count() > 0 ? eo.heartbeat : opts.engine.ping_interval;
-    bool writing = false;
-    std::chrono::steady_clock::time_point write_started{};
+    write_clock clock;
     auto writer = [&]() -> net::awaitable<void> {
         for (;;) {
             if (out.empty()) {
@@ -339,10 +339,9 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
                     continue;
                 }
             }
-            write_started = std::chrono::steady_clock::now();
-            writing = true;
+            clock.begin();
             auto [ec, n] = co_await net::async_write(socket, net::buffer(out), net::as_tuple(net::use_awaitable));
-            writing = false;
+            clock.end();
             if (ec) {
                 conn->end("transport error");
                 co_return;
@@ -364,17 +363,9 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
     auto watchdog = [&]() -> net::awaitable<void> {
         // A client that stops reading leaves a write pending for ever: past
         // `timeouts.write` the stream ends (and the write is cancelled).
-        net::steady_timer t(socket.get_executor());
-        const auto limit = opts.timeouts.write;
-        for (;;) {
-            t.expires_at((writing ? write_started : std::chrono::steady_clock::now()) + limit);
-            co_await t.async_wait(net::as_tuple(net::use_awaitable));
-            if (writing && std::chrono::steady_clock::now() - write_started >= limit) {
-                sh.server().metrics().connections_timed_out.fetch_add(1, std::memory_order_relaxed);
-                conn->end("transport error");
-                co_return;
-            }
-        }
+        co_await watch_writes(socket.get_executor(), opts.timeouts.write, clock);
+        sh.server().metrics().connections_timed_out.fetch_add(1, std::memory_order_relaxed);
+        conn->end("transport error");
     };
     if (!conn->ended_) {
         // Named first: GCC 12 mishandles lambda temporaries inside co_await expressions.

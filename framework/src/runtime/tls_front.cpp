@@ -1,5 +1,6 @@
 #include "runtime/tls_front.hpp"
 
+#include "engine/deadline.hpp"
 #include "net/peer_address.hpp"
 #include "runtime/http_connection.hpp"
 #include "runtime/server_impl.hpp"
@@ -66,8 +67,7 @@ net::awaitable<void> pump(worker& w, std::shared_ptr<ssl::stream<net::ip::tcp::s
             co_return;
         }
     }
-    bool writing_tls = false;
-    auto started = std::chrono::steady_clock::now();
+    write_clock clock;
     // Bytes from the client, decrypted, to the HTTP side.
     auto inbound = [&]() -> net::awaitable<void> {
         char buf[16 * 1024];
@@ -92,10 +92,9 @@ net::awaitable<void> pump(worker& w, std::shared_ptr<ssl::stream<net::ip::tcp::s
             if (ec) {
                 break;
             }
-            writing_tls = true;
-            started = std::chrono::steady_clock::now();
+            clock.begin();
             auto [wec, wn] = co_await net::async_write(*tls, net::buffer(buf, n), net::as_tuple(net::use_awaitable));
-            writing_tls = false;
+            clock.end();
             if (wec) {
                 co_return;
             }
@@ -105,15 +104,8 @@ net::awaitable<void> pump(worker& w, std::shared_ptr<ssl::stream<net::ip::tcp::s
     // A client that stops reading would leave the pump writing for ever (the HTTP side's
     // own deadline only closes its end): past timeouts.write, the connection is cut.
     auto watchdog = [&]() -> net::awaitable<void> {
-        net::steady_timer timer(tls->get_executor());
-        for (;;) {
-            timer.expires_at((writing_tls ? started : std::chrono::steady_clock::now()) + t.write);
-            co_await timer.async_wait(net::as_tuple(net::use_awaitable));
-            if (writing_tls && std::chrono::steady_clock::now() - started >= t.write) {
-                w.server().metrics().connections_timed_out.fetch_add(1, std::memory_order_relaxed);
-                co_return;
-            }
-        }
+        co_await watch_writes(tls->get_executor(), t.write, clock);
+        w.server().metrics().connections_timed_out.fetch_add(1, std::memory_order_relaxed);
     };
     // Both directions until the client and the HTTP side are done (or the watchdog fires).
     auto both = [&]() -> net::awaitable<void> {
