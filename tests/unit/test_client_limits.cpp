@@ -67,4 +67,7 @@ TEST_CASE("client_limits: everything off admits without counting", "[limits]")
         CHECK(l.admit("a") == verdict::ok);
     }
     CHECK(l.open() == 0);
+    l.stop_admitting();  // a graceful stop: nothing new, caps or not
+    CHECK(l.admit("a") == verdict::shutting_down);
+    CHECK(client_limits::describe(verdict::shutting_down).status == 503);
 }

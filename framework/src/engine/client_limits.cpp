@@ -14,6 +14,9 @@ double burst(const limit_options& o) { return std::max(1.0, 2.0 * o.handshakes_p
 
 client_limits::verdict client_limits::admit(std::string_view address, clock::time_point now)
 {
+    if (stopping_.load(std::memory_order_relaxed)) {
+        return verdict::shutting_down;
+    }
     if (!active()) {
         return verdict::ok;
     }
@@ -70,6 +73,7 @@ client_limits::refusal client_limits::describe(verdict v) noexcept
     case verdict::server_full: return {503, "Server full"};
     case verdict::address_full: return {503, "Too many connections from this address"};
     case verdict::too_fast: return {429, "Too many handshakes"};
+    case verdict::shutting_down: return {503, "Server shutting down"};
     case verdict::ok: break;
     }
     return {200, ""};

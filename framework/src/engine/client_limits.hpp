@@ -1,7 +1,7 @@
 #pragma once
 // Caps on what the whole server, and one client address, may hold open (Engine.IO sessions
 // and EventSource streams at once), and on how fast one address may open new ones (a token
-// bucket). Shared by every shard: one mutex, taken once when a session opens and once when
+// bucket); and none at all once a graceful stop began. Shared by every shard: one mutex, taken once when a session opens and once when
 // it ends, never per packet; with every limit off it is not taken at all.
 //
 // Why sessions and not TCP connections: behind a proxy every TCP connection comes from the
@@ -9,6 +9,7 @@
 // Idle TCP connections without a session are bounded by `timeouts.http_read` instead.
 #include <switchboard/options.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <mutex>
@@ -22,7 +23,7 @@ namespace sb::detail {
 class client_limits {
 public:
     using clock = std::chrono::steady_clock;
-    enum class verdict { ok, server_full, address_full, too_fast };
+    enum class verdict { ok, server_full, address_full, too_fast, shutting_down };
 
     explicit client_limits(const limit_options& o) : o_(o) {}
 
@@ -30,6 +31,9 @@ public:
     {
         return o_.max_connections != 0 || o_.max_connections_per_address != 0 || o_.handshakes_per_second != 0;
     }
+    /// A graceful stop began: every admit() from now on is `shutting_down` (sessions
+    /// already open go on until the drain ends). Any thread.
+    void stop_admitting() noexcept { stopping_.store(true, std::memory_order_relaxed); }
     /// A new session or stream from `address`. `ok`: a slot was taken, release() it once.
     verdict admit(std::string_view address, clock::time_point now = clock::now());
     void release(std::string_view address);
@@ -57,6 +61,7 @@ private:
     std::unordered_map<std::string, entry> by_address_;
     std::size_t total_ = 0;
     std::size_t admits_since_sweep_ = 0;
+    std::atomic<bool> stopping_{false};
 };
 
 } // namespace sb::detail

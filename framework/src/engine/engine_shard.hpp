@@ -28,8 +28,6 @@ public:
     virtual server_metrics& metrics() noexcept = 0;
     virtual std::size_t shard_count() const noexcept = 0;
     virtual engine_shard& engine_shard_at(std::size_t i) = 0;
-    /// A graceful stop is under way: no new sessions or streams (existing ones go on).
-    virtual bool draining() const noexcept = 0;
     /// The caps on sessions and streams, shared by every shard.
     virtual client_limits& limits() noexcept = 0;
     /// Gives a new session its Socket.IO layer.

@@ -265,7 +265,8 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
     if (const auto v = limits.admit(address); v != client_limits::verdict::ok) {
         sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);
         const auto r = client_limits::describe(v);
-        res = json_error(req, r.status, "limited", std::string(r.message));
+        res = json_error(req, r.status, v == client_limits::verdict::shutting_down ? "shutting_down" : "limited",
+                         std::string(r.message));
         co_return http_outcome::respond;
     }
     const limit_slot slot(limits, std::move(address));  // held while the stream runs

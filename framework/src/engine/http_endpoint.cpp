@@ -193,12 +193,6 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
             co_return fail(eio::request_error::forbidden);
         }
     }
-    if (sh.server().draining()) {
-        // Stopping: the sessions here go on until the drain ends; new ones belong elsewhere.
-        res = make_response(req, 503, "application/json",
-                            eio::error_body(eio::request_error::forbidden, "Server shutting down"));
-        co_return http_outcome::respond;
-    }
     auto& limits = sh.server().limits();
     if (const auto v = limits.admit(address); v != client_limits::verdict::ok) {
         sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);
@@ -206,17 +200,14 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
         res = make_response(req, r.status, "application/json", eio::error_body(eio::request_error::forbidden, r.message));
         co_return http_outcome::respond;
     }
-    limit_slot slot(limits, address);  // given to the session below; back if we stop first
+    limit_slot slot(limits, address);  // the session's from below on; given back if we stop first
     if (upgrade && !co_await accept_websocket(stream, req)) {
         co_return fail(eio::request_error::bad_request);
     }
     auto s = std::make_shared<session>(sh, make_session_id(sh.index()), *q.transport, q.b64,
                                        query_object(query_of(req.target())));
     s->set_remote_address(std::move(address));
-    if (limits.active()) {
-        slot.release_to_owner();
-        s->hold_limit_slot();
-    }
+    slot.release_to_owner();  // ~session gives it back
     sh.server().attach_client(*s);
     sh.add_session(s);
     if (upgrade) {

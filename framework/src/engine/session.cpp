@@ -33,9 +33,8 @@ session::session(engine_shard& sh, std::string sid, eio::transport_kind transpor
 
 session::~session()
 {
-    if (holds_limit_slot_) {
-        shard_.server().limits().release(remote_address_);
-    }
+    // Every session is admitted by client_limits at its handshake (http_endpoint.cpp).
+    shard_.server().limits().release(remote_address_);
     shard_.server().metrics().sessions_closed.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -50,9 +50,7 @@ public:
     }
     std::shared_ptr<void> keep_alive() override { return shared_from_this(); }
     void set_remote_address(std::string a) { remote_address_ = std::move(a); }
-    /// The session holds a slot of the server's client_limits for `remote_address()`,
-    /// given back when it is destroyed.
-    void hold_limit_slot() noexcept { holds_limit_slot_ = true; }
+
     bool closed() const noexcept { return closed_; }
     bool b64() const noexcept { return b64_; }
 
@@ -147,7 +145,6 @@ private:
     std::shared_ptr<sse_transport> sse_;
 
     bool closed_ = false;
-    bool holds_limit_slot_ = false;
 };
 
 } // namespace sb::detail

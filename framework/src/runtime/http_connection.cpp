@@ -212,10 +212,6 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
                 res = make_response(req, 403, "application/json",
                                     R"({"error":"forbidden","message":"this origin may not connect"})");
             }
-            else if (es.what == eventsource_route::kind::stream && sh.server().stopping()) {
-                res = make_response(req, 503, "application/json",
-                                    R"({"code":"shutting_down","message":"Server shutting down"})");
-            }
             else if (es.what == eventsource_route::kind::stream) {
                 outcome = co_await serve_event_stream(sh.core(), sh.server().limits(), stream, req, res, *es.ns);
             }

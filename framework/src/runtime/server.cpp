@@ -116,6 +116,7 @@ void server_impl::stop()
     if (!started_ || stopping_.exchange(true)) {
         return;
     }
+    limits_.stop_admitting();  // new sessions and streams are refused from here on (drain)
     stop_adapter();
     for (auto& w : workers_) {
         w->stop();

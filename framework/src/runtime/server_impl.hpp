@@ -26,7 +26,6 @@ public:
     std::size_t shard_count() const noexcept override { return workers_.size(); }
     engine_shard& engine_shard_at(std::size_t i) override { return workers_.at(i)->engine(); }
     client_limits& limits() noexcept override { return limits_; }
-    bool draining() const noexcept override { return stopping(); }
     void attach_client(session& s) override;
     void hand_over(engine_shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
                    http_request req) override;

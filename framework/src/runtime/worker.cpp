@@ -126,20 +126,18 @@ void worker::drain(std::chrono::steady_clock::time_point deadline)
 
 void worker::close_everything()
 {
-    {
-        boost::system::error_code ignored;
-        acceptor_.close(ignored);
-        accept_pause_.cancel();
-        for (auto& s : engine_.sessions()) {
-            s->close("server shutting down");
-        }
-        for (auto* es : std::vector<event_stream*>(core_.streams())) {
-            es->end("server shutting down");
-        }
-        // Give the close frames a moment to leave, then stop the loop.
-        auto t = std::make_shared<net::steady_timer>(context(), std::chrono::milliseconds{100});
-        t->async_wait([this, t](boost::system::error_code) { context().stop(); });
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    accept_pause_.cancel();
+    for (auto& s : engine_.sessions()) {
+        s->close("server shutting down");
     }
+    for (auto* es : std::vector<event_stream*>(core_.streams())) {
+        es->end("server shutting down");
+    }
+    // Give the close frames a moment to leave, then stop the loop.
+    auto t = std::make_shared<net::steady_timer>(context(), std::chrono::milliseconds{100});
+    t->async_wait([this, t](boost::system::error_code) { context().stop(); });
 }
 
 void worker::join()

@@ -43,6 +43,9 @@ describe('graceful drain', h.sbOnly(), () => {
     assert.equal(refused.status, 503);
     assert.deepEqual(JSON.parse(refused.body), { code: 4, message: 'Server shutting down' });
     assert.equal((await h.request(server.port, { path: '/healthz' })).status, 503, '/healthz says draining');
+    const stream = await h.request(server.port, { path: '/ticker/sse?symbols=X' });
+    assert.equal(stream.status, 503, 'no new EventSource stream either');
+    assert.deepEqual(JSON.parse(stream.body), { code: 'shutting_down', message: 'Server shutting down' });
     assert.deepEqual(await Promise.all(acks), clients.map(() => 'done'), 'every running handler answered');
     for (const [i, r] of (await Promise.all(reasons)).entries()) {
       assert.equal(r[0], 'transport close', `${h.MODES[i].name} client was told to reconnect`);
