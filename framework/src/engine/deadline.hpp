@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -20,17 +21,18 @@ public:
 
     explicit lazy_deadline(const boost::asio::any_io_executor& ex) : timer_(ex) {}
 
-    /// The timer fires no later than `at` and then calls `owner->on_deadline()`, unless
-    /// the owner is gone.
+    /// The timer fires no later than `at` and then calls `owner.on_deadline()`, unless the
+    /// owner is gone. The owner is only referenced (weak_from_this) when the timer really
+    /// is re-armed: the common call, from a write starting, touches no reference count.
     template <class Owner>
-    void arm(clock::time_point at, const std::shared_ptr<Owner>& owner)
+    void arm(clock::time_point at, Owner& owner)
     {
         if (armed_ && timer_.expiry() <= at) {
             return;
         }
         armed_ = true;
         timer_.expires_at(at);
-        timer_.async_wait([this, w = std::weak_ptr<Owner>(owner)](boost::system::error_code ec) {
+        timer_.async_wait([this, w = owner.weak_from_this()](boost::system::error_code ec) {
             if (ec) {
                 return;  // re-armed earlier, cancelled, or the owner is being destroyed
             }
@@ -39,6 +41,14 @@ public:
                 o->on_deadline();
             }
         });
+    }
+
+    /// What an owner's on_deadline() compares the clock with: its close deadline, or, while
+    /// a write is pending, that write's, whichever comes first (max(): nothing is due).
+    static clock::time_point due(clock::time_point close_by, bool writing, clock::time_point write_started,
+                                 std::chrono::milliseconds write_limit) noexcept
+    {
+        return writing ? std::min(close_by, write_started + write_limit) : close_by;
     }
 
     void cancel()

@@ -107,7 +107,7 @@ void sse_transport::close(bool with_close_packet)
     // the rest: do not keep its socket and buffers for ever.
     if (!finished_) {
         close_by_ = lazy_deadline::clock::now() + shard_.server().options().timeouts.close;
-        deadline_.arm(close_by_, shared_from_this());
+        deadline_.arm(close_by_, *this);
     }
 }
 
@@ -116,10 +116,8 @@ void sse_transport::on_deadline()
     if (finished_) {
         return;
     }
-    const auto now = lazy_deadline::clock::now();
-    const auto write_by =
-        writing_ ? write_started_ + shard_.server().options().timeouts.write : lazy_deadline::clock::time_point::max();
-    if (now >= close_by_ || now >= write_by) {
+    const auto due = lazy_deadline::due(close_by_, writing_, write_started_, shard_.server().options().timeouts.write);
+    if (lazy_deadline::clock::now() >= due) {
         shard_.server().metrics().connections_timed_out.fetch_add(1, std::memory_order_relaxed);
         // The session (if it is still ours) hears "transport error" from the failed write.
         boost::system::error_code ignored;
@@ -130,9 +128,8 @@ void sse_transport::on_deadline()
         }
         return;
     }
-    const auto next = std::min(close_by_, write_by);
-    if (next != lazy_deadline::clock::time_point::max()) {
-        deadline_.arm(next, shared_from_this());
+    if (due != lazy_deadline::clock::time_point::max()) {
+        deadline_.arm(due, *this);
     }
 }
 
@@ -212,7 +209,7 @@ void sse_transport::flush()
     }
     writing_ = true;
     write_started_ = lazy_deadline::clock::now();
-    deadline_.arm(write_started_ + shard_.server().options().timeouts.write, shared_from_this());
+    deadline_.arm(write_started_ + shard_.server().options().timeouts.write, *this);
     net::async_write(sock_, net::buffer(out_),
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
 }

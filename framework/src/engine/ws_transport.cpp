@@ -88,15 +88,14 @@ void ws_transport::close(std::uint16_t code, std::string_view reason)
     close_frame_.resize(n);
     close_frame_ += payload;
     close_by_ = lazy_deadline::clock::now() + timeouts_.close;
-    deadline_.arm(close_by_, shared_from_this());
+    deadline_.arm(close_by_, *this);
     kick();
 }
 
 void ws_transport::on_deadline()
 {
-    const auto now = lazy_deadline::clock::now();
-    const auto write_by = writing_ ? write_started_ + timeouts_.write : lazy_deadline::clock::time_point::max();
-    if (now >= close_by_ || now >= write_by) {
+    const auto due = lazy_deadline::due(close_by_, writing_, write_started_, timeouts_.write);
+    if (lazy_deadline::clock::now() >= due) {
         // The peer does not take what we write, or does not finish the close: its fd and
         // buffers go now. A pending write or read fails and finishes the transport.
         if (sock_.is_open()) {
@@ -105,9 +104,8 @@ void ws_transport::on_deadline()
         abort();
         return;
     }
-    const auto next = std::min(close_by_, write_by);
-    if (next != lazy_deadline::clock::time_point::max()) {
-        deadline_.arm(next, shared_from_this());
+    if (due != lazy_deadline::clock::time_point::max()) {
+        deadline_.arm(due, *this);
     }
 }
 
@@ -343,7 +341,7 @@ void ws_transport::flush()
     cut();
     writing_ = true;
     write_started_ = lazy_deadline::clock::now();
-    deadline_.arm(write_started_ + timeouts_.write, shared_from_this());
+    deadline_.arm(write_started_ + timeouts_.write, *this);
     net::async_write(sock_, bufs_,
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
 }
