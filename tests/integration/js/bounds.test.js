@@ -161,6 +161,7 @@ describe('resource bounds', h.sbOnly(), () => {
     const clientPort = sock.localPort;
     const post = (body) => h.request(ctx.port, { method: 'POST', path: h.ssePath(sid), body }).catch((e) => ({ status: 0, body: e.message }));
     assert.equal((await post('40')).body, 'ok');
+    const timedOut = await metric(ctx, 'connections_timed_out_total');
     // Echoes of ~90 KB each come back on the stream nobody reads: the write blocks, the
     // queue passes the send bound, the session ends and the stream is cut.
     const big = 'y'.repeat(90000);
@@ -170,6 +171,9 @@ describe('resource bounds', h.sbOnly(), () => {
     }
     await until(() => !holdsConnection(pid, ctx.port, clientPort), WRITE_TIMEOUT + CLOSE_TIMEOUT + 4000,
       'the server to release the stream');
+    // Cut by a deadline (timeouts.write or .close), not by the peer going away: the stream
+    // that cannot take the rest is not kept for ever.
+    assert.ok((await metric(ctx, 'connections_timed_out_total')) > timedOut, 'counted as timed out');
     assert.equal((await post('3')).status, 400, 'the session is gone');
   });
 });
