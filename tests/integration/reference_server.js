@@ -57,6 +57,15 @@ const io = new Server(httpServer, {
   connectTimeout: opts['connect-timeout'],
   upgradeTimeout: opts['upgrade-timeout'],
   serveClient: false,
+  // CONTRACT.md: `forbidden=1` or an `x-refuse` header is refused; `refuse=<message>` is
+  // refused with that message after 50 ms.
+  allowRequest: (req, callback) => {
+    const q = new URL(req.url, 'http://x').searchParams;
+    if (q.get('forbidden') === '1') return callback(null, false);
+    if (req.headers['x-refuse']) return callback(`refused by header: ${req.headers['x-refuse']}`, false);
+    if (q.has('refuse')) return setTimeout(() => callback(q.get('refuse'), false), 50);
+    callback(null, true);
+  },
   ...(opts.recovery > 0
     ? { connectionStateRecovery: { maxDisconnectionDuration: opts.recovery, skipMiddlewares: true } }
     : {}),
@@ -175,6 +184,7 @@ io.of('/').on('connection', (socket) => {
   socket.on('reasons', (ack = noop) => ack(reasons.slice()));
 
   socket.on('whoami', (ack = noop) => ack(whoami(socket)));
+  socket.on('handshake', (ack = noop) => ack(socket.handshake));
 
   socket.on('recovered', (ack = noop) => ack(socket.recovered));
 

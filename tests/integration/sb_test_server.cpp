@@ -144,9 +144,22 @@ int main(int argc, char** argv)
                    .upgrade_timeout = std::chrono::milliseconds{flag(argc, argv, "--upgrade-timeout", 2000)},
                    .max_payload = static_cast<std::size_t>(flag(argc, argv, "--max-payload", 100000)),
                    .max_send_buffer = static_cast<std::size_t>(flag(argc, argv, "--send-buffer", 1048576)),
-                   // sb only: a handshake carrying `forbidden=1` is refused (allowRequest).
-                   .allow_request = [](const sb::handshake_request& r) {
-                       return r.target.find("forbidden=1") == std::string_view::npos;
+                   // allowRequest (CONTRACT.md): `forbidden=1` or an `x-refuse` header is
+                   // refused, `refuse=<message>` is refused with that message after 50 ms.
+                   .allow_request = [](const sb::handshake_info& h) -> sb::task<std::optional<sb::request_refusal>> {
+                       if (h.query.contains("forbidden") && h.query.at("forbidden") == "1") {
+                           co_return sb::request_refusal{};
+                       }
+                       if (!h.header("X-Refuse").empty()) {
+                           co_return sb::request_refusal{"refused by header: " + h.header("x-refuse")};
+                       }
+                       if (const auto* m = h.query.if_contains("refuse")) {
+                           boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
+                           t.expires_after(std::chrono::milliseconds{50});
+                           co_await t.async_wait(boost::asio::use_awaitable);
+                           co_return sb::request_refusal{std::string(m->as_string())};
+                       }
+                       co_return std::nullopt;
                    }},
         .socketio = {.connect_timeout = std::chrono::milliseconds{flag(argc, argv, "--connect-timeout", 2000)},
                      .handler_deadline = std::chrono::milliseconds{flag(argc, argv, "--handler-deadline", 30000)},
@@ -281,6 +294,9 @@ int main(int argc, char** argv)
         co_return json::value(json::array(reasons.begin(), reasons.end()));
     });
     io.on("whoami", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return whoami(*s); });
+    io.on("handshake", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> {
+        co_return json::value(s->handshake().to_json(s->auth()));
+    });
     io.on("recovered", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return json::value(s->recovered()); });
     io.on("set_data", [](sb::socket_ptr s, sb::event ev) -> sb::task<sb::reply> {
         s->data = ev.args().empty() ? json::value(nullptr) : ev.args()[0];

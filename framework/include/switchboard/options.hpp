@@ -8,6 +8,8 @@
                                          .engine = {.ping_interval = std::chrono::seconds{10}}}};
     @endcode
 */
+#include <switchboard/task.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -31,11 +33,12 @@ struct log_record {
     std::string_view nsp;        ///< its namespace ("" if none)
 };
 
-/// What `engine_options::allow_request` sees of a handshake request.
-struct handshake_request {
-    std::string_view target;          ///< path and query, e.g. "/socket.io/?EIO=4&transport=polling"
-    std::string_view origin;          ///< the Origin header ("" if absent)
-    std::string_view remote_address;  ///< the peer's IP address
+struct handshake_info;  // switchboard/handshake.hpp
+
+/// Why `engine_options::allow_request` refuses a handshake: answered 403
+/// `{"code":4,"message":<message>}`, as Node answers `allowRequest`'s `callback(message, false)`.
+struct request_refusal {
+    std::string message = "Forbidden";
 };
 
 /// Engine.IO session settings (the `engine.io` server options of the Node implementation).
@@ -59,10 +62,13 @@ struct engine_options {
     /// volatile packets are dropped and anything else disconnects the client with
     /// reason "send buffer full". (Switchboard only; Node has no bound.)
     std::size_t max_send_buffer = 4 * 1024 * 1024;
-    /// Decides whether a handshake may open a session (`allowRequest`); a refusal is
-    /// answered 403 `{"code":4,"message":"Forbidden"}`. Runs on the shard that accepted
-    /// the connection. Empty: every handshake is allowed.
-    std::function<bool(const handshake_request&)> allow_request{};
+    /** Decides whether a handshake may open a session (Node's `allowRequest`): return
+        `std::nullopt` to allow, a `request_refusal` to answer 403. It is a coroutine, so it
+        may ask a database or another service first; it sees the whole request (headers,
+        url, query, address) before any session exists, after the origin check and before
+        the connection caps. Runs on the shard that accepted the connection; an exception
+        refuses with "Forbidden" and is logged. Empty: every handshake is allowed. */
+    std::function<task<std::optional<request_refusal>>(const handshake_info&)> allow_request{};
 };
 
 /** Connection state recovery (Socket.IO's `connectionStateRecovery`, v4.6+).

@@ -4,6 +4,7 @@
 */
 #include <switchboard/ack.hpp>
 #include <switchboard/broadcast.hpp>
+#include <switchboard/handshake.hpp>
 #include <switchboard/payload.hpp>
 #include <switchboard/task.hpp>
 
@@ -48,8 +49,14 @@ public:
     const std::string& nsp() const noexcept;
     /// The `auth` object of the CONNECT packet (empty if none).
     const boost::json::object& auth() const noexcept;
-    /// Query parameters of the handshake request (`EIO`, `transport`, and the app's own).
+    /// Query parameters of the handshake request (`EIO`, `transport`, and the app's own);
+    /// short for `handshake().query`.
     const boost::json::object& query() const noexcept;
+    /** The request that opened the connection (Node's `socket.handshake`): headers, url,
+        address, time, secure, xdomain, query; `auth()` is the namespace's part. Shared by
+        the connection's sockets in every namespace; after the socket disconnected, an
+        empty one. `handshake().to_json(auth())` is Node's object, key for key. */
+    const handshake_info& handshake() const noexcept;
     /// Name of the transport in use now: "polling", "websocket", "sse", or "eventsource"
     /// for a plain EventSource endpoint's socket (receive-only).
     std::string_view transport() const noexcept;
@@ -65,6 +72,7 @@ public:
     /// The client's IP address as seen on the Engine.IO handshake request: the TCP peer,
     /// or what a proxy in `limit_options::trusted_proxies` put in X-Forwarded-For; ""
     /// when unknown or after the socket disconnected.
+    /// Short for `handshake().address`.
     const std::string& remote_address() const noexcept;
     /// The executor of the socket's shard: `co_spawn` or `post` here to work with the
     /// socket from a callback that is not a coroutine.

@@ -157,14 +157,7 @@ socket_info describe(socket_impl& s)
     info.id = s.id_ref();
     info.rooms = s.room_list();
     info.data = s.data;
-    auto& h = info.handshake;
-    h["headers"] = boost::json::object{};
-    h["address"] = s.remote_address();
-    h["xdomain"] = false;
-    h["secure"] = false;
-    h["url"] = "";
-    h["query"] = s.query();
-    h["auth"] = s.auth();
+    info.handshake = s.handshake().to_json(s.auth());
     return info;
 }
 

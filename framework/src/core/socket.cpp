@@ -38,22 +38,18 @@ const boost::json::object& socket::auth() const noexcept { return socket_impl::o
 bool socket::connected() const noexcept { return socket_impl::of(*this).is_connected(); }
 bool socket::recovered() const noexcept { return socket_impl::of(*this).was_recovered(); }
 
-const boost::json::object& socket::query() const noexcept
+const handshake_info& socket::handshake() const noexcept
 {
-    static const boost::json::object empty;
+    static const handshake_info none;
     auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
     if (s.stream()) {
-        return s.stream()->query();
+        return s.stream()->handshake();
     }
-    return s.conn() ? s.conn()->sink().query() : empty;
+    return s.conn() ? s.conn()->sink().handshake() : none;
 }
 
-const std::string& socket::remote_address() const noexcept
-{
-    static const std::string empty;
-    auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
-    return s.conn() ? s.conn()->sink().remote_address() : empty;
-}
+const boost::json::object& socket::query() const noexcept { return handshake().query; }
+const std::string& socket::remote_address() const noexcept { return handshake().address; }
 
 boost::asio::any_io_executor socket::executor() const noexcept
 {

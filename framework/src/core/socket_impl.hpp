@@ -29,7 +29,7 @@ public:
                              const std::shared_ptr<const std::string>& key, bool is_volatile) = 0;
     /// Ends the stream (the browser will reconnect by itself).
     virtual void end(std::string_view reason) = 0;
-    virtual const boost::json::object& query() const noexcept = 0;
+    virtual const handshake_info& handshake() const noexcept = 0;
 };
 
 /// Completes a pending server→client ack: with the client's args, or an error

@@ -3,7 +3,7 @@
 // transports below it. An Engine.IO session (engine/session.hpp) is a `socket_sink`; the
 // Socket.IO client over it (core/client.hpp) is its `sink_listener`. Core never knows
 // which transport carries a connection.
-#include <boost/json/object.hpp>
+#include <switchboard/handshake.hpp>
 
 #include <memory>
 #include <span>
@@ -36,12 +36,10 @@ public:
     /// Closes the connection with `reason` (Socket.IO's vocabulary); idempotent. The
     /// listener's `on_close` follows.
     virtual void close(std::string_view reason) = 0;
-    /// Query parameters of the handshake request.
-    virtual const boost::json::object& query() const noexcept = 0;
+    /// The request that opened the connection (headers, url, address, query, time).
+    virtual const handshake_info& handshake() const noexcept = 0;
     /// "websocket" or "polling" (sse sessions report "polling", as they long-poll upward).
     virtual std::string_view transport_name() const noexcept = 0;
-    /// The peer's IP address on the handshake request ("" when unknown).
-    virtual const std::string& remote_address() const noexcept = 0;
     /// Keeps the sink and its listener alive, for work that outlives a callback.
     virtual std::shared_ptr<void> keep_alive() = 0;
 

@@ -37,24 +37,6 @@ namespace sb::detail {
 
 namespace {
 
-/// The query as a JSON object of strings (a repeated key keeps its last value).
-json::object query_object(std::string_view q)
-{
-    json::object o;
-    while (!q.empty()) {
-        const auto amp = q.find('&');
-        const auto part = q.substr(0, amp);
-        q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-        if (part.empty()) {
-            continue;
-        }
-        const auto eq = part.find('=');
-        const auto key = eio::form_decode(part.substr(0, eq));
-        o[key] = eq == std::string_view::npos ? std::string{} : eio::form_decode(part.substr(eq + 1));
-    }
-    return o;
-}
-
 http_response json_error(const http_request& req, unsigned status, std::string_view code, std::string_view message,
                          const json::value& data = nullptr)
 {
@@ -71,8 +53,8 @@ http_response json_error(const http_request& req, unsigned status, std::string_v
 /// coroutine serving the request. Lives on one shard; no locks.
 class eventsource_conn final : public event_stream {
 public:
-    eventsource_conn(net::any_io_executor ex, json::object query, std::size_t max_buffer)
-        : wake_(ex), query_(std::move(query)), max_buffer_(max_buffer)
+    eventsource_conn(net::any_io_executor ex, handshake_info handshake, std::size_t max_buffer)
+        : wake_(ex), handshake_(std::move(handshake)), max_buffer_(max_buffer)
     {
     }
 
@@ -123,10 +105,10 @@ public:
         wake_.cancel();
     }
 
-    const json::object& query() const noexcept override { return query_; }
+    const handshake_info& handshake() const noexcept override { return handshake_; }
 
     net::steady_timer wake_;
-    json::object query_;
+    handshake_info handshake_;
     std::size_t max_buffer_;
     std::size_t bytes_ = 0;
     std::deque<item> queue_;
@@ -241,7 +223,10 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
             co_return http_outcome::respond;
         }
     }
-    auto query = query_object(query_of(req.target()));
+    auto info = make_handshake(
+        req, client_address(peer_address(stream.socket()), req["X-Forwarded-For"], opts.limits.trusted_proxies),
+        opts.tls.has_value());
+    const auto& query = info.query;
     json::object handshake = query;
     if (eo.handshake) {
         handshake = {};
@@ -260,18 +245,16 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
         }
     }
 
-    std::string address =
-        client_address(peer_address(stream.socket()), req["X-Forwarded-For"], opts.limits.trusted_proxies);
-    if (const auto v = limits.admit(address); v != client_limits::verdict::ok) {
+    if (const auto v = limits.admit(info.address); v != client_limits::verdict::ok) {
         sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);
         const auto r = client_limits::describe(v);
         res = json_error(req, r.status, v == client_limits::verdict::shutting_down ? "shutting_down" : "limited",
                          std::string(r.message));
         co_return http_outcome::respond;
     }
-    const limit_slot slot(limits, std::move(address));  // held while the stream runs
+    const limit_slot slot(limits, info.address);  // held while the stream runs
 
-    auto conn = std::make_shared<eventsource_conn>(sh.executor(), std::move(query), opts.engine.max_send_buffer);
+    auto conn = std::make_shared<eventsource_conn>(sh.executor(), std::move(info), opts.engine.max_send_buffer);
     auto sock = std::make_shared<socket_impl>(*conn, ns, sh, make_random_id(), std::move(handshake));
     if (auto refusal = co_await run_middlewares(ns, sock)) {
         res = json_error(req, 403, "forbidden", refusal->message, refusal->data);

@@ -5,6 +5,7 @@
 #include "engine/sse_transport.hpp"
 #include "engine/client_limits.hpp"
 #include "engine/ws_transport.hpp"
+#include "core/log.hpp"
 #include "net/client_address.hpp"
 #include "net/origin.hpp"
 #include "net/peer_address.hpp"
@@ -18,7 +19,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <boost/url/parse_query.hpp>
 
 #include <algorithm>
 
@@ -41,24 +41,6 @@ bool transport_enabled(const engine_options& o, std::string_view name)
     return std::find(o.transports.begin(), o.transports.end(), name) != o.transports.end();
 }
 
-/// The query as a JSON object, for `socket::query()`.
-boost::json::object query_object(std::string_view query)
-{
-    boost::json::object o;
-    // Boost.URL 1.81's parse_query builds its result from `s.data()` alone, i.e. sized by
-    // strlen: it must get a NUL-terminated copy. Given a view into the request target,
-    // strlen ran past the query into the heap, and iterating the params could walk off
-    // into unmapped memory (a SIGSEGV at handshake time).
-    const std::string terminated(query);
-    auto params = boost::urls::parse_query(terminated);
-    if (params) {
-        for (auto p : *params) {
-            // Percent-decoded, as Node's URLSearchParams (socket.io-client sends "a%2Cb").
-            o[p.key.decode()] = p.has_value ? boost::json::value(p.value.decode()) : boost::json::value("");
-        }
-    }
-    return o;
-}
 
 /// RFC 6455 §4.2.2: the 101 answer; our own framing takes the socket afterwards.
 net::awaitable<bool> accept_websocket(beast::tcp_stream& stream, const http_request& req)
@@ -186,27 +168,37 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
         co_return fail(eio::request_error::unsupported_protocol_version);
     }
     const auto& server_opts = sh.server().options();
-    std::string address =
-        client_address(peer_address(stream.socket()), req["X-Forwarded-For"], server_opts.limits.trusted_proxies);
+    auto info = make_handshake(
+        req, client_address(peer_address(stream.socket()), req["X-Forwarded-For"], server_opts.limits.trusted_proxies),
+        server_opts.tls.has_value());
     if (opts.allow_request) {
-        if (!opts.allow_request(handshake_request{req.target(), req[http::field::origin], address})) {
-            co_return fail(eio::request_error::forbidden);
+        std::optional<request_refusal> refusal;
+        try {
+            refusal = co_await opts.allow_request(info);
+        }
+        catch (const std::exception& e) {
+            log(server_opts, log_level::error, "allow_request", std::string("allow_request threw: ") + e.what(), {}, {});
+            refusal = request_refusal{};
+        }
+        if (refusal) {
+            sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);
+            res = make_response(req, eio::http_status(eio::request_error::forbidden), "application/json",
+                                eio::error_body(eio::request_error::forbidden, refusal->message));
+            co_return http_outcome::respond;
         }
     }
     auto& limits = sh.server().limits();
-    if (const auto v = limits.admit(address); v != client_limits::verdict::ok) {
+    if (const auto v = limits.admit(info.address); v != client_limits::verdict::ok) {
         sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);
         const auto r = client_limits::describe(v);
         res = make_response(req, r.status, "application/json", eio::error_body(eio::request_error::forbidden, r.message));
         co_return http_outcome::respond;
     }
-    limit_slot slot(limits, address);  // the session's from below on; given back if we stop first
+    limit_slot slot(limits, info.address);  // the session's from below on; given back if we stop first
     if (upgrade && !co_await accept_websocket(stream, req)) {
         co_return fail(eio::request_error::bad_request);
     }
-    auto s = std::make_shared<session>(sh, make_session_id(sh.index()), *q.transport, q.b64,
-                                       query_object(query_of(req.target())));
-    s->set_remote_address(std::move(address));
+    auto s = std::make_shared<session>(sh, make_session_id(sh.index()), *q.transport, q.b64, std::move(info));
     slot.release_to_owner();  // ~session gives it back
     sh.server().attach_client(*s);
     sh.add_session(s);

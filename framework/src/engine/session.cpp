@@ -24,9 +24,9 @@ const std::shared_ptr<const std::string>& ping_packet()
 
 } // namespace
 
-session::session(engine_shard& sh, std::string sid, eio::transport_kind transport, bool b64, boost::json::object query)
+session::session(engine_shard& sh, std::string sid, eio::transport_kind transport, bool b64, handshake_info handshake)
     : shard_(sh), opts_(sh.server().options().engine), sid_(std::move(sid)), transport_(transport), b64_(b64),
-      query_(std::move(query)), ping_timer_(sh.context()), upgrade_timer_(sh.context())
+      handshake_(std::move(handshake)), ping_timer_(sh.context()), upgrade_timer_(sh.context())
 {
     sh.server().metrics().sessions_opened.fetch_add(1, std::memory_order_relaxed);
 }
@@ -34,7 +34,7 @@ session::session(engine_shard& sh, std::string sid, eio::transport_kind transpor
 session::~session()
 {
     // Every session is admitted by client_limits at its handshake (http_endpoint.cpp).
-    shard_.server().limits().release(remote_address_);
+    shard_.server().limits().release(handshake_.address);
     shard_.server().metrics().sessions_closed.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -34,22 +34,19 @@ using session_handler = sink_listener;
 
 class session final : public socket_sink, public std::enable_shared_from_this<session> {
 public:
-    session(engine_shard& sh, std::string sid, eio::transport_kind transport, bool b64, boost::json::object query);
+    session(engine_shard& sh, std::string sid, eio::transport_kind transport, bool b64, handshake_info handshake);
     ~session();
 
     const std::string& sid() const noexcept { return sid_; }
     engine_shard& owner() noexcept { return shard_; }
     const engine_options& options() const noexcept { return opts_; }
     eio::transport_kind transport() const noexcept { return transport_; }
-    const boost::json::object& query() const noexcept override { return query_; }
-    /// The peer's IP address on the handshake request ("" when unknown).
-    const std::string& remote_address() const noexcept override { return remote_address_; }
+    const handshake_info& handshake() const noexcept override { return handshake_; }
     std::string_view transport_name() const noexcept override
     {
         return transport_ == eio::transport_kind::websocket ? "websocket" : "polling";
     }
     std::shared_ptr<void> keep_alive() override { return shared_from_this(); }
-    void set_remote_address(std::string a) { remote_address_ = std::move(a); }
 
     bool closed() const noexcept { return closed_; }
     bool b64() const noexcept { return b64_; }
@@ -116,8 +113,8 @@ private:
     std::string sid_;
     eio::transport_kind transport_;
     bool b64_;
-    boost::json::object query_;
-    std::string remote_address_;
+    // Holds the slot of client_limits for handshake_.address, given back by ~session.
+    handshake_info handshake_;
     std::unique_ptr<session_handler> handler_;
 
     std::deque<out_packet> queue_;

@@ -3,6 +3,11 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
 
+#include <switchboard/protocol/eio_request.hpp>
+
+#include <algorithm>
+#include <cctype>
+
 namespace http = boost::beast::http;
 
 namespace sb::detail {
@@ -28,6 +33,43 @@ std::string_view query_of(std::string_view target) noexcept
 std::string_view path_of(std::string_view target) noexcept
 {
     return target.substr(0, target.find('?'));
+}
+
+boost::json::object query_object(std::string_view q)
+{
+    boost::json::object o;
+    while (!q.empty()) {
+        const auto amp = q.find('&');
+        const auto part = q.substr(0, amp);
+        q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+        if (part.empty()) {
+            continue;
+        }
+        const auto eq = part.find('=');
+        const auto key = eio::form_decode(part.substr(0, eq));
+        o[key] = eq == std::string_view::npos ? std::string{} : eio::form_decode(part.substr(eq + 1));
+    }
+    return o;
+}
+
+handshake_info make_handshake(const http_request& req, std::string address, bool secure)
+{
+    handshake_info h;
+    h.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
+    for (const auto& f : req) {
+        std::string name(f.name_string());
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        h.headers.emplace_back(std::move(name), std::string(f.value()));
+        if (h.headers.back().first == "origin") {
+            h.xdomain = true;
+        }
+    }
+    h.url = std::string(req.target());
+    h.address = std::move(address);
+    h.issued = std::chrono::system_clock::now();
+    h.secure = secure;
+    h.query = query_object(query_of(req.target()));
+    return h;
 }
 
 } // namespace sb::detail

@@ -88,13 +88,6 @@ describe('bad input', () => {
       }
     });
 
-    it('sb: a handshake refused by allow_request → 403 {"code":4,"message":"Forbidden"}', h.sbOnly(), async () => {
-      const r = json(await h.request(ctx.port, { path: '/socket.io/?EIO=4&transport=polling&forbidden=1' }));
-      assert.deepEqual(r, { status: 403, type: 'application/json', body: { code: 4, message: 'Forbidden' } });
-      const ws = ctx.track(new h.RawWs(`ws://127.0.0.1:${ctx.port}/socket.io/?EIO=4&transport=websocket&forbidden=1`));
-      await assert.rejects(ws.opened, /HTTP 403/);
-    });
-
     it('POST handshake → 400 {"code":2,"message":"Bad handshake method"}', async () => {
       assert.deepEqual(
         json(await h.request(ctx.port, { method: 'POST', path: '/socket.io/?EIO=4&transport=polling', body: '40' })),
