@@ -92,36 +92,50 @@ bool serves_client_file(const server_options& o, std::string_view path) noexcept
            name == "socket.io.min.js.map" || name == "sse-transport.js";
 }
 
-http_response serve_file(const server_options& o, const http_request& req)
+file_reply serve_file(const server_options& o, const http_request& req)
 {
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
-        return make_response(req, 405, "text/plain", "method not allowed\n");
+        return {make_response(req, 405, "text/plain", "method not allowed\n")};
     }
     std::string path(path_of(req.target()));
     std::string file;
     if (serves_client_file(o, path)) {
         if (o.client_dir.empty()) {
-            return make_response(req, 404, "text/plain", "not found\n");
+            return {make_response(req, 404, "text/plain", "not found\n")};
         }
         file = o.client_dir + "/" + path.substr(o.path.size());
     }
     else {
         if (o.static_dir.empty()) {
-            return make_response(req, 404, "text/plain", "not found\n");
+            return {make_response(req, 404, "text/plain", "not found\n")};
         }
         auto resolved = resolve_static(o.static_dir, path);
         if (!resolved) {
-            return make_response(req, 404, "text/plain", "not found\n");
+            return {make_response(req, 404, "text/plain", "not found\n")};
         }
         file = std::move(*resolved);
     }
-    std::string body;
-    if (!read_file(file, body)) {
-        return make_response(req, 404, "text/plain", "not found\n");
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec) {
+        return {make_response(req, 404, "text/plain", "not found\n")};
     }
-    auto res = make_response(req, 200, mime_type(file), std::move(body));
-    res.set(http::field::cache_control, "no-cache");
-    return res;
+    file_reply reply;
+    if (size > static_chunk_size) {
+        reply.res = make_response(req, 200, mime_type(file), {});
+        reply.res.content_length(size);  // the header announces the file; the body follows in pieces
+        reply.stream_path = std::move(file);
+        reply.stream_size = size;
+    }
+    else {
+        std::string body;
+        if (!read_file(file, body)) {
+            return {make_response(req, 404, "text/plain", "not found\n")};
+        }
+        reply.res = make_response(req, 200, mime_type(file), std::move(body));
+    }
+    reply.res.set(http::field::cache_control, "no-cache");
+    return reply;
 }
 
 } // namespace sb::detail

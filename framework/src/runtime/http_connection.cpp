@@ -14,6 +14,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -22,8 +23,10 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <fstream>
 #include <tuple>
 #include <vector>
 
@@ -34,6 +37,31 @@ namespace http = beast::http;
 namespace sb::detail {
 
 namespace {
+
+/** Sends `size` bytes of the file at `path` after its header, `static_chunk_size` at a time:
+    one piece in memory per download, and the shard serves others between pieces. Each
+    write has the write deadline. A file that shrank since its Content-Length was written
+    cannot be answered correctly any more: the connection is closed (an error). */
+net::awaitable<boost::system::error_code> stream_file(beast::tcp_stream& stream, const std::string& path,
+                                                      std::uint64_t size, std::chrono::milliseconds write_timeout)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::string piece(std::min<std::uint64_t>(size, static_chunk_size), '\0');
+    while (size > 0) {
+        in.read(piece.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(size, piece.size())));
+        const auto n = static_cast<std::size_t>(in.gcount());
+        if (n == 0) {
+            co_return make_error_code(boost::system::errc::io_error);
+        }
+        stream.expires_after(write_timeout);
+        auto [ec, written] = co_await net::async_write(stream, net::buffer(piece.data(), n), net::as_tuple(net::use_awaitable));
+        if (ec) {
+            co_return ec;
+        }
+        size -= n;
+    }
+    co_return boost::system::error_code{};
+}
 
 std::string metrics_text(server_impl& srv)
 {
@@ -179,6 +207,7 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
 
         const auto path = path_of(req.target());
         http_response res;
+        file_reply file;  // a static file too large to hold: its body is streamed below
         auto outcome = http_outcome::respond;
         if (req.method() == http::verb::options && !origin_allowed(opts, req[http::field::origin])) {
             res = make_response(req, 403, "application/json", eio::error_body(eio::request_error::forbidden));
@@ -220,7 +249,8 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
             }
         }
         else {
-            res = serve_file(opts, req);
+            file = serve_file(opts, req);
+            res = std::move(file.res);
         }
         if (outcome != http_outcome::respond) {
             co_return;  // the socket belongs to a websocket or to another shard now
@@ -228,7 +258,7 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
         add_cors(opts, req, res);
         stream.expires_after(opts.timeouts.write);
         boost::system::error_code wec;
-        if (req.method() == http::verb::head) {
+        if (req.method() == http::verb::head || !file.stream_path.empty()) {
             // The header a GET would get (Content-Length included), and no body: a body
             // here would be read by a proxy as the start of the next response.
             http::response_serializer<http::string_body> sr{res};
@@ -237,6 +267,9 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
         }
         else {
             std::tie(wec, std::ignore) = co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+        }
+        if (!wec && req.method() != http::verb::head && !file.stream_path.empty()) {
+            wec = co_await stream_file(stream, file.stream_path, file.stream_size, opts.timeouts.write);
         }
         if (wec || !res.keep_alive()) {
             break;

@@ -23,6 +23,33 @@ function get(port, target) {
     s.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
   }), 3000, `GET ${target}`);
 }
+// 40 MiB of varied bytes: far above the 64 KiB piece size of a streamed file.
+const BIG = Buffer.alloc(40 * 1024 * 1024);
+for (let i = 0; i < BIG.length; i += 4) BIG.writeUInt32LE((i * 2654435761) >>> 0, i);
+const sha = (b) => require('node:crypto').createHash('sha256').update(b).digest('hex');
+const rssKiB = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+
+/** GET on a raw socket that reads `pace` bytes then pauses 20 ms (a slow reader), or reads at
+    full speed; resolves with {head, body: Buffer}. */
+function download(port, target, { method = 'GET', pauseEvery = 0 } = {}) {
+  return h.withTimeout(new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    let seen = 0;
+    s.on('data', (d) => {
+      chunks.push(d);
+      seen += d.length;
+      if (pauseEvery && seen >= pauseEvery) { seen = 0; s.pause(); setTimeout(() => s.resume(), 20); }
+    });
+    s.on('end', () => {
+      const all = Buffer.concat(chunks);
+      const at = all.indexOf('\r\n\r\n');
+      resolve({ head: all.subarray(0, at).toString(), body: all.subarray(at + 4) });
+    });
+    s.on('error', reject);
+    s.write(`${method} ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  }), 20000, `${method} ${target}`);
+}
 const status = (r) => Number(/^HTTP\/1\.1 (\d{3})/.exec(r)?.[1]);
 const body = (r) => r.slice(r.indexOf('\r\n\r\n') + 4);
 
@@ -41,6 +68,7 @@ describe('static files stay inside static_dir', { skip: process.env.SB_SERVER ==
     fs.writeFileSync(path.join(dir, 'outside.txt'), 'SECRET');
     fs.symlinkSync(path.join(dir, 'outside.txt'), path.join(web, 'link.txt'));
     fs.symlinkSync(path.join(web, 'a.txt'), path.join(web, 'inner-link.txt'));
+    fs.writeFileSync(path.join(web, 'big.bin'), BIG);
     proc = spawn(APP, ['--app', 'chat', '--port', '0', '--threads', '1', '--static-dir', web], { stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stderr.on('data', () => {});
     port = await h.withTimeout(new Promise((resolve, reject) => {
@@ -68,5 +96,32 @@ describe('static files stay inside static_dir', { skip: process.env.SB_SERVER ==
       assert.equal(status(r), 404, `${t}: ${r.slice(0, 120)}`);
       assert.ok(!r.includes('SECRET'), t);
     }
+  });
+
+  it('streams a large file: whole and exact, HEAD without body, bounded memory, others served meanwhile', async () => {
+    const head = await download(port, '/big.bin', { method: 'HEAD' });
+    assert.match(head.head, /^HTTP\/1\.1 200/);
+    assert.match(head.head, new RegExp(`content-length: ${BIG.length}`, 'i'));
+    assert.equal(head.body.length, 0, 'HEAD carries no body');
+
+    const before = rssKiB(proc.pid);
+    // Eight concurrent downloads, half of them slow readers: read whole, they would pin
+    // 8 x 40 MiB; streamed, each holds one 64 KiB piece (plus the kernel's socket buffers).
+    const gets = Array.from({ length: 8 }, (_, i) => download(port, '/big.bin', { pauseEvery: i % 2 ? 1 << 20 : 0 }));
+    let peak = before;
+    const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(proc.pid)); }, 10);
+    // Meanwhile the shard (one thread) answers small requests promptly.
+    const t0 = Date.now();
+    assert.equal(body(await get(port, '/a.txt')), 'inside');
+    const small = Date.now() - t0;
+    const results = await Promise.all(gets);
+    clearInterval(sampler);
+    for (const r of results) {
+      assert.match(r.head, /^HTTP\/1\.1 200/);
+      assert.equal(r.body.length, BIG.length);
+      assert.equal(sha(r.body), sha(BIG));
+    }
+    assert.ok(small < 1000, `a small GET took ${small} ms during the downloads`);
+    assert.ok(peak - before < 64 * 1024, `the server grew by ${peak - before} KiB serving 8 x 40 MiB`);
   });
 });
