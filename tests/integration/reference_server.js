@@ -25,6 +25,7 @@ const DEFAULTS = {
   'drain-timeout': 500, // sb only; accepted and ignored here
   'ack-unknown-events': 1, // sb only; Node never acks an unknown event
   'handler-deadline': 30000, // sb only; Node never answers for a handler
+  'max-dynamic-namespaces': 10000, // sb only; Node has no bound
   recovery: 0, // connectionStateRecovery.maxDisconnectionDuration (ms); 0 = off
 };
 

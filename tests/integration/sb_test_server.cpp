@@ -125,7 +125,7 @@ int main(int argc, char** argv)
                                       "--max-per-address", "--handshakes-per-second", "--trusted-proxies",
                                       "--drain-timeout", "--jwt-secret", "--jwt-rs256-pem", "--jwt-es256-pem",
                                       "--tls-cert", "--tls-key", "--log-json", "--metrics-token",
-                                      "--ack-unknown-events", "--handler-deadline"};
+                                      "--ack-unknown-events", "--handler-deadline", "--max-dynamic-namespaces"};
         if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return f == k; }) ==
                 std::end(known) ||
             i + 1 >= argc) {
@@ -164,6 +164,8 @@ int main(int argc, char** argv)
         .socketio = {.connect_timeout = std::chrono::milliseconds{flag(argc, argv, "--connect-timeout", 2000)},
                      .handler_deadline = std::chrono::milliseconds{flag(argc, argv, "--handler-deadline", 30000)},
                      .ack_unknown_events = flag(argc, argv, "--ack-unknown-events", 1) != 0,
+                     .max_dynamic_namespaces =
+                         static_cast<std::size_t>(flag(argc, argv, "--max-dynamic-namespaces", 10000)),
                      // --recovery MS: connection state recovery for every namespace (Node's
                      // connectionStateRecovery with maxDisconnectionDuration MS).
                      .connection_state_recovery =

@@ -112,6 +112,12 @@ struct socketio_options {
     /// error at once (so a client with `retries` does not stall its queue). false: it is
     /// not answered, as Node does (the client's own timeout decides).
     bool ack_unknown_events = true;
+    /// Namespaces that CONNECTs to dynamic namespaces (`server::of(std::regex)`) may create,
+    /// all patterns together. Each costs a few KiB and lives as long as the server (Node's
+    /// default, without `cleanupEmptyChildNamespaces`); past the bound, a CONNECT naming a
+    /// new one gets CONNECT_ERROR `{"message":"Invalid namespace","data":{"code":
+    /// "namespace_limit"}}` while existing ones keep working. Zero: no bound. (Switchboard only.)
+    std::size_t max_dynamic_namespaces = 10000;
     /// Connection state recovery for every namespace; off (std::nullopt) by default, as
     /// in Socket.IO. `namespace_::connection_state_recovery` turns it on for one namespace.
     std::optional<recovery_options> connection_state_recovery{};

@@ -97,10 +97,14 @@ void client::on_packet(sio::packet p)
 
 void client::connect(std::string nsp, std::string auth_json)
 {
-    namespace_state* ns = srv_.resolve(nsp);
+    bool limited = false;
+    namespace_state* ns = srv_.resolve(nsp, &limited);
     if (!ns) {
         sio::packet err{.type = sio::packet_type::connect_error, .nsp = nsp};
-        err.data = R"({"message":"Invalid namespace"})";
+        // Past max_dynamic_namespaces the client hears what it would for a name nobody
+        // serves (its reaction should be the same), and `data` says why.
+        err.data = limited ? R"({"message":"Invalid namespace","data":{"code":"namespace_limit"}})"
+                           : R"({"message":"Invalid namespace"})";
         send_packet(err);
         return;
     }

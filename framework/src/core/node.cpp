@@ -73,7 +73,7 @@ namespace_state& node::dynamic_namespace(std::string description, std::function<
     return *ns;
 }
 
-namespace_state* node::resolve(std::string_view name)
+namespace_state* node::resolve(std::string_view name, bool* limited)
 {
     std::lock_guard lock(ns_mutex_);
     if (auto it = static_.find(name); it != static_.end()) {
@@ -81,6 +81,16 @@ namespace_state* node::resolve(std::string_view name)
     }
     for (auto* parent : dynamic_) {
         if (parent->admits(name)) {
+            const auto cap = opts_.socketio.max_dynamic_namespaces;
+            if (cap != 0 && dynamic_children_ >= cap) {
+                // Children are never freed: without a bound, clients naming ever new
+                // namespaces would grow the server without end.
+                if (limited) {
+                    *limited = true;
+                }
+                return nullptr;
+            }
+            ++dynamic_children_;
             // A child joins the static map, so later CONNECTs find it directly.
             auto& child = namespaces_.emplace_back(
                 std::make_unique<namespace_state>(*this, std::string(name), namespaces_.size(), parent));

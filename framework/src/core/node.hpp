@@ -51,8 +51,10 @@ public:
     namespace_state& dynamic_namespace(std::string description, std::function<bool(std::string_view)> admits);
     /// The namespace a CONNECT for `name` joins: a static one, or a (new) child of the
     /// first dynamic namespace that admits it; nullptr when none ("Invalid namespace").
-    /// Called from any shard.
-    namespace_state* resolve(std::string_view name);
+    /// The namespace a CONNECT names, creating a dynamic namespace's child on first use;
+    /// nullptr if none matches, or (`limited` set) if a new child would pass
+    /// `socketio_options::max_dynamic_namespaces`. Called from any shard.
+    namespace_state* resolve(std::string_view name, bool* limited = nullptr);
     std::size_t namespace_count();
     /// The static (or already admitted) namespace called `name`; nullptr if none. Never
     /// creates one. Called from any shard.
@@ -82,6 +84,7 @@ private:
     std::mutex ns_mutex_;  // guards namespaces_ growth and static_ lookups made after start
     std::deque<std::unique_ptr<namespace_state>> namespaces_;
     std::map<std::string, namespace_state*, std::less<>> static_;
+    std::size_t dynamic_children_ = 0;  // created by resolve(), bounded by max_dynamic_namespaces
     std::vector<namespace_state*> dynamic_;
     sb::detail::local_adapter local_{*this};
     std::unique_ptr<sb::detail::adapter> cluster_adapter_;  // null: one node

@@ -68,4 +68,23 @@ describe('namespaces', () => {
       });
     }
   });
+
+  describe('sb: dynamic namespaces are bounded (--max-dynamic-namespaces 3)', h.sbOnly(), () => {
+    const small = h.useServer(['--max-dynamic-namespaces', '3']);
+    it('past the bound a new name gets "Invalid namespace" with code namespace_limit; existing ones work', async () => {
+      const mode = h.MODES[0];
+      const made = [];
+      for (const n of ['/dyn-1', '/dyn-2', '/dyn-3']) made.push(await small.connect(mode, { nsp: n }));
+      const err = await small.connectError(mode, { nsp: '/dyn-4' });
+      assert.equal(err.message, 'Invalid namespace');
+      assert.deepEqual(err.data, { code: 'namespace_limit' });
+      // A namespace that exists is not new: more sockets join it, on every transport.
+      for (const m of h.MODES) {
+        const s = await small.connect(m, { nsp: '/dyn-2' });
+        assert.equal((await h.ask1(s, 'whoami')).nsp, '/dyn-2');
+      }
+      const root = await small.connect(mode);
+      await h.assertServed(root);
+    });
+  });
 });
