@@ -223,6 +223,21 @@ io.of(/^\/dyn-\w+$/).on('connection', (socket) => {
 });
 
 // ---- lifecycle -----------------------------------------------------------------------------
+// ---- plain Engine.IO on /engine.io/ (CONTRACT.md) --------------------------------------------
+{
+  const { Server: EngineServer } = require('engine.io');
+  const engine = new EngineServer({ pingInterval: opts['ping-interval'], pingTimeout: opts['ping-timeout'] });
+  engine.attach(httpServer, { path: '/engine.io/' });
+  engine.on('connection', (s) => {
+    s.send('hello');
+    s.on('message', (data) => {
+      if (data === 'close-me') s.close();
+      else if (data === 'transport') s.send(s.transport.name);
+      else s.send(data);
+    });
+  });
+}
+
 httpServer.listen(opts.port, '127.0.0.1', () => {
   process.stdout.write(`listening ${httpServer.address().port}\n`);
 });

@@ -200,6 +200,21 @@ int main(int argc, char** argv)
                                                                     .key_file = text_flag(argc, argv, "--tls-key")}),
     }};
 
+    // Plain Engine.IO on /engine.io/ (CONTRACT.md): echo, `transport`, `close-me`.
+    server.engine_io("/engine.io/", [](sb::engine_socket_ptr s) {
+        s->send("hello");
+        s->on_message([raw = s.get()](std::string_view data, bool binary) {
+            if (!binary && data == "close-me") {
+                raw->close();
+            }
+            else if (!binary && data == "transport") {
+                raw->send(raw->transport());
+            }
+            else {
+                raw->send(data, binary);
+            }
+        });
+    });
     auto io = server.of("/");
 
     // Disconnect reasons, from every namespace; shards record them concurrently.

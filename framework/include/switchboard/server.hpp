@@ -2,6 +2,7 @@
 /** @file
     `sb::server`: the listener, its shards, and the namespaces they serve.
 */
+#include <switchboard/engine_io.hpp>
 #include <switchboard/namespace.hpp>
 #include <switchboard/options.hpp>
 
@@ -9,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <regex>
+#include <string>
 #include <string_view>
 
 namespace sb {
@@ -44,6 +46,13 @@ public:
     namespace_ of(std::regex pattern, std::string description = "dynamic");
     /// A dynamic namespace admitted by `predicate(name)`.
     namespace_ of(std::function<bool(std::string_view)> predicate, std::string description = "dynamic");
+
+    /** Serves plain Engine.IO (the npm `engine.io` server) under `path` (e.g. "/engine.io/",
+        which must differ from `server_options::path`): sessions of text and binary
+        messages on every transport of `engine_options`, with its heartbeat, bounds,
+        origin checks, caps and `allow_request`, and no Socket.IO on top. Call before
+        start(). See switchboard/engine_io.hpp. */
+    void engine_io(std::string path, engine_connection_handler on_connection);
 
     /** Binds the listening port and starts the shards. Throws `std::system_error` with
         the reason when the address cannot be bound: a port another process holds

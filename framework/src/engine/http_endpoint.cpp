@@ -1,6 +1,7 @@
 #include "engine/http_endpoint.hpp"
 
 #include "engine/engine_shard.hpp"
+#include "engine/raw_engine.hpp"
 #include "engine/session.hpp"
 #include "engine/sse_transport.hpp"
 #include "engine/client_limits.hpp"
@@ -91,7 +92,7 @@ std::shared_ptr<sse_transport> take_sse(engine_shard& sh, beast::tcp_stream& str
 } // namespace
 
 net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                   http_request& req, http_response& res)
+                                                   http_request& req, http_response& res, const raw_engine_route* raw)
 {
     const auto& opts = sh.server().options().engine;
     const auto q = eio::parse_query(query_of(req.target()));
@@ -200,7 +201,12 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
     }
     auto s = std::make_shared<session>(sh, make_session_id(sh.index()), *q.transport, q.b64, std::move(info));
     slot.release_to_owner();  // ~session gives it back
-    sh.server().attach_client(*s);
+    if (raw) {
+        attach_raw_engine(*s, *raw);
+    }
+    else {
+        sh.server().attach_client(*s);
+    }
     sh.add_session(s);
     if (upgrade) {
         s->open();

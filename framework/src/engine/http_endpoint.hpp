@@ -9,10 +9,14 @@ namespace sb::detail {
 
 class engine_shard;
 
+struct raw_engine_route;
+
 /// Handles one request under the engine path. Fills `res` when the outcome is `respond`.
+/// A handshake under a plain Engine.IO path (`raw` set) opens a session of plain messages
+/// instead of a Socket.IO connection.
 boost::asio::awaitable<http_outcome> handle_engine_request(engine_shard& sh, boost::beast::tcp_stream& stream,
                                                            boost::beast::flat_buffer& buffer, http_request& req,
-                                                           http_response& res);
+                                                           http_response& res, const raw_engine_route* raw = nullptr);
 
 /// A fresh session id whose first character names the owning shard.
 std::string make_session_id(std::size_t shard_index);

@@ -221,6 +221,9 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
                  !serves_client_file(opts, path)) {
             outcome = co_await handle_engine_request(sh.engine(), stream, buffer, req, res);
         }
+        else if (const auto* raw = sh.server().raw_engine_for(path); raw && query_of(req.target()).size() > 0) {
+            outcome = co_await handle_engine_request(sh.engine(), stream, buffer, req, res, raw);  // plain Engine.IO
+        }
         else if (path == "/healthz") {
             // 503 while draining, so that a balancer sends new clients elsewhere.
             res = sh.server().stopping() ? make_response(req, 503, "text/plain", "draining\n")

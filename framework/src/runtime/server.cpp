@@ -138,6 +138,17 @@ server::server(server_options opts) : impl_(std::make_unique<detail::server_impl
 
 server::~server() = default;
 
+void server::engine_io(std::string path, engine_connection_handler on_connection)
+{
+    if (path.empty() || path.front() != '/') {
+        path.insert(path.begin(), '/');
+    }
+    if (path.back() != '/') {
+        path += '/';
+    }
+    impl_->add_raw_engine(detail::raw_engine_route{std::move(path), std::move(on_connection)});
+}
+
 namespace_ server::of(std::string_view name)
 {
     if (name.empty() || name.front() != '/') {

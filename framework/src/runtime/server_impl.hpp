@@ -5,11 +5,13 @@
 #include "core/node.hpp"
 #include "engine/client_limits.hpp"
 #include "engine/engine_shard.hpp"
+#include "engine/raw_engine.hpp"
 #include "runtime/worker.hpp"
 
 #include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -37,6 +39,18 @@ public:
     void wait();
     std::uint16_t port() const noexcept { return port_; }
     bool stopping() const noexcept { return stopping_.load(std::memory_order_relaxed); }
+    /// Plain Engine.IO paths (server::engine_io); set before start(), read-only after.
+    void add_raw_engine(raw_engine_route r) { raw_engines_.push_back(std::move(r)); }
+    /// The plain Engine.IO route whose path `path` starts with, or nullptr.
+    const raw_engine_route* raw_engine_for(std::string_view path) const noexcept
+    {
+        for (const auto& r : raw_engines_) {
+            if (path.starts_with(r.path)) {
+                return &r;
+            }
+        }
+        return nullptr;
+    }
     /// The TLS context when `options().tls` is set (loaded by start()), else nullptr.
     boost::asio::ssl::context* tls() noexcept { return tls_.get(); }
 
@@ -44,6 +58,7 @@ private:
     client_limits limits_{node::options().limits};
     std::shared_ptr<boost::asio::ssl::context> tls_;
     std::vector<std::unique_ptr<worker>> workers_;
+    std::deque<raw_engine_route> raw_engines_;  // a deque: sessions' posts refer to its elements
     std::uint16_t port_ = 0;
     std::atomic<bool> stopping_{false};
     bool started_ = false;
