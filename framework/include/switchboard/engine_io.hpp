@@ -34,7 +34,8 @@ public:
 
     /// The session id (`sid`).
     virtual const std::string& id() const noexcept = 0;
-    /// "polling", "websocket" (also after an upgrade from polling or sse).
+    /// "websocket" once the session runs on a websocket (upgraded or not), else "polling"
+    /// (an sse session too: it sends upward by polling POSTs).
     virtual std::string_view transport() const noexcept = 0;
     /// The request that opened the session.
     virtual const handshake_info& handshake() const noexcept = 0;
@@ -43,8 +44,9 @@ public:
 
     /** Sends one message: text (UTF-8) or binary bytes. Copied; queued under
         `engine_options::max_send_buffer` (past it the session closes with "send buffer
-        full"). A text message must not contain the record separator `\x1e` when polling
-        (Engine.IO has no escape for it); such a message closes nothing and is refused.
+        full"). A text message must not contain `\x1e`, the polling payload separator that
+        Engine.IO cannot escape: such a message is refused on every transport (so that what
+        works does not depend on the transport in use) and the session carries on.
         @return false if the message was not queued (closed, refused, or over the bound). */
     virtual bool send(std::string_view data, bool binary = false) = 0;
     /// Closes the session (the client sees a close packet, reason "forced close").
