@@ -29,7 +29,7 @@ for (let i = 0; i < BIG.length; i += 4) BIG.writeUInt32LE((i * 2654435761) >>> 0
 const sha = (b) => require('node:crypto').createHash('sha256').update(b).digest('hex');
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 
-/** GET on a raw socket that reads `pace` bytes then pauses 20 ms (a slow reader), or reads at
+/** GET on a raw socket that pauses 20 ms after every `pauseEvery` bytes (a slow reader), or reads at
     full speed; resolves with {head, body: Buffer}. */
 function download(port, target, { method = 'GET', pauseEvery = 0 } = {}) {
   return h.withTimeout(new Promise((resolve, reject) => {
