@@ -3,8 +3,12 @@
 # "Build integration"). rtdlc is named in COMMAND (target-level dependency, path
 # substitution) and in DEPENDS (file-level: a rebuilt rtdlc regenerates); the depfile
 # rtdlc writes lists every imported .rtdl, so editing an import regenerates too.
-# The generated sources need simdjson, Boost.JSON and, for files with a namespace, the
-# Switchboard runtime: link <target> against them.
+# The generated sources parse with simdjson and build JSON with Boost.JSON: both are linked
+# here. Files with a namespace also need the runtime: link <target> against
+# Switchboard::switchboard (in this tree or after find_package(Switchboard), the same name).
+#
+# rtdlc is the one built in this tree when there is one, else the installed
+# Switchboard::rtdlc (find_package(Switchboard) imports it).
 function(rtdl_generate)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;OUT_DIR" "FILES;IMPORT_DIRS")
   if(NOT arg_TARGET OR NOT arg_FILES)
@@ -12,6 +16,15 @@ function(rtdl_generate)
   endif()
   if(NOT arg_OUT_DIR)
     set(arg_OUT_DIR "${CMAKE_CURRENT_BINARY_DIR}/rtdl")
+  endif()
+  if(TARGET rtdlc)
+    set(rtdlc_exe rtdlc)
+    set(rtdlc_dep rtdlc)                 # a target: re-run when the generator is rebuilt
+  elseif(TARGET Switchboard::rtdlc)
+    set(rtdlc_exe Switchboard::rtdlc)
+    set(rtdlc_dep "$<TARGET_FILE:Switchboard::rtdlc>")
+  else()
+    message(FATAL_ERROR "rtdl_generate: no rtdlc (build Switchboard's dsl/ or find_package(Switchboard))")
   endif()
   file(MAKE_DIRECTORY "${arg_OUT_DIR}")
   set(import_flags "")
@@ -27,13 +40,14 @@ function(rtdl_generate)
     set(dep "${arg_OUT_DIR}/${stem}.rtdl.d")
     add_custom_command(
       OUTPUT "${hdr}" "${src}"
-      COMMAND rtdlc --emit=cpp --out-dir "${arg_OUT_DIR}" --depfile "${dep}"
+      COMMAND ${rtdlc_exe} --emit=cpp --out-dir "${arg_OUT_DIR}" --depfile "${dep}"
               --error-format=gcc ${import_flags} "${abs}"
-      DEPENDS "${abs}" rtdlc          # rtdlc here: re-run when the generator is rebuilt
+      DEPENDS "${abs}" ${rtdlc_dep}
       DEPFILE "${dep}"                # written by rtdlc: every imported .rtdl
       COMMENT "rtdlc ${file}"
       VERBATIM COMMAND_EXPAND_LISTS)
     target_sources(${arg_TARGET} PRIVATE "${hdr}" "${src}")
   endforeach()
   target_include_directories(${arg_TARGET} PUBLIC "$<BUILD_INTERFACE:${arg_OUT_DIR}>")
+  target_link_libraries(${arg_TARGET} PRIVATE simdjson::simdjson PUBLIC Boost::json)
 endfunction()
