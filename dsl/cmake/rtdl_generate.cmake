@@ -1,6 +1,6 @@
 # rtdl_generate(TARGET <target> FILES <a.rtdl>... [IMPORT_DIRS <dir>...] [OUT_DIR <dir>])
-# Generates <stem>.rtdl.hpp/.cpp for each file and adds them to <target> (RTDL.md,
-# "Build integration"). rtdlc is named in COMMAND (target-level dependency, path
+# Generates <stem>.rtdl.hpp/.cpp for each file and adds them to <target> (docs/rtdl.md,
+# "Building"). rtdlc is named in COMMAND (target-level dependency, path
 # substitution) and in DEPENDS (file-level: a rebuilt rtdlc regenerates); the depfile
 # rtdlc writes lists every imported .rtdl, so editing an import regenerates too.
 # The generated sources parse with simdjson and build JSON with Boost.JSON: both are linked

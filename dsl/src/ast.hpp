@@ -1,6 +1,6 @@
 #pragma once
 /** @file
-    The syntax tree of one `.rtdl` file, exactly as written (RTDL.md, "EBNF").
+    The syntax tree of one `.rtdl` file, exactly as written (docs/rtdl.md, "Grammar summary").
 
     Nothing here is resolved or checked: names are text, values are literals, settings
     are unvalidated `name = value` pairs. The checker turns it into the model

@@ -217,7 +217,7 @@ inline std::string list_words(const std::vector<std::string>& words, std::string
     return out;
 }
 
-/// The settings a namespace takes (RTDL.md, "Settings").
+/// The settings a namespace takes (docs/rtdl.md, "Settings").
 inline const std::vector<std::string>& namespace_setting_names()
 {
     static const std::vector<std::string> names{"auth",        "transports", "heartbeat",   "max_payload",

@@ -3,7 +3,7 @@
     The checker: from the main file's path to a checked `model::program`.
 
     It loads the main file and, transitively, every file it imports; parses each; and
-    runs every check of RTDL.md's table on what parsed, even after syntax errors
+    runs every check of docs/diagnostics.md's catalogue on what parsed, even after syntax errors
     (rule 8). Each problem is reported once: an unknown name is reported at its first
     use only, and nothing is reported about declarations whose own errors were already
     reported (no cascades).

@@ -151,7 +151,7 @@ unsigned cells_of(std::string_view text)
     return cells_until(text, text.size());
 }
 
-/// The source line with tabs expanded to 4 spaces (RTDL.md rule 2).
+/// The source line with tabs expanded to 4 spaces (docs/diagnostics.md rule 2).
 std::string expand_tabs(std::string_view line)
 {
     std::string out;

@@ -1,6 +1,6 @@
 #pragma once
 /** @file
-    The diagnostic model and its three renderings (RTDL.md, "The rtdlc format").
+    The diagnostic model and its three renderings (docs/diagnostics.md, "The format").
 
     A diagnostic has a code (`E0102`, `W0201`), a severity, a message in DSL terms, one
     primary span (underlined with `^`) and any number of labelled secondary spans
@@ -119,7 +119,7 @@ std::size_t render(std::ostream& out, const source_manager& sources,
 void render_human(std::ostream& out, const source_manager& sources, const diagnostic& d);
 /// Renders one diagnostic as gcc-style lines: the first line, then `note:` lines.
 void render_gcc(std::ostream& out, const source_manager& sources, const diagnostic& d);
-/// Renders one diagnostic as a single line of JSON (see RTDL.md rule 9).
+/// Renders one diagnostic as a single line of JSON (see docs/diagnostics.md rule 9).
 void render_json(std::ostream& out, const source_manager& sources, const diagnostic& d);
 
 } // namespace rtdl

@@ -1,5 +1,5 @@
 // Boost.JSON encoders: tag_invoke(value_from_tag, …) per struct, union and enum.
-// Constraints are not checked on encode (RTDL.md: they guard inbound payloads).
+// Constraints are not checked on encode (docs/rtdl.md, "Attributes": they guard inbound payloads).
 #include "emit_cpp_detail.hpp"
 
 namespace rtdl::cpp {

@@ -1,6 +1,6 @@
 #pragma once
 /** @file
-    The lexer: UTF-8 text to tokens (RTDL.md, "Lexical structure").
+    The lexer: UTF-8 text to tokens (docs/rtdl.md, "Lexical rules").
 
     Keywords are contextual, so every word is an `identifier` token and the parser decides
     what it means where it stands; `to`, `by`, `at`, `room` and `map` stay usable as names.

@@ -6,7 +6,7 @@
     imports. When the checker reports no error, the model is complete and consistent:
 
     - every type reference is resolved (`type_kind::unresolved` never appears);
-    - every setting has its value, defaults applied (RTDL.md, "Settings");
+    - every setting has its value, defaults applied (docs/rtdl.md, "Settings");
     - room patterns are split into literal text and typed placeholders;
     - event clauses are validated and stored as plain members;
     - documentation (`///`) and `@deprecated` reasons are attached where they were written;
@@ -70,7 +70,7 @@ struct location {
 
 // ---- types ------------------------------------------------------------------------
 
-/// The built-in types (RTDL.md, "Types and their JSON mapping").
+/// The built-in types (docs/rtdl.md, "Types").
 enum class scalar {
     bool_,     ///< `bool` — C++ `bool`
     i32,       ///< `std::int32_t`
@@ -171,7 +171,7 @@ struct char_set {
     bool contains(unsigned char c) const { return allowed.test(c); }
 };
 
-/** Decode-time checks attached to a field or an alias (RTDL.md, "Attributes").
+/** Decode-time checks attached to a field or an alias (docs/rtdl.md, "Attributes").
 
     They apply to the value of the field or alias, through `optional`: `@length` on an
     `optional<string>` field bounds the string when present. Checks compose: a field of
@@ -372,7 +372,7 @@ constexpr std::string_view to_string(collect_policy v) noexcept
     return n[static_cast<int>(v)];
 }
 
-/// Namespace settings with RTDL.md's defaults applied.
+/// Namespace settings with docs/rtdl.md's defaults applied.
 struct namespace_settings {
     auth_mode auth = auth_mode::required;
     /// In the order written, without duplicates; never empty.
@@ -407,7 +407,7 @@ struct middleware {
     location loc;
 };
 
-/// Room settings with RTDL.md's defaults applied.
+/// Room settings with docs/rtdl.md's defaults applied.
 struct room_settings {
     join_policy join = join_policy::authenticated;
     /// Unlimited when absent.

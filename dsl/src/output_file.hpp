@@ -4,7 +4,7 @@
 
     Ninja runs custom commands with `restat = 1`: an output whose timestamp did not
     change stops the rebuild there. So rtdlc writes an output only when its content
-    changed (RTDL.md, "Build integration").
+    changed (docs/rtdl.md, "Building").
 */
 #include <filesystem>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 /** @file
-    The parser: tokens to a syntax tree, by recursive descent over RTDL.md's EBNF.
+    The parser: tokens to a syntax tree, by recursive descent over docs/rtdl.md's grammar summary.
 
     Errors are reported in DSL terms ("expected `:` after the field name") with code
     E0006 (or E0007 for the `rtdl 1;` line, E0405 for an unknown event clause). After

@@ -1,6 +1,6 @@
 #pragma once
 /** @file
-    Room key patterns such as `"dm:{a: UserId}:{b: UserId}"` (RTDL.md, "Room patterns").
+    Room key patterns such as `"dm:{a: UserId}:{b: UserId}"` (docs/rtdl.md, "Key patterns").
 
     The pattern is a string literal, so it is parsed by its own small lexer after the
     main parser is done. Every segment keeps the span of its text in the file (through

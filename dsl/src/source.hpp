@@ -3,7 +3,7 @@
     Source files and spans: where every diagnostic and every model element points.
 
     Positions are byte offsets into the file's UTF-8 text. They become 1-based line and
-    column numbers only when shown to a person (RTDL.md, "The rtdlc format", rule 2):
+    column numbers only when shown to a person (docs/diagnostics.md, rule 2):
     a column counts Unicode code points, a tab counting as 4, so that the caret line of
     a diagnostic lines up with the source line it underlines.
 */

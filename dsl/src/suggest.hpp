@@ -1,6 +1,6 @@
 #pragma once
 /** @file
-    "Did you mean" suggestions (RTDL.md rule 5): Damerau–Levenshtein distance ≤ 2 over
+    "Did you mean" suggestions (docs/diagnostics.md rule 5): Damerau–Levenshtein distance ≤ 2 over
     the names visible where the unknown name was written.
 */
 #include <cstddef>

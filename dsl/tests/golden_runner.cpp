@@ -1,4 +1,4 @@
-// Golden diagnostics tests (RTDL.md rule 10).
+// Golden diagnostics tests (docs/diagnostics.md rule 10).
 //
 // Each case `<dir>/<case>.rtdl` states what it must produce, in the style of clang's
 // -verify mode:
@@ -217,7 +217,7 @@ int main(int argc, char** argv)
         return coverage(args[1], args[2], args[3]) ? 0 : 1;
     if (args.size() < 2) {
         std::cerr << "usage: rtdl_golden [--update] DIR CASE.rtdl...\n"
-                     "       rtdl_golden --coverage CASE_DIR SRC_DIR CATALOGUE.md\n";
+                     "       rtdl_golden --coverage CASE_DIR SRC_DIR CATALOGUE\n";
         return 2;
     }
     fs::current_path(args[0]);

@@ -168,7 +168,7 @@ TEST_CASE("eio payloads decode in pieces of every size", "[eio][payload]")
               {text(packet_type::open), text(packet_type::close), text(packet_type::ping, "probe"),
                text(packet_type::pong, "probe"), text(packet_type::message, "test")});
     }
-    SECTION("a string and a Buffer (engine.io-parser test/node.ts, PROTOCOL.md)")
+    SECTION("a string and a Buffer (engine.io-parser test/node.ts, docs/protocol.md)")
     {
         grind("4test\x1e"
               "bAQIDBA==",
@@ -341,7 +341,7 @@ TEST_CASE("eio append_text and append_base64_text write single packets", "[eio]"
 
 TEST_CASE("eio open_packet is byte-exact", "[eio]")
 {
-    // PROTOCOL.md "Handshake (open packet)".
+    // docs/protocol.md "Packets".
     CHECK(sb::eio::open_packet({.sid = "lv_VI97HAXpY6yYWAAAC",
                                 .upgrade_to_websocket = true,
                                 .ping_interval_ms = 25000,

@@ -67,7 +67,7 @@ std::string encoded(const packet& p)
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
-// Decoding: the examples of PROTOCOL.md and socket.io-parser's test suite (test/parser.js,
+// Decoding: the examples of docs/protocol.md and socket.io-parser's test suite (test/parser.js,
 // test/buffer.js; the wire strings were produced by socket.io-parser 4.2.7's Encoder).
 
 TEST_CASE("sio decodes CONNECT", "[sio]")

@@ -73,7 +73,7 @@ TEST_CASE("rtdl codec: round trip of every type")
     REQUIRE_FALSE(st);
     CHECK(back == e);
 
-    // The wire form follows RTDL.md's JSON mapping.
+    // The wire form follows docs/rtdl.md "Types" mapping.
     auto v = json::parse(text).as_object();
     CHECK(v.at("huge") == "18446744073709551615"); // @as_string
     CHECK(v.at("color") == "dark-green");          // @wire on an enumerator

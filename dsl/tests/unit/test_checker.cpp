@@ -5,7 +5,7 @@
 using namespace rtdl;
 using test::compile;
 
-TEST_CASE("checker: namespace and room settings get RTDL.md's defaults")
+TEST_CASE("checker: namespace and room settings get docs/rtdl.md's defaults")
 {
     auto c = compile(R"(rtdl 1;
 namespace n at "/n" {

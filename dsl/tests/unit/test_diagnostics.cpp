@@ -1,4 +1,4 @@
-// The three renderings of RTDL.md's "The rtdlc format".
+// The three renderings of docs/diagnostics.md, "The format".
 
 #include "diagnostics.hpp"
 
@@ -36,7 +36,7 @@ struct fixture {
 
 } // namespace
 
-TEST_CASE("diagnostics: human rendering, RTDL.md's layout")
+TEST_CASE("diagnostics: human rendering, docs/diagnostics.md's layout")
 {
     fixture f;
     f.diags.error("E0308", f.at(f.main, 4, 26, 5), "the namespace `chat` has no room named `topik`")

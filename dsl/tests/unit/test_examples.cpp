@@ -1,4 +1,4 @@
-// The four contracts from RTDL.md check cleanly, and their IR JSON says what they say.
+// The four example contracts check cleanly, and their IR JSON says what they say.
 
 #include "checker.hpp"
 #include "emit_ir.hpp"

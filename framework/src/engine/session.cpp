@@ -292,7 +292,7 @@ void session::on_probe_packet(ws_transport& ws, const eio::packet_view& p)
             parked_get_->cancel();  // it answers with a noop
         }
         if (sse_) {
-            sse_->pause();  // a noop, then the stream waits (PROTOCOL.md "The `sse` transport")
+            sse_->pause();  // a noop, then the stream waits (docs/protocol.md "The `sse` transport")
         }
         return;
     }

@@ -7,7 +7,7 @@
 // it: everything queued while a write is in flight, or before a deferred flush runs,
 // leaves in one write. A read loop only watches for the client going away.
 //
-// Upgrade to websocket (PROTOCOL.md "The `sse` transport"): once the probe has been
+// Upgrade to websocket (docs/protocol.md "The `sse` transport"): once the probe has been
 // answered the stream gets a `6` (noop) and is paused; the queue waits for the websocket.
 // If the probe fails the stream resumes.
 #include "engine/deadline.hpp"

@@ -125,7 +125,7 @@ describe('acks', () => {
       assert.ok(Date.now() - t0 < 2000, 'an empty room must not wait for the timeout');
     });
 
-    // Switchboard always answers an event that carries an ack id (PROTOCOL.md: clients with
+    // Switchboard always answers an event that carries an ack id (docs/protocol.md: clients with
     // `retries` stall otherwise); Node never answers for an unknown event or a throwing handler.
     it('sb: an unknown event with an ack gets an unknown_event error', h.sbOnly(), async () => {
       const s = await ctx.connect(mode);

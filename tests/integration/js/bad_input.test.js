@@ -1,6 +1,6 @@
 'use strict';
 // Bad input: every case asserts the documented answer AND that well-behaved clients connected
-// meanwhile (one per transport mode) keep being served. Wire strings are from PROTOCOL.md.
+// meanwhile (one per transport mode) keep being served. Wire strings are from docs/protocol.md.
 const { describe, it, before, afterEach } = require('node:test');
 const h = require('./harness');
 const { assert } = h;

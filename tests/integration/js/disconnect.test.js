@@ -25,7 +25,7 @@ describe('disconnect', () => {
     );
   }
 
-  // PROTOCOL.md (Close): a client `1` on websocket makes the server close the socket. Node ignores it.
+  // docs/protocol.md ("Upgrade and close"): a client `1` on websocket makes the server close the socket. Node ignores it.
   it('sb: a raw websocket close packet "1" → the server closes, records "transport close"', h.sbOnly(), async () => {
     const { ws, sid } = await h.rawSocketIo(ctx);
     const recorded = h.disconnectedEvent(watcher, sid);

@@ -1,5 +1,5 @@
 'use strict';
-// The `sse` transport on the wire (PROTOCOL.md "The `sse` transport"): raw streams and POSTs,
+// The `sse` transport on the wire (docs/protocol.md "The `sse` transport"): raw streams and POSTs,
 // bad input, and the sse→websocket upgrade step by step. The behaviours a handler can see
 // run over sse in every other file (harness MODES); this one pins the bytes. Switchboard only:
 // the Node reference has no sse transport.

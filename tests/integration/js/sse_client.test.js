@@ -2,7 +2,7 @@
 // The client half of the sse transport (clients/sse-transport.js) against a scripted fake
 // Engine.IO server, for what a real server cannot be made to do on cue: the noop reaching the
 // client before the websocket's "3probe", and a POST still in flight when the probe is answered.
-// PROTOCOL.md: pause() completes only once the noop has been seen AND no POST is in flight.
+// docs/protocol.md: pause() completes only once the noop has been seen AND no POST is in flight.
 // Needs no server under test: runs the same against either.
 const { describe, it, after } = require('node:test');
 const http = require('node:http');
