@@ -96,6 +96,13 @@ int main(int argc, char** argv)
         opts.tls = sb::tls_options{.cert_file = tls_cert, .key_file = tls_key};
     }
     opts.static_dir = static_dir.empty() ? std::string(SB_APPS_DIR) + "/" + app + "/web" : static_dir;
+    // The contract's heartbeat, idle timeout and buffers (mount() checks them).
+    if (app == "chat")
+        chat::configure(opts);
+    else if (app == "game")
+        game::configure(opts);
+    else
+        ticker::configure(opts);
     std::optional<sb::server> holder;
     try {
         holder.emplace(opts);

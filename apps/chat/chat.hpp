@@ -20,6 +20,9 @@ struct options {
     bool audit = false;
 };
 
+/// The contract's connection-wide settings (heartbeat, idle timeout, buffers) into
+/// `opts.engine`; call before constructing the server, which `mount` then accepts.
+void configure(sb::server_options& opts);
 void mount(sb::server& server, options o = {});
 
 } // namespace chat

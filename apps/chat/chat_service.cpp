@@ -189,6 +189,8 @@ private:
 
 } // namespace
 
+void configure(sb::server_options& opts) { ac::configure_chat(opts); }
+
 void mount(sb::server& server, options o)
 {
     if (o.jwt_secret.empty()) {

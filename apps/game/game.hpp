@@ -16,6 +16,9 @@ struct options {
     std::uint32_t ready_seconds = 10;
 };
 
+/// The contract's connection-wide settings (heartbeat, idle timeout, buffers) into
+/// `opts.engine`; call before constructing the server, which `mount` then accepts.
+void configure(sb::server_options& opts);
 void mount(sb::server& server, options o = {});
 
 } // namespace game

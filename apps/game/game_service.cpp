@@ -228,6 +228,8 @@ private:
 
 } // namespace
 
+void configure(sb::server_options& opts) { arena::configure_arena(opts); }
+
 void mount(sb::server& server, options o)
 {
     arena::mount(server, std::make_shared<arena_game>(std::move(o)));

@@ -19,6 +19,9 @@ struct options {
 
 /// Mounts the namespace and returns the market's publisher, which runs until the
 /// returned handle is destroyed (keep it alive as long as the server).
+/// The contract's connection-wide settings (heartbeat, idle timeout, buffers) into
+/// `opts.engine`; call before constructing the server, which `mount` then accepts.
+void configure(sb::server_options& opts);
 std::shared_ptr<void> mount(sb::server& server, options o = {});
 
 } // namespace ticker

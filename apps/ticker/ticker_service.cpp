@@ -138,6 +138,8 @@ private:
 
 } // namespace
 
+void configure(sb::server_options& opts) { tk::configure_ticker(opts); }
+
 std::shared_ptr<void> mount(sb::server& server, options o)
 {
     auto mk = std::make_shared<shared_market>(market{market::default_symbols(o.symbols), o.seed});

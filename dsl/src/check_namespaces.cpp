@@ -335,6 +335,7 @@ void checker::check_namespace_settings(unit& u, const ast::namespace_decl& s, mo
         else if (name == "heartbeat") {
             if (auto d = setting_duration(st)) {
                 out.heartbeat = *d;
+                out.written.heartbeat = true;
                 heartbeat = &st;
             }
             else {
@@ -343,16 +344,22 @@ void checker::check_namespace_settings(unit& u, const ast::namespace_decl& s, mo
         }
         else if (name == "idle_timeout") {
             idle = &st;
-            if (auto d = setting_duration(st))
+            if (auto d = setting_duration(st)) {
                 out.idle_timeout = *d;
+                out.written.idle_timeout = true;
+            }
         }
         else if (name == "max_payload") {
-            if (auto z = setting_size(st))
+            if (auto z = setting_size(st)) {
                 out.max_payload = *z;
+                out.written.max_payload = true;
+            }
         }
         else if (name == "send_buffer") {
-            if (auto z = setting_size(st))
+            if (auto z = setting_size(st)) {
                 out.send_buffer = *z;
+                out.written.send_buffer = true;
+            }
         }
         else if (name == "handshake") {
             out.handshake = setting_struct(u, st);

@@ -64,6 +64,9 @@ void emit_runtime(const model::namespace_decl& ns, std::string& cpp);
 void emit_try_join(const model::namespace_decl& ns, const model::room& r, std::string& cpp);
 /// Source: the dispatch functions and `mount()`.
 void emit_dispatch(const model::namespace_decl& ns, std::string& cpp);
+/// `::sb_rtdl::connection_settings{...}`: the connection-wide settings a namespace wrote
+/// (heartbeat, idle_timeout, send_buffer, max_payload), for `configure()` and `mount()`.
+std::string connection_settings_expr(const model::namespace_decl& ns);
 
 // emit_cpp_handshake.cpp: the connect query of a namespace with `handshake = T` as JSON.
 std::string_view support_handshake();

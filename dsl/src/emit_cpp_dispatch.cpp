@@ -31,6 +31,60 @@ std::vector<const model::middleware*> hooks(const model::namespace_decl& ns, mod
     return out;
 }
 
+/// Whether `transports` leaves out any of the three (then the dispatch checks).
+bool restricts_transports(const model::namespace_decl& ns)
+{
+    return !(ns.settings.has(model::transport::ws) && ns.settings.has(model::transport::sse) &&
+             ns.settings.has(model::transport::polling));
+}
+
+/// The runtime's names for a contract transport (`sb::socket::transport()`).
+std::vector<std::string> runtime_names(model::transport t)
+{
+    switch (t) {
+    case model::transport::ws: return {"websocket"};
+    case model::transport::sse: return {"sse", "eventsource"};
+    case model::transport::polling: return {"polling"};
+    }
+    return {};
+}
+
+std::string transports_json(const model::namespace_decl& ns)
+{
+    std::string out = "::boost::json::array{";
+    for (std::size_t i = 0; i < ns.settings.transports.size(); ++i)
+        out += (i ? ", " : "") + literal(runtime_names(ns.settings.transports[i]).front());
+    return out + "}";
+}
+
+std::string transport_refusal(const model::namespace_decl& ns)
+{
+    std::string list;
+    for (auto t : ns.settings.transports)
+        list += (list.empty() ? "" : ", ") + runtime_names(t).front();
+    return "namespace " + ns.path + " takes " + list + " only";
+}
+
+/// `static bool <ns>_transport_allowed(std::string_view)`, when `transports` restricts.
+std::string transport_allowed_function(const model::namespace_decl& ns)
+{
+    if (!restricts_transports(ns))
+        return "";
+    std::string s = "bool " + ns.name + "_transport_allowed(std::string_view t) noexcept\n{\n    return false";
+    for (auto t : ns.settings.transports)
+        for (auto& n : runtime_names(t))
+            s += " || t == " + literal(n);
+    return s + ";\n}\n\n";
+}
+
+/// mount(): refuse a server whose options cannot honour the contract's connection-wide
+/// settings (they belong to the Engine.IO session, not to one namespace).
+std::string connection_settings_check(const model::namespace_decl& ns)
+{
+    return "    ::sb_rtdl::require_settings(server.options(), " + literal(ns.path) + ", " +
+           literal("configure_" + ns.name) + ", " + connection_settings_expr(ns) + ");\n";
+}
+
 const char* phase_expr(model::phase p)
 {
     switch (p) {
@@ -101,6 +155,8 @@ std::string_view support_dispatch()
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <unordered_map>
 namespace sb_rtdl {
 
@@ -152,7 +208,69 @@ struct dispatch_stats {
     std::atomic<std::uint64_t> timeout{0};       ///< handler past its `timeout`
     std::atomic<std::uint64_t> joins_refused{0}; ///< `$join`/`try_join` refused
     std::atomic<std::uint64_t> connects_refused{0};
+    std::atomic<std::uint64_t> payload_too_large{0}; ///< over the namespace's `max_payload`
+    std::atomic<std::uint64_t> transport_refused{0}; ///< a transport `transports` does not list
 };
+
+/// An event's size as `max_payload` counts it: its JSON text and its binary attachments.
+inline std::size_t event_size(const ::sb::event& ev) noexcept
+{
+    std::size_t n = ev.raw().size();
+    for (const auto& a : ev.attachments())
+        n += a.size();
+    return n;
+}
+
+/// The connection-wide settings one namespace's contract wrote. They are properties of
+/// the Engine.IO session (every namespace on a connection shares its heartbeat and its
+/// buffers), so they live in `sb::server_options::engine`: `configure()` writes them
+/// there and `mount()` refuses options that disagree. Unwritten ones are left alone.
+struct connection_settings {
+    std::optional<std::chrono::milliseconds> heartbeat;
+    std::optional<std::chrono::milliseconds> idle_timeout;
+    std::optional<std::size_t> max_payload;
+    std::optional<std::size_t> send_buffer;
+};
+
+/// Room an Engine.IO packet needs around an event's arguments (type, namespace, ack id,
+/// event name), so that an event of `max_payload` bytes passes the engine's own bound.
+inline constexpr std::size_t packet_overhead = 4096;
+
+inline void apply_settings(::sb::server_options& o, const connection_settings& c)
+{
+    if (c.heartbeat)
+        o.engine.ping_interval = *c.heartbeat;
+    if (c.idle_timeout)
+        o.engine.ping_timeout = *c.idle_timeout - o.engine.ping_interval;
+    if (c.max_payload && o.engine.max_payload < *c.max_payload + packet_overhead)
+        o.engine.max_payload = *c.max_payload + packet_overhead;
+    if (c.send_buffer)
+        o.engine.max_send_buffer = *c.send_buffer;
+}
+
+inline void require_settings(const ::sb::server_options& o, std::string_view path, std::string_view configure,
+                             const connection_settings& c)
+{
+    auto ms = [](std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; };
+    std::string bad;
+    auto add = [&bad](const std::string& what) { bad += (bad.empty() ? "" : "; ") + what; };
+    if (c.heartbeat && o.engine.ping_interval != *c.heartbeat)
+        add("heartbeat is " + ms(*c.heartbeat) + " but engine.ping_interval is " + ms(o.engine.ping_interval));
+    if (c.idle_timeout && o.engine.ping_interval + o.engine.ping_timeout != *c.idle_timeout)
+        add("idle_timeout is " + ms(*c.idle_timeout) + " but engine.ping_interval + ping_timeout is " +
+            ms(o.engine.ping_interval + o.engine.ping_timeout));
+    if (c.max_payload && o.engine.max_payload < *c.max_payload + packet_overhead)
+        add("max_payload is " + std::to_string(*c.max_payload) + " bytes but engine.max_payload is " +
+            std::to_string(o.engine.max_payload) + " (needs " + std::to_string(*c.max_payload + packet_overhead) + ")");
+    if (c.send_buffer && o.engine.max_send_buffer != *c.send_buffer)
+        add("send_buffer is " + std::to_string(*c.send_buffer) + " bytes but engine.max_send_buffer is " +
+            std::to_string(o.engine.max_send_buffer));
+    if (!bad.empty())
+        throw std::invalid_argument("mount(\"" + std::string(path) + "\"): the contract's " + bad +
+                                    ". Call " + std::string(configure) +
+                                    "(options) from the generated header before constructing the "
+                                    "server, or change the contract.");
+}
 
 /// A token bucket that starts full: `rate_per_ms` tokens per millisecond, at most `burst`.
 class token_bucket {
@@ -403,6 +521,7 @@ void emit_dispatch(const model::namespace_decl& ns, std::string& s)
     std::string rt_t = "std::shared_ptr<" + ns.name + "_runtime>";
     std::string routes = ns.name + "_routes";
     s += "namespace {\n\n";
+    s += transport_allowed_function(ns);
 
     // ---- ticks
     for (auto& r : ns.rooms) {
@@ -577,6 +696,21 @@ void emit_dispatch(const model::namespace_decl& ns, std::string& s)
     // own; GCC 12 also warns falsely about a frame that awaits many coroutines).
     s += "::sb::task<::sb::reply> " + ns.name + "_dispatch(" + rt_t + " rt, ::sb::socket_ptr socket, ::sb::event ev)\n{\n";
     s += "    rt->stats->events.fetch_add(1, std::memory_order_relaxed);\n";
+    // `max_payload`: the event's JSON and attachments, before anything decodes them. The
+    // connection stays: other namespaces share it, and the client learns why.
+    s += "    if (::sb_rtdl::event_size(ev) > " + std::to_string(ns.settings.max_payload) + "u) {\n";
+    s += "        rt->stats->payload_too_large.fetch_add(1, std::memory_order_relaxed);\n";
+    s += "        return ::sb_rtdl::ready(::sb_rtdl::nack(\"payload_too_large\", \"events of " + ns.path +
+         " are at most " + std::to_string(ns.settings.max_payload) + " bytes\"));\n    }\n";
+    if (restricts_transports(ns)) {
+        // Admitted on an allowed transport, then upgraded to one the contract does not list.
+        s += "    if (!" + ns.name + "_transport_allowed(socket->transport())) {\n";
+        s += "        rt->stats->transport_refused.fetch_add(1, std::memory_order_relaxed);\n";
+        // After the NACK is on its way, so the client learns why before it is let go.
+        s += "        ::boost::asio::post(socket->executor(), [socket] { socket->disconnect(); });\n";
+        s += "        return ::sb_rtdl::ready(::sb_rtdl::nack(\"transport_not_allowed\", " +
+             literal(transport_refusal(ns)) + "));\n    }\n";
+    }
     s += "    switch (" + routes + "::lookup(ev.name())) {\n";
     for (std::size_t i = 0; i < ns.on_events.size(); ++i)
         s += "    case " + std::to_string(i) + ":\n        return " + ns.name + "_on_" + ns.on_events[i].name +
@@ -591,16 +725,26 @@ void emit_dispatch(const model::namespace_decl& ns, std::string& s)
 
     // ---- connect, connection, disconnect
     auto connects = hooks(ns, model::phase::connect);
-    if (!connects.empty()) {
+    const bool connect_check = !connects.empty() || restricts_transports(ns);
+    if (connect_check) {
         s += "::sb::task<std::optional<::sb::connect_error>> " + ns.name + "_connect(" + rt_t +
              " rt, ::sb::socket_ptr socket)\n{\n";
+        if (restricts_transports(ns)) {
+            s += "    if (!" + ns.name + "_transport_allowed(socket->transport())) {\n";
+            s += "        rt->stats->transport_refused.fetch_add(1, std::memory_order_relaxed);\n";
+            s += "        co_return ::sb::connect_error{" + literal(transport_refusal(ns)) +
+                 ", ::boost::json::object{{\"code\", \"transport_not_allowed\"}, {\"transports\", " +
+                 transports_json(ns) + "}}};\n    }\n";
+        }
         s += "    " + ctx + " ctx{socket, rt->nsp, rt};\n";
         s += hook_calls(ns, model::phase::connect, "rt->nsp.name()",
                         "        rt->stats->connects_refused.fetch_add(1, std::memory_order_relaxed);\n"
                         "        co_return ::sb::connect_error{std::move(v.message), ::boost::json::object{{\"code\", "
                         "v.wire_code()}}};\n",
                         "    ");
-        if (ns.settings.auth == model::auth_mode::required) {
+        // Who the user is comes from connect middleware: without any, `auth` is not enforced
+        // here (dsl/README.md), even when the transport check gave this function a body.
+        if (ns.settings.auth == model::auth_mode::required && !connects.empty()) {
             s += "    if (ctx.user_id().empty()) {\n";
             s += "        rt->stats->connects_refused.fetch_add(1, std::memory_order_relaxed);\n";
             s += "        co_return ::sb::connect_error{\"authentication required\", ::boost::json::object{{\"code\", "
@@ -630,7 +774,8 @@ void emit_dispatch(const model::namespace_decl& ns, std::string& s)
          "> service)\n{\n";
     s += "    auto rt = std::make_shared<" + ns.name + "_runtime>(std::move(service), server.of(" + literal(ns.path) +
          "));\n";
-    if (!connects.empty())
+    s += connection_settings_check(ns);
+    if (connect_check)
         s += "    rt->nsp.use([rt](::sb::socket_ptr socket) { return " + ns.name + "_connect(rt, std::move(socket)); });\n";
     s += "    rt->nsp.on_connection([rt](::sb::socket_ptr socket) { return " + ns.name +
          "_connected(rt, std::move(socket)); });\n";
@@ -688,6 +833,21 @@ void emit_dispatch(const model::namespace_decl& ns, std::string& s)
         s += "        rt->nsp.eventsource(std::move(eo));\n    }\n";
     }
     s += "    return rt->stats;\n}\n\n";
+}
+
+std::string connection_settings_expr(const model::namespace_decl& ns)
+{
+    const auto& st = ns.settings;
+    std::string out = "::sb_rtdl::connection_settings{";
+    // Every field, unwritten ones as `{}` (-Wmissing-field-initializers).
+    auto field = [&](const char* name, bool written, const std::string& value) {
+        out += std::string(out.back() == '{' ? "" : ", ") + "." + name + " = " + (written ? value : "{}");
+    };
+    field("heartbeat", st.written.heartbeat, ms(st.heartbeat));
+    field("idle_timeout", st.written.heartbeat || st.written.idle_timeout, ms(st.idle_timeout));
+    field("max_payload", st.written.max_payload, std::to_string(st.max_payload) + "u");
+    field("send_buffer", st.written.send_buffer, std::to_string(st.send_buffer) + "u");
+    return out + "}";
 }
 
 } // namespace rtdl::cpp

@@ -144,6 +144,24 @@ void emit_rooms(const model::namespace_decl& ns, std::string& h, std::string& s)
     }
 }
 
+/// `collect any | first N | quorum` as the runtime's policy; `all` is its default.
+std::string collect_modifier(const model::emit_event& e)
+{
+    if (!e.collect)
+        return "";
+    switch (e.collect->policy) {
+    case model::collect_policy::any:
+        return ".collect(::sb::collect_policy::any())";
+    case model::collect_policy::first:
+        return ".collect(::sb::collect_policy::first(" + std::to_string(e.collect->count) + "))";
+    case model::collect_policy::quorum:
+        return ".collect(::sb::collect_policy::quorum())";
+    case model::collect_policy::all:
+        break;
+    }
+    return "";
+}
+
 void emit_handles(const model::namespace_decl& ns, std::string& h, std::string& s)
 {
     for (auto& r : ns.rooms) {
@@ -166,8 +184,8 @@ void emit_handles(const model::namespace_decl& ns, std::string& h, std::string& 
                      payload_param(e) + ") const;\n";
                 s += "::sb::task<" + rt + "> " + cls + "::emit_" + e.name + "(" + payload_param(e) + ") const\n{\n";
                 s += "    ::sb::payload args = " + payload_expr(e) + ";\n";
-                s += "    auto r = co_await op_.timeout(" + ms(ack_timeout(e)) + ").emit_with_ack(" +
-                     literal(e.wire_name) + ", std::move(args));\n";
+                s += "    auto r = co_await op_.timeout(" + ms(ack_timeout(e)) + ")" + collect_modifier(e) +
+                     ".emit_with_ack(" + literal(e.wire_name) + ", std::move(args));\n";
                 s += "    " + rt + " out;\n    out.ec = r.ec;\n    out.missing = r.missing;\n";
                 s += "    for (const auto& v : r.responses) {\n        " + type_name(*e.reply) + " x{};\n";
                 s += "        if (reply_decoder_" + ns.name + "_" + e.name + "(::boost::json::serialize(v), x))\n"
@@ -563,6 +581,11 @@ void emit_service_class(const model::namespace_decl& ns, std::string& h)
          "    `on_any` and (with disconnect middleware) `on_disconnecting`.\n*/\n";
     h += "std::shared_ptr<const ::sb_rtdl::dispatch_stats> mount(::sb::server& server, std::shared_ptr<" + ns.name +
          "_service> service);\n\n";
+    h += "/** Writes the connection-wide settings \"" + ns.path + "\" wrote (`heartbeat`, `idle_timeout`,\n"
+         "    `max_payload`, `send_buffer`) into `options.engine`: they belong to the Engine.IO\n"
+         "    session that every namespace of a connection shares. Call it before constructing the\n"
+         "    server; `mount()` refuses a server whose options disagree. */\n";
+    h += "void configure_" + ns.name + "(::sb::server_options& options);\n\n";
 }
 
 } // namespace
@@ -589,7 +612,7 @@ void emit_service(const model::namespace_decl& ns, const model::module& m, std::
     h += open_namespace(m);
     h += "// ---- namespace " + ns.name + " at \"" + ns.path + "\" ----\n\n";
     s += "#include <boost/asio/as_tuple.hpp>\n#include <boost/asio/co_spawn.hpp>\n#include <boost/asio/detached.hpp>\n"
-         "#include <boost/asio/experimental/awaitable_operators.hpp>\n#include <boost/asio/steady_timer.hpp>\n"
+         "#include <boost/asio/experimental/awaitable_operators.hpp>\n#include <boost/asio/post.hpp>\n#include <boost/asio/steady_timer.hpp>\n"
          "#include <boost/asio/this_coro.hpp>\n#include <boost/asio/use_awaitable.hpp>\n#include <boost/json/object.hpp>\n\n"
          "#include <iostream>\n\n";
     s += open_namespace(m);
@@ -604,6 +627,8 @@ void emit_service(const model::namespace_decl& ns, const model::module& m, std::
     emit_context(ns, h, s);
     emit_service_class(ns, h);
     emit_dispatch(ns, s);
+    s += "void configure_" + ns.name + "(::sb::server_options& options)\n{\n    ::sb_rtdl::apply_settings(options, " +
+         connection_settings_expr(ns) + ");\n}\n\n";
     h += close_namespace(m);
     s += close_namespace(m);
 }

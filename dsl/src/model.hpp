@@ -375,8 +375,9 @@ constexpr std::string_view to_string(collect_policy v) noexcept
 /// Namespace settings with docs/rtdl.md's defaults applied.
 struct namespace_settings {
     auth_mode auth = auth_mode::required;
-    /// In the order written, without duplicates; never empty.
-    std::vector<transport> transports{transport::ws};
+    /// In the order written, without duplicates; never empty. Unwritten: all three, so the
+    /// official client's default (polling, then websocket) connects.
+    std::vector<transport> transports{transport::ws, transport::sse, transport::polling};
     std::chrono::milliseconds heartbeat{25'000};
     /// Bytes.
     std::uint64_t max_payload = 64 * 1024;
@@ -386,6 +387,16 @@ struct namespace_settings {
     const type_decl* handshake = nullptr;
     /// Defaults to twice the heartbeat.
     std::chrono::milliseconds idle_timeout{50'000};
+    /// Which of the connection-wide settings the contract wrote. Those are properties of
+    /// the Engine.IO session, shared by every namespace on it: the generated code applies
+    /// them to `sb::server_options` (`configure`) and `mount()` refuses a server whose
+    /// options disagree, so a written setting is never silently ignored.
+    struct {
+        bool heartbeat = false;
+        bool idle_timeout = false;
+        bool max_payload = false;
+        bool send_buffer = false;
+    } written;
 
     bool has(transport t) const
     {

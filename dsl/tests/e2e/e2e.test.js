@@ -407,6 +407,160 @@ function sse(query, lastEventId) {
   );
 }
 
+describe('rtdl e2e: collect policies of a room-wide emit with an ACK', () => {
+  // Four voters in poll:<name>: one answers at once, one after 100 ms, one after 300 ms,
+  // one never. Each policy must return as soon as it has heard enough, not at the 1500 ms
+  // deadline, and say whether it was met.
+  const EVENTS = ['ask_all', 'ask_any', 'ask_first2', 'ask_quorum'];
+  async function pollRoom(name) {
+    const voters = [];
+    for (const [i, delay] of [0, 100, 300, null].entries()) {
+      const v = await connect(`voter${i}`);
+      assert.deepEqual(await ack(v, '$join', `poll:${name}`), { room: `poll:${name}` });
+      if (delay !== null) {
+        for (const ev of EVENTS) v.on(ev, (q, cb) => setTimeout(() => cb({ yes: true }), delay));
+      }
+      voters.push(v);
+    }
+    return voters;
+  }
+
+  it('collect any returns with the first answer', async () => {
+    await pollRoom('any');
+    const asker = await connect('asker');
+    const t = await ack(asker, 'ask', { room: 'poll:any', kind: 'any' });
+    assert.equal(t.replies, 1);
+    assert.equal(t.missing, 3);
+    assert.equal(t.timed_out, false);
+    assert.ok(t.waited_ms < 90, `waited ${t.waited_ms} ms for one answer that came at once`);
+  });
+
+  it('collect first 2 returns with the second answer', async () => {
+    await pollRoom('first');
+    const asker = await connect('asker');
+    const t = await ack(asker, 'ask', { room: 'poll:first', kind: 'first2' });
+    assert.equal(t.replies, 2);
+    assert.equal(t.timed_out, false);
+    assert.ok(t.waited_ms >= 90 && t.waited_ms < 290, `waited ${t.waited_ms} ms; the second answer came at 100 ms`);
+  });
+
+  it('collect quorum returns once more than half answered (3 of 4), not at 2', async () => {
+    await pollRoom('quorum');
+    const asker = await connect('asker');
+    const t = await ack(asker, 'ask', { room: 'poll:quorum', kind: 'quorum' });
+    assert.equal(t.replies, 3);
+    assert.equal(t.missing, 1);
+    assert.equal(t.timed_out, false);
+    assert.ok(t.waited_ms >= 290 && t.waited_ms < 1200, `waited ${t.waited_ms} ms; the third answer came at 300 ms`);
+  });
+
+  it('collect all waits for the silent voter until the deadline, then reports the partial list', async () => {
+    await pollRoom('all');
+    const asker = await connect('asker');
+    const t = await ack(asker, 'ask', { room: 'poll:all', kind: 'all' });
+    assert.equal(t.replies, 3);
+    assert.equal(t.missing, 1);
+    assert.equal(t.timed_out, true);
+    assert.ok(t.waited_ms >= 1450, `waited only ${t.waited_ms} ms of the 1500 ms deadline`);
+  });
+
+  it('first 2 with a single recipient returns when that one has answered', async () => {
+    const s = await connect('lonely');
+    assert.deepEqual(await ack(s, '$join', 'poll:lonely'), { room: 'poll:lonely' });
+    s.on('ask_first2', (q, cb) => cb({ yes: true }));
+    const asker = await connect('asker');
+    const t = await ack(asker, 'ask', { room: 'poll:lonely', kind: 'first2' });
+    assert.equal(t.replies, 1);
+    assert.equal(t.missing, 0);
+    assert.equal(t.timed_out, false, 'every recipient answered: nobody else could');
+    assert.ok(t.waited_ms < 300, `all recipients answered: no reason to wait ${t.waited_ms} ms`);
+  });
+
+  it('a quorum that cannot be met times out with what came', async () => {
+    // Two answering voters and two silent ones: 2 of 4 is not more than half.
+    for (const [i, answers] of [true, true, false, false].entries()) {
+      const v = await connect(`half${i}`);
+      await ack(v, '$join', 'poll:half');
+      if (answers) v.on('ask_quorum', (q, cb) => cb({ yes: true }));
+    }
+    const asker = await connect('asker');
+    const t = await ack(asker, 'ask', { room: 'poll:half', kind: 'quorum' });
+    assert.equal(t.replies, 2);
+    assert.equal(t.missing, 2);
+    assert.equal(t.timed_out, true);
+    assert.ok(t.waited_ms >= 1450, `gave up after ${t.waited_ms} ms, before the deadline`);
+  });
+});
+
+describe('rtdl e2e: transports, max_payload and connection-wide settings', () => {
+  const base = () => url.replace(/\/e2e$/, '');
+  function openNsp(nsp, opts) {
+    const s = io(base() + nsp, { forceNew: true, reconnection: false, ...opts });
+    open.add(s);
+    return withTimeout(
+      new Promise((resolve) => {
+        s.once('connect', () => resolve({ socket: s }));
+        s.once('connect_error', (e) => resolve({ socket: s, error: e }));
+      }),
+      WAIT,
+      `connect to ${nsp}`,
+    );
+  }
+  it('transports = [ws]: a polling client is refused with the allowed list; a websocket one is served', async () => {
+    const polled = await openNsp('/wsonly', { transports: ['polling'] });
+    assert.ok(polled.error, 'a polling CONNECT to a [ws] namespace must be refused');
+    assert.equal(polled.error.message, 'namespace /wsonly takes websocket only');
+    assert.deepEqual(polled.error.data, { code: 'transport_not_allowed', transports: ['websocket'] });
+    polled.socket.close();
+    const ws = await openNsp('/wsonly', { transports: ['websocket'] });
+    assert.equal(ws.error, undefined);
+    assert.deepEqual(await ack(ws.socket, 'hello'), {});
+    ws.socket.close();
+  });
+
+  it('transports = [polling]: an upgrade to websocket ends the namespace socket with a reason', async () => {
+    const ws = await openNsp('/pollonly', { transports: ['websocket'] });
+    assert.ok(ws.error, 'a websocket CONNECT to a [polling] namespace must be refused');
+    assert.equal(ws.error.data.code, 'transport_not_allowed');
+    ws.socket.close();
+    const p = await openNsp('/pollonly', { transports: ['polling', 'websocket'], upgrade: true });
+    assert.equal(p.error, undefined, 'admitted while polling');
+    await withTimeout(new Promise((r) => (p.socket.io.engine.transport.name === 'websocket' ? r() : p.socket.io.engine.once('upgrade', r))), WAIT, 'the upgrade');
+    const gone = withTimeout(new Promise((r) => p.socket.once('disconnect', r)), WAIT, 'the disconnect');
+    const answer = await ack(p.socket, 'hello');
+    assert.equal(answer.error.code, 'transport_not_allowed');
+    assert.equal(await gone, 'io server disconnect');
+    p.socket.close();
+  });
+
+  it('max_payload = 2KiB: a bigger event is refused with payload_too_large and the socket goes on', async () => {
+    const s = await connect('alice');
+    const big = await ack(s, 'echo', { text: 'x'.repeat(3000) });
+    assert.equal(big.error.code, 'payload_too_large');
+    assert.ok(s.connected);
+    assert.deepEqual(await ack(s, 'echo', { text: 'small' }), { text: 'small', n: 0 });
+  });
+
+  it('mount() refuses options that disagree with the contract (heartbeat = 20s) instead of ignoring it', async () => {
+    const child = spawn(SERVER, ['--port', '0', '--no-configure'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d) => (err += d));
+    const code = await withTimeout(new Promise((r) => child.once('exit', r)), 10000, 'the server to exit');
+    assert.equal(code, 2);
+    assert.match(err, /mount\("\/wsonly"\): the contract's heartbeat is 20000 ms but engine\.ping_interval is 25000 ms/);
+    assert.match(err, /configure_wsonly\(options\)/);
+  });
+
+  it('configure() applied the contract: the handshake carries its ping interval', async () => {
+    const r = await fetch(`${base()}/socket.io/?EIO=4&transport=polling`);
+    const body = await r.text();
+    const hello = JSON.parse(body.slice(1));
+    assert.equal(hello.pingInterval, 20000);
+    assert.equal(hello.pingTimeout, 20000, 'idle_timeout defaults to 2 × heartbeat: 20 s ping timeout');
+  });
+});
+
 describe('rtdl e2e: delivery (resumable, conflate, history, handshake)', () => {
   it('a valid handshake query reaches the connect middleware and ctx.handshake()', async () => {
     const s = await connectFeed({ symbols: 'AAPL,MSFT', depth: '5', verbose: 'true', level: 'high' });

@@ -10,8 +10,10 @@
 #include <boost/system/system_error.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 
 namespace net = boost::asio;
@@ -76,6 +78,30 @@ public:
     {
         auto r = co_await ctx.emit_probe(e2e::Empty{});
         co_return e2e::Echoed{.text = r.value ? "answered" : "refused", .n = r.ec ? 1 : 0};
+    }
+
+    sb::task<sb_rtdl::result<e2e::Tally>> on_ask(e2e::e2e_context& ctx, e2e::Ask msg) override
+    {
+        auto room = e2e::poll_room::parse(msg.room);
+        if (!room)
+            co_return sb::app_error{"bad_room", "poll:<name>"};
+        const auto start = std::chrono::steady_clock::now();
+        auto handle = ctx.rooms().poll(*room);
+        const e2e::Question q{.q = "ready?"};
+        sb_rtdl::collected<e2e::Vote> r;
+        if (msg.kind == "any")
+            r = co_await handle.emit_ask_any(q);
+        else if (msg.kind == "first2")
+            r = co_await handle.emit_ask_first2(q);
+        else if (msg.kind == "quorum")
+            r = co_await handle.emit_ask_quorum(q);
+        else
+            r = co_await handle.emit_ask_all(q);
+        const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        co_return e2e::Tally{.replies = static_cast<std::uint32_t>(r.replies.size()),
+                             .missing = static_cast<std::uint32_t>(r.missing),
+                             .waited_ms = static_cast<std::uint32_t>(waited.count()),
+                             .timed_out = static_cast<bool>(r.ec)};
     }
 
     sb::task<sb_rtdl::join_decision> on_join_guarded(e2e::e2e_context& ctx, const e2e::guarded_room& room) override
@@ -156,19 +182,47 @@ public:
     }
 };
 
+struct wsonly_impl final : e2e::wsonly_service {
+    sb::task<sb_rtdl::result<e2e::Empty>> on_hello(e2e::wsonly_context&) override { co_return e2e::Empty{}; }
+};
+
+struct pollonly_impl final : e2e::pollonly_service {
+    sb::task<sb_rtdl::result<e2e::Empty>> on_hello(e2e::pollonly_context&) override { co_return e2e::Empty{}; }
+};
+
 } // namespace
 
+// --port N; --no-configure skips the generated configure_*(), so mount() must refuse the server's
+// options (the contract's `heartbeat = 20s` against the default 25 s) and we exit 2.
 int main(int argc, char** argv)
 {
     std::uint16_t port = 0;
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (std::string_view(argv[i]) == "--port")
+    bool configure = true;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--port" && i + 1 < argc)
             port = static_cast<std::uint16_t>(std::atoi(argv[i + 1]));
+        if (std::string_view(argv[i]) == "--no-configure")
+            configure = false;
     }
-    sb::server server{sb::server_options{.port = port, .threads = 2}};
-    auto service = std::make_shared<e2e_impl>();
-    service->stats = e2e::mount(server, service);
-    e2e::mount(server, std::make_shared<feed_impl>());
+    sb::server_options opts{.port = port, .threads = 2};
+    if (configure) {
+        e2e::configure_e2e(opts);
+        e2e::configure_feed(opts);
+        e2e::configure_wsonly(opts);
+        e2e::configure_pollonly(opts);
+    }
+    sb::server server{opts};
+    try {
+        auto service = std::make_shared<e2e_impl>();
+        service->stats = e2e::mount(server, service);
+        e2e::mount(server, std::make_shared<feed_impl>());
+        e2e::mount(server, std::make_shared<wsonly_impl>());
+        e2e::mount(server, std::make_shared<pollonly_impl>());
+    }
+    catch (const std::invalid_argument& e) {
+        std::cerr << "rtdl_e2e_server: " << e.what() << '\n';
+        return 2;
+    }
     server.start();
     std::cout << "listening " << server.port() << std::endl;
     server.run();

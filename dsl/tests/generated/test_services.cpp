@@ -106,12 +106,23 @@ public:
 
 } // namespace
 
+/// A server with the connection-wide settings of one contract applied.
+template <class Configure>
+sb::server_options configured(Configure configure)
+{
+    sb::server_options o{.port = 0};
+    configure(o);
+    return o;
+}
+
 TEST_CASE("rtdl services: the examples mount onto a server")
 {
-    sb::server server{sb::server_options{.port = 0}};
+    sb::server server{configured(chat::configure_chat)};
     chat::mount(server, std::make_shared<chat_impl>());
-    acme::arena::mount(server, std::make_shared<game_impl>());
-    acme::ticker::mount(server, std::make_shared<ticker_impl>());
+    sb::server arena_server{configured(acme::arena::configure_arena)};
+    acme::arena::mount(arena_server, std::make_shared<game_impl>());
+    sb::server ticker_server{configured(acme::ticker::configure_ticker)};
+    acme::ticker::mount(ticker_server, std::make_shared<ticker_impl>());
     CHECK(server.of(chat::chat_path).name() == "/chat");
     CHECK(chat::dm_room{"alice", "bob"}.key() == "dm:alice:bob");
     CHECK(chat::dm_room::parse("dm:alice:bob") == chat::dm_room{"alice", "bob"});
@@ -120,9 +131,31 @@ TEST_CASE("rtdl services: the examples mount onto a server")
     CHECK_FALSE(acme::arena::match_room::parse("match:abc123"));
 }
 
+TEST_CASE("rtdl services: configure_<ns>() writes the contract's connection-wide settings")
+{
+    const auto o = configured(acme::arena::configure_arena);  // heartbeat 5s, max_payload 8KiB, send_buffer 256KiB
+    CHECK(o.engine.ping_interval == std::chrono::seconds{5});
+    CHECK(o.engine.ping_timeout == std::chrono::seconds{5});  // idle_timeout = 2 × heartbeat
+    CHECK(o.engine.max_send_buffer == 256u * 1024u);
+    CHECK(o.engine.max_payload == sb::server_options{}.engine.max_payload);  // already above 8 KiB + overhead
+}
+
+TEST_CASE("rtdl services: mount() refuses a server that cannot honour the contract's settings")
+{
+    // Options left at the defaults: the game's heartbeat = 5s would silently be 25 s.
+    sb::server plain{sb::server_options{.port = 0}};
+    CHECK_THROWS_WITH(acme::arena::mount(plain, std::make_shared<game_impl>()),
+                      Catch::Contains("heartbeat is 5000 ms but engine.ping_interval is 25000 ms") &&
+                          Catch::Contains("configure_arena(options)"));
+    // Two contracts that want different heartbeats cannot share one server.
+    sb::server chat_server{configured(chat::configure_chat)};
+    CHECK_THROWS_AS(acme::arena::mount(chat_server, std::make_shared<game_impl>()), std::invalid_argument);
+    CHECK_NOTHROW(chat::mount(chat_server, std::make_shared<chat_impl>()));
+}
+
 TEST_CASE("rtdl dispatch: mount() returns the namespace's counters")
 {
-    sb::server server{sb::server_options{.port = 0}};
+    sb::server server{configured(acme::ticker::configure_ticker)};
     auto stats = acme::ticker::mount(server, std::make_shared<ticker_impl>());
     REQUIRE(stats);
     CHECK(stats->events == 0);

@@ -17,7 +17,8 @@ namespace n at "/n" {
     REQUIRE(c->result.program);
     auto& ns = c->main().namespaces[0];
     CHECK(ns.settings.auth == model::auth_mode::required);
-    CHECK(ns.settings.transports == std::vector<model::transport>{model::transport::ws});
+    CHECK(ns.settings.transports == std::vector<model::transport>{model::transport::ws, model::transport::sse,
+                                                                 model::transport::polling});
     CHECK(ns.settings.heartbeat == std::chrono::seconds{10});
     CHECK(ns.settings.idle_timeout == std::chrono::seconds{20}); // 2 × heartbeat
     CHECK(ns.settings.max_payload == 64 * 1024);

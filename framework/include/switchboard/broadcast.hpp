@@ -49,6 +49,8 @@ public:
     broadcast_operator volatile_() const;
     /// Deadline for `emit_with_ack` (mandatory there, as in Socket.IO).
     broadcast_operator timeout(std::chrono::milliseconds t) const;
+    /// When `emit_with_ack` stops waiting: every answer (default), the first N, a quorum.
+    broadcast_operator collect(collect_policy p) const;
 
     /** The event gets an id, `<epoch>:<offset>`, and is kept in the history of each
         target room that has one (`namespace_::history`), for EventSource clients'
@@ -70,8 +72,10 @@ public:
     void emit(std::string_view event, payload args = {}) const;
 
     /** Sends `event` with one ack id and collects each client's first ack argument.
-        Suspends until every selected client answered, or the timeout passed (then the
-        partial list is returned with `sb::error::timeout`). Without `timeout()` the
+        Suspends until the collect policy is met (by default: every selected client
+        answered), or the timeout passed (then the partial list is returned with
+        `sb::error::timeout`). Recipients still silent when it returns are forgotten: their
+        late answers are dropped. Without `timeout()` the
         deadline is zero and the result is an immediate timeout, as in Socket.IO.
     */
     task<broadcast_ack_result> emit_with_ack(std::string_view event, payload args = {}) const;
@@ -97,6 +101,7 @@ public:
     bool is_volatile() const noexcept { return volatile_flag_; }
     bool is_local() const noexcept { return local_; }
     std::chrono::milliseconds ack_timeout() const noexcept { return timeout_; }
+    collect_policy ack_policy() const noexcept { return collect_; }
     bool is_resumable() const noexcept { return resumable_; }
     const std::string& conflation_key() const noexcept { return conflate_; }
 
@@ -105,6 +110,7 @@ private:
     std::vector<std::string> rooms_;
     std::vector<std::string> except_;
     std::chrono::milliseconds timeout_{0};
+    collect_policy collect_{};
     bool volatile_flag_ = false;
     bool local_ = false;
     bool resumable_ = false;

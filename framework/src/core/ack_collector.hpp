@@ -3,7 +3,10 @@
 // It lives on the emitter's executor: shards and remote nodes post their counts and
 // answers to it, so it needs no lock. The emit completes when every part (each shard of
 // this node, each other node of a cluster) has said how many clients it reached and all
-// of those clients answered or disconnected, or when the timeout passes.
+// of those clients answered or disconnected, or when the collect policy has heard enough,
+// or when the timeout passes.
+#include <switchboard/ack.hpp>
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/value.hpp>
@@ -31,9 +34,12 @@ struct ack_collector {
     std::size_t expected = 0;   ///< clients reached so far
     std::size_t failed = 0;     ///< of those, gone before answering
     bool finished = false;
+    /// When enough answers have come (broadcast_operator::collect).
+    collect_policy policy{};
     std::vector<boost::json::value> responses;
-    /// Run once when the deadline passes with answers missing (forget the ack ids).
-    std::vector<std::function<void()>> on_timeout;
+    /// Run once when the collection ends with answers missing, by the deadline or by the
+    /// policy (forget the ack ids).
+    std::vector<std::function<void()>> on_unanswered;
     /// For a node answering another's broadcast with ack: told the total once every
     /// part has counted, and each answer as it comes.
     std::function<void(std::size_t)> on_counted;
@@ -72,7 +78,12 @@ struct ack_collector {
     }
     void check()
     {
-        if (!finished && parts_pending <= 0 && !awaiting_count && responses.size() + failed >= expected) {
+        if (finished) {
+            return;
+        }
+        const bool counted = parts_pending <= 0 && !awaiting_count;
+        // Everyone has answered or gone, or the policy has heard enough.
+        if ((counted && responses.size() + failed >= expected) || policy.satisfied(responses.size(), expected, counted)) {
             finished = true;
             done.cancel();
         }

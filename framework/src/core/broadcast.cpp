@@ -69,6 +69,13 @@ broadcast_operator broadcast_operator::timeout(std::chrono::milliseconds t) cons
     return b;
 }
 
+broadcast_operator broadcast_operator::collect(collect_policy p) const
+{
+    auto b = *this;
+    b.collect_ = p;
+    return b;
+}
+
 broadcast_operator broadcast_operator::resumable() const
 {
     auto b = *this;
@@ -97,26 +104,30 @@ task<broadcast_ack_result> broadcast_operator::emit_with_ack(std::string_view ev
     const auto deadline = net::steady_timer::clock_type::now() + timeout_;  // one for every child namespace
     for (auto* ns : ns_->targets()) {
         auto collector = std::make_shared<ack_collector>(ex, 0);
+        collector->policy = collect_;
         collector->done.expires_at(deadline);
         ns->server().adapter().broadcast_with_ack(*ns, *this, event, args, collector);
         collector->check();  // nothing to wait for when no part was announced
         if (!collector->finished) {
             co_await collector->done.async_wait(net::as_tuple(net::use_awaitable));
         }
-        if (!collector->finished) {
-            collector->finished = true;
-            for (auto& f : collector->on_timeout) {
+        collector->finished = true;
+        const auto answered = collector->responses.size();
+        const auto missing = collector->expected > answered ? collector->expected - answered : 0;
+        if (missing > 0) {
+            for (auto& f : collector->on_unanswered) {  // forget the ids: late answers are dropped
                 f();
             }
         }
-        const auto answered = collector->responses.size();
-        result.missing += collector->expected > answered ? collector->expected - answered : 0;
+        result.missing += missing;
+        // A recipient that disconnected counts against the policy as a silent one does.
+        const bool counted = collector->parts_pending <= 0 && !collector->awaiting_count;
+        if (!collect_.satisfied(answered, collector->expected, counted)) {
+            result.ec = make_error_code(error::timeout);
+        }
         for (auto& r : collector->responses) {
             result.responses.push_back(std::move(r));
         }
-    }
-    if (result.missing > 0) {
-        result.ec = make_error_code(error::timeout);
     }
     co_return result;
 }

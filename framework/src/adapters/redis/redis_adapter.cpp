@@ -748,7 +748,7 @@ private:
                 }
                 if (!c->finished) {
                     c->finished = true;
-                    for (auto& f : c->on_timeout) {
+                    for (auto& f : c->on_unanswered) {
                         f();
                     }
                 }
