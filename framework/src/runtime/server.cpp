@@ -95,6 +95,11 @@ void server_impl::start()
         }
         ep.port(probe.local_endpoint().port());  // the port 0 picked
     }
+    // Before anything is bound or marked started: a certificate that does not load throws
+    // here and leaves the server as it was, so start() may be called again once fixed.
+    if (options().tls) {
+        tls_ = make_tls_context(options().tls->cert_file, options().tls->key_file);
+    }
     started_ = true;
     for (auto& w : workers_) {
         w->listen(ep);
@@ -102,9 +107,6 @@ void server_impl::start()
     port_ = ep.port();
     // The adapter first: its links must exist before any shard runs a handler that
     // publishes (the links' work is queued on the shards and starts with them).
-    if (options().tls) {
-        tls_ = make_tls_context(options().tls->cert_file, options().tls->key_file);
-    }
     start_adapter();
     for (auto& w : workers_) {
         w->start();
