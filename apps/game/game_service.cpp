@@ -188,7 +188,8 @@ private:
 
     sb::task<void> ready_check(arena::match_handle members, std::shared_ptr<match> m)
     {
-        auto answers = co_await members.emit_ready_check(arena::ReadyCheck{.seconds = opts_.ready_seconds});
+        const arena::ReadyCheck check{.seconds = opts_.ready_seconds};  // named: see emit_ready_check's deleted T&&
+        auto answers = co_await members.emit_ready_check(check);
         std::size_t ready = 0;
         for (auto& a : answers.replies)
             ready += a.ready;
@@ -214,7 +215,8 @@ private:
             if (!ctx.socket().connected())
                 co_return;
             const auto start = std::chrono::steady_clock::now();
-            auto pong = co_await ctx.emit_ping(arena::Ping{.server_time = apps::now_ms(), .rtt_us = rtt_us});
+            const arena::Ping ping{.server_time = apps::now_ms(), .rtt_us = rtt_us};
+            auto pong = co_await ctx.emit_ping(ping);
             if (!pong.ec)
                 rtt_us = static_cast<std::uint32_t>(
                     std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());

@@ -19,7 +19,15 @@ namespace {
 constexpr const char* usage =
     "usage: rtdlc [--emit=cpp|ts|asyncapi|ir]... [--out-dir DIR] [--depfile FILE] [-I DIR]...\n"
     "             [--error-format=human|gcc|json] [--error-limit N] [--warnings-as-errors]\n"
-    "             [--check] [--always-write] FILE.rtdl\n";
+    "             [--check] [--always-write] FILE.rtdl\n"
+    "       rtdlc --version\n"
+    "Without --emit, rtdlc checks FILE and says so; --check checks silently.\n";
+
+#ifndef RTDLC_VERSION
+#define RTDLC_VERSION "0.0.0"
+#endif
+/// The compiler's version (the project's) and the language version it reads (`rtdl 1;`).
+constexpr const char* version_line = "rtdlc " RTDLC_VERSION " (rtdl language 1)\n";
 
 struct options {
     std::vector<std::string> emit;
@@ -35,7 +43,7 @@ struct options {
 };
 
 /// Parses the command line; returns an error message, empty when fine.
-std::string parse_args(const std::vector<std::string>& args, options& o, bool& help)
+std::string parse_args(const std::vector<std::string>& args, options& o, bool& help, bool& version)
 {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -58,6 +66,10 @@ std::string parse_args(const std::vector<std::string>& args, options& o, bool& h
         int r = 0;
         if (a == "-h" || a == "--help") {
             help = true;
+            return {};
+        }
+        if (a == "--version") {
+            version = true;
             return {};
         }
         if (a == "--warnings-as-errors") {
@@ -154,12 +166,17 @@ int run_rtdlc(const std::vector<std::string>& args, std::ostream& out, std::ostr
 {
     options o;
     bool help = false;
-    if (auto problem = parse_args(args, o, help); !problem.empty()) {
+    bool version = false;
+    if (auto problem = parse_args(args, o, help, version); !problem.empty()) {
         err << "rtdlc: error: " << problem << "\n" << usage;
         return problem.find("not implemented") != std::string::npos ? 3 : 2;
     }
     if (help) {
         out << usage;
+        return 0;
+    }
+    if (version) {
+        out << version_line;
         return 0;
     }
 
@@ -176,8 +193,20 @@ int run_rtdlc(const std::vector<std::string>& args, std::ostream& out, std::ostr
     render(err, sources, diags.sorted(), o.format, o.error_limit);
     if (!result.program)
         return 1;
-    if (o.check_only || o.emit.empty())
+    if (o.check_only)
         return 0;
+    if (o.emit.empty()) {
+        // Asked for nothing: say what was done, so a silent success is not mistaken for
+        // generated files.
+        std::size_t warnings = 0;
+        for (const auto& d : diags.sorted())
+            warnings += d->severity == severity::warning ? 1 : 0;
+        out << "rtdlc: " << o.input << ": checked, no errors";
+        if (warnings)
+            out << ", " << warnings << " warning(s)";
+        out << "; nothing written (--emit=cpp|ts|ir generates)\n";
+        return 0;
+    }
 
     for (auto& kind : o.emit) {
         if (kind == "asyncapi") {

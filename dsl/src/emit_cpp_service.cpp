@@ -32,6 +32,19 @@ std::string payload_param(const model::emit_event& e)
     return e.payload ? "const " + type_name(*e.payload) + "& msg" : "";
 }
 
+/** For an emit that is a coroutine (it awaits an ACK): a deleted overload for an rvalue
+    payload. `co_await ctx.emit_x(T{...})` binds a temporary to the coroutine's reference
+    parameter, which GCC 12 (the toolchain here) destroys twice; a named value is safe.
+    Deleting the rvalue form turns that crash into a compile error at the call. */
+std::string deleted_rvalue_overload(const model::emit_event& e, const std::string& ret)
+{
+    if (!e.payload)
+        return "";
+    return "    /// Deleted: name the payload first (`auto m = T{...}; co_await emit_" + e.name +
+           "(m);`); GCC 12 double-frees\n    /// a temporary bound to a coroutine's parameter.\n    ::sb::task<" + ret +
+           "> emit_" + e.name + "(" + type_name(*e.payload) + "&&) const = delete;\n";
+}
+
 std::string payload_expr(const model::emit_event& e)
 {
     return e.payload ? "::sb::payload{::boost::json::array{" + encode_expression(*e.payload, "msg") + "}}"
@@ -182,6 +195,7 @@ void emit_handles(const model::namespace_decl& ns, std::string& h, std::string& 
                 std::string rt = "::sb_rtdl::collected<" + type_name(*e.reply) + ">";
                 h += "    " + deprecated_attr(e.deprecated) + "::sb::task<" + rt + "> emit_" + e.name + "(" +
                      payload_param(e) + ") const;\n";
+                h += deleted_rvalue_overload(e, rt);
                 s += "::sb::task<" + rt + "> " + cls + "::emit_" + e.name + "(" + payload_param(e) + ") const\n{\n";
                 s += "    ::sb::payload args = " + payload_expr(e) + ";\n";
                 s += "    auto r = co_await op_.timeout(" + ms(ack_timeout(e)) + ")" + collect_modifier(e) +
@@ -264,6 +278,7 @@ void emit_context(const model::namespace_decl& ns, std::string& h, std::string& 
             std::string rt = "::sb_rtdl::ack_result<" + type_name(*e.reply) + ">";
             h += "    " + deprecated_attr(e.deprecated) + "::sb::task<" + rt + "> emit_" + e.name + "(" +
                  payload_param(e) + ") const;\n";
+            h += deleted_rvalue_overload(e, rt);
             s += "::sb::task<" + rt + "> " + ctx + "::emit_" + e.name + "(" + payload_param(e) + ") const\n{\n";
             s += "    ::sb::payload args = " + payload_expr(e) + ";\n";
             s += "    " + rt + " out;\n";

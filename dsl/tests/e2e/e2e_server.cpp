@@ -76,7 +76,8 @@ public:
 
     sb::task<sb_rtdl::result<e2e::Echoed>> on_probe_me(e2e::e2e_context& ctx) override
     {
-        auto r = co_await ctx.emit_probe(e2e::Empty{});
+        const e2e::Empty probe{};
+        auto r = co_await ctx.emit_probe(probe);
         co_return e2e::Echoed{.text = r.value ? "answered" : "refused", .n = r.ec ? 1 : 0};
     }
 

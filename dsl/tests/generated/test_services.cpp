@@ -64,8 +64,10 @@ public:
     sb::task<sb_rtdl::result<acme::arena::MatchJoined>> on_join_match(acme::arena::arena_context& ctx,
                                                                      acme::arena::JoinMatch in) override
     {
-        auto ready = co_await ctx.rooms().match(in.match_id).emit_ready_check(acme::arena::ReadyCheck{.seconds = 5});
-        auto pong = co_await ctx.emit_ping(acme::arena::Ping{.server_time = 1});
+        const acme::arena::ReadyCheck check{.seconds = 5};
+        auto ready = co_await ctx.rooms().match(in.match_id).emit_ready_check(check);
+        const acme::arena::Ping ping{.server_time = 1};
+        auto pong = co_await ctx.emit_ping(ping);
         (void)ready;
         (void)pong;
         co_return acme::arena::MatchJoined{};
