@@ -233,8 +233,12 @@ int run_rtdlc(const std::vector<std::string>& args, std::ostream& out, std::ostr
             if (!write(stem + ".rtdl.hpp", cpp.header) || !write(stem + ".rtdl.cpp", cpp.source))
                 return 1;
         }
-        if (kind == "ts" && !write(stem + ".rtdl.ts", emit_ts(*result.program)))
-            return 1;
+        if (kind == "ts") {
+            // Every module, imports first: the main file's `import type` lines name them.
+            for (const auto& mod : result.program->modules)
+                if (!write(mod->stem + ".rtdl.ts", emit_ts(*mod)))
+                    return 1;
+        }
     }
     if (o.depfile) {
         // Make syntax, absolute paths (CMP0116 would resolve relative ones against the

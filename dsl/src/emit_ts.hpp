@@ -13,7 +13,10 @@
     An event with an ACK takes a last callback parameter whose argument is the reply or
     `RtdlError` (`{"error":{code,message,pointer?}}`). With exactly one namespace the maps
     are also exported as `ClientToServerEvents`/`ServerToClientEvents`. Imported modules
-    are referenced as `import type * as rtdl_<stem> from "./<stem>.rtdl"`.
+    are referenced as `import type * as rtdl_<stem> from "./<stem>.rtdl"`, and written too.
+    A namespace with rooms a client may join also types `$join`/`$leave`: the key as a
+    template literal of the room patterns (`"lobby" | `dm:${string}:${string}``), answered
+    `{room}` or `RtdlError`.
 */
 #include "model.hpp"
 
@@ -23,5 +26,8 @@ namespace rtdl {
 
 /// The TypeScript of `program.main`.
 std::string emit_ts(const model::program& program);
+/// The TypeScript of one module (rtdlc writes one file per module, imported ones too, so
+/// the `import type` lines of the main file resolve).
+std::string emit_ts(const model::module& m);
 
 } // namespace rtdl

@@ -31,3 +31,11 @@ export async function send(): Promise<void> {
     if (!("error" in ack))
         console.log(ack.id, ack.sent_at);
 }
+
+// $join/$leave take a key of a room clients may join (topic, dm; not the server-joined lobby).
+export async function rooms(): Promise<void> {
+    const joined = await socket.timeout(5000).emitWithAck("$join", "room:cpp");
+    if (!("error" in joined))
+        console.log(joined.room);
+    socket.emit("$leave", "dm:alice:bob", (reply) => void reply);
+}
