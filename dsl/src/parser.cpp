@@ -112,6 +112,16 @@ private:
     /** "expected X after Y, found Z". When the unexpected word starts another line, the
         caret goes right after the previous token: that is where something is missing.
     */
+    /// "did you mean `struct`?" for a misspelt keyword (`stuct`), with the fix.
+    static void keyword_typo(diagnostic& d, const token& t, const std::vector<std::string>& keywords)
+    {
+        if (!d.helps.empty())
+            return;
+        auto s = suggest(t.text, keywords);
+        if (!s.empty())
+            d.help(did_you_mean(s)).fix(t.where, s[0]);
+    }
+
     diagnostic& expected(std::string_view what, std::string_view context, bool at_found = false)
     {
         std::string message = "expected " + std::string(what);
@@ -339,6 +349,8 @@ private:
             d.help("declare records with `struct`");
         else if (t.is_word("on") || t.is_word("emit") || t.is_word("room"))
             d.help("events and rooms are declared inside a `namespace NAME at \"/path\" { … }` block");
+        else if (t.is(token_kind::identifier))
+            keyword_typo(d, t, {"struct", "enum", "union", "type", "namespace", "import", "package"});
         return false;
     }
 
@@ -536,6 +548,32 @@ private:
         }
         const token& t = cur();
         bool generic = t.text == "optional" || t.text == "array" || t.text == "map";
+        if (!generic && peek().is(token_kind::l_angle)) {
+            // `optinal<T>`: only the three built-ins take arguments. Say which was meant,
+            // then read the arguments as that one's, so one typo is one error.
+            auto s = suggest(t.text, {"optional", "array", "map"});
+            auto& d = expected_error(t.where, "unknown generic type `" + t.text + "`")
+                          .label("only `optional<T>`, `array<T>` and `map<K, V>` take type arguments");
+            if (s.empty()) {
+                d.help("write a built-in generic, or the name of a declared type without `<…>`");
+                return false;
+            }
+            d.help(did_you_mean(s)).fix(t.where, s[0]);
+            span start = advance().where;
+            advance();
+            out.form = s[0] == "optional" ? ast::type_form::optional
+                       : s[0] == "array"  ? ast::type_form::array
+                                          : ast::type_form::map;
+            out.args.resize(out.form == ast::type_form::map ? 2 : 1);
+            bool ok = parse_type(out.args[0], "inside `" + s[0] + "<…>`", depth + 1);
+            if (ok && out.form == ast::type_form::map)
+                ok = expect(token_kind::comma, "after the key type of the map") &&
+                     parse_type(out.args[1], "for the map's values", depth + 1);
+            ok = ok && expect(token_kind::r_angle, "to close `" + s[0] + "<…>`");
+            out.where = since(start);
+            out.form = ast::type_form::invalid;  // reported: no cascade from the checker
+            return ok;
+        }
         if (generic && peek().is(token_kind::l_angle)) {
             span start = advance().where;
             advance();
@@ -708,6 +746,8 @@ private:
             d.help("settings are written `" + t.text + " = value;`");
         else if (t.is_word("struct") || t.is_word("enum") || t.is_word("type") || t.is_word("union"))
             d.help("types are declared outside namespaces, at the top of the file");
+        else if (t.is(token_kind::identifier))
+            keyword_typo(d, t, {"middleware", "room", "on", "emit"});
         return false;
     }
 
