@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <ostream>
+#include <sstream>
 
 namespace rtdl {
 
@@ -377,10 +378,31 @@ void render_json(std::ostream& out, const source_manager& sources, const diagnos
     out << boost::json::serialize(o) << "\n";
 }
 
-std::size_t render(std::ostream& out, const source_manager& sources,
+std::string terminal_safe(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t cp = decode_utf8(text, i);  // a byte that is not UTF-8 comes back as U+FFFD
+        if (cp == U'\n')
+            out += '\n';
+        else if (cp < 0x20)
+            append_utf8(out, 0x2400 + cp);   // U+2401 for ^A, U+241B for ESC: one cell, as before
+        else if (cp == 0x7f)
+            append_utf8(out, 0x2421);
+        else
+            append_utf8(out, cp);
+    }
+    return out;
+}
+
+std::size_t render(std::ostream& final_out, const source_manager& sources,
                    const std::vector<const diagnostic*>& list, diagnostic_format format,
                    std::size_t error_limit)
 {
+    // Everything goes through terminal_safe(): a contract's text (in messages, labels and
+    // the quoted line) must not reach the terminal as escape sequences or broken UTF-8.
+    std::ostringstream out;
     std::size_t written = 0, errors = 0;
     for (auto* d : list) {
         if (d->severity == severity::error && error_limit != 0 && ++errors > error_limit) {
@@ -400,6 +422,7 @@ std::size_t render(std::ostream& out, const source_manager& sources,
         }
         ++written;
     }
+    final_out << terminal_safe(out.str());
     return written;
 }
 

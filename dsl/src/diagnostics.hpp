@@ -111,6 +111,12 @@ private:
     like clang's `-ferror-limit`. Warnings count against nothing.
     @return the number of diagnostics written.
 */
+/** `text` made safe to print: control characters other than newline become their
+    Unicode control pictures (U+2400 + c, U+2421 for DEL; one display cell each, so
+    carets stay aligned) and bytes that are not UTF-8 become U+FFFD. Every renderer's
+    output goes through it. */
+std::string terminal_safe(std::string_view text);
+
 std::size_t render(std::ostream& out, const source_manager& sources,
                    const std::vector<const diagnostic*>& list, diagnostic_format format,
                    std::size_t error_limit = 20);
