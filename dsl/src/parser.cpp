@@ -705,15 +705,37 @@ private:
                 .help("e.g. `at \"/" + ns.name.text + "\"`");
             ok = false;
         }
+        const span open = cur().where;
         ok = ok && expect(token_kind::l_brace, "to open the namespace");
+        bool unclosed = false;
         while (ok && !cur().is(token_kind::r_brace) && !at_end()) {
+            // A type or another namespace at the start of a line: this block's `}` is
+            // missing. Say so where the block opened, and read on from the declaration.
+            const token& t = cur();
+            if (t.first_on_line && peek().is(token_kind::identifier) &&
+                (t.is_word("struct") || t.is_word("enum") || t.is_word("union") || t.is_word("namespace") ||
+                 t.is_word("type"))) {
+                diags_.error("E0006", open, "namespace `" + ns.name.text + "` is not closed")
+                    .label("this `{` has no matching `}`")
+                    .secondary(t.where, "a new declaration starts here")
+                    .help("add `}` at the end of the namespace, before this declaration");
+                unclosed = true;
+                break;
+            }
             std::size_t before = pos_;
             if (!parse_member(ns))
                 recover(level::namespace_body);
             if (pos_ == before)
                 advance();
         }
-        if (ok)
+        if (ok && !unclosed && at_end()) {
+            diags_.error("E0006", open, "namespace `" + ns.name.text + "` is not closed")
+                .label("this `{` has no matching `}`")
+                .secondary(cur().where, "the file ends here")
+                .help("add `}` at the end of the namespace");
+            ok = false;
+        }
+        else if (ok && !unclosed)
             ok = expect(token_kind::r_brace, "to close the namespace");
         ns.where = since(ns.keyword);
         file.namespaces.push_back(std::move(ns));
@@ -870,7 +892,20 @@ private:
         }
         if (!expect(token_kind::r_paren, "after the payload type"))
             return false;
-        if (accept(token_kind::arrow)) {
+        bool arrow = accept(token_kind::arrow);
+        if (!arrow && cur().is(token_kind::equals) && peek().is(token_kind::r_angle) &&
+            peek().where.begin == cur().where.end) {
+            // `=>` (JavaScript, Scala, C#): say what rtdl writes, then read on as `->`.
+            span fat{cur().where.file, cur().where.begin, peek().where.end};
+            diags_.error("E0006", fat, "`=>` is not rtdl's reply arrow")
+                .label("the reply type follows `->`")
+                .help("write `->`")
+                .fix(fat, "->");
+            advance();
+            advance();
+            arrow = true;
+        }
+        if (arrow) {
             ast::type_expr reply;
             if (!parse_type(reply, "after `->`"))
                 return false;
