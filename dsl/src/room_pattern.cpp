@@ -215,6 +215,13 @@ private:
 
 room_pattern parse_room_pattern(const ast::string_literal& literal, diagnostic_engine& diags)
 {
+    if (!literal.where.valid()) {
+        // No pattern was written: the parser has said so, at the place. An "empty
+        // pattern" on top would be a second report of one mistake, and one with no place.
+        room_pattern none;
+        none.ok = false;
+        return none;
+    }
     return pattern_lexer(literal, diags).run();
 }
 
