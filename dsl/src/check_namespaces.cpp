@@ -391,7 +391,14 @@ void checker::check_namespace_settings(unit& u, const ast::namespace_decl& s, mo
     }
     // Only the plain EventSource endpoint (`handshake` + `sse`) has no way to carry auth:
     // Engine.IO's `sse` transport sends it in the Socket.IO CONNECT packet like the others.
-    if (out.auth == model::auth_mode::required && sse && handshake && out.handshake) {
+    // A `token` field in the handshake is the way in the help: EventSource carries it in
+    // the query, and the connect middleware verifies it. Then there is nothing to warn of.
+    bool has_token = false;
+    if (out.handshake) {
+        for (const auto& f : out.handshake->fields)
+            has_token = has_token || f.wire_name == "token";
+    }
+    if (out.auth == model::auth_mode::required && sse && handshake && out.handshake && !has_token) {
         auto& d = diags_
                       .warning("W0301", sse->where,
                                "`auth = required` with a plain EventSource endpoint (`sse` and a `handshake`)")
@@ -401,8 +408,8 @@ void checker::check_namespace_settings(unit& u, const ast::namespace_decl& s, mo
             d.secondary(auth->value.where, "authentication is required here");
         else
             d.note("`auth` defaults to `required`");
-        d.help("authenticate EventSource clients with a cookie session, or a token field in `handshake`; or set "
-               "`auth = optional`");
+        d.help("add `token: string` to `" + out.handshake->name +
+               "` (EventSource sends it in the query; verify it in a connect middleware), or set `auth = optional`");
     }
 }
 
