@@ -1,7 +1,7 @@
 #pragma once
 // Private to the checker: the state shared by its phases, one .cpp file per phase
 // (imports.cpp, names.cpp, check_attributes.cpp, check_types.cpp, check_namespaces.cpp,
-// check_rooms.cpp). Nothing outside the checker includes this header.
+// check_rooms.cpp, check_generated_names.cpp). Nothing outside the checker includes this header.
 
 #include "ast.hpp"
 #include "checker.hpp"
@@ -148,6 +148,12 @@ public:
     // ---- check_rooms.cpp
     void check_rooms(unit& u, const ast::namespace_decl& syntax, model::namespace_decl& ns);
 
+    // ---- check_generated_names.cpp
+    /// E0107, E0314, E0408: no two declarations of the program need one C++ name in one
+    /// scope of the generated code (and E0101 for a namespace declared in two files of a
+    /// package). Runs last, on the whole program.
+    void check_generated_names();
+
     source_manager& sources_;
     diagnostic_engine& diags_;
     const check_options& options_;
@@ -164,6 +170,8 @@ public:
     std::map<const model::field*, span> field_spans_;
     /// Where each room's name is written (rooms never move once their namespace is built).
     std::map<const model::room*, span> room_spans_;
+    /// Where each room's placeholder names are written, in `room::placeholders` order.
+    std::map<const model::room*, std::vector<span>> placeholder_spans_;
     /// Declarations whose alias chain loops (reported once, then treated as unresolved).
     std::set<const model::type_decl*> cyclic_aliases_;
 };

@@ -138,6 +138,7 @@ void checker::check_rooms(unit& u, const ast::namespace_decl& s, model::namespac
     ns.rooms.reserve(s.rooms.size());
     for (auto& r : s.rooms) {
         model::room room;
+        std::vector<span> placeholder_names;
         room.name = r.name.text;
         room.pattern = r.pattern.text;
         room.doc = r.doc;
@@ -286,6 +287,7 @@ void checker::check_rooms(unit& u, const ast::namespace_decl& s, model::namespac
             a.steps.push_back({*chars, true});
             room.segments.push_back({true, "", room.placeholders.size()});
             room.placeholders.push_back(std::move(p));
+            placeholder_names.push_back(seg.name.where);
         }
         if (pattern.segments.empty())
             a.usable = false;
@@ -322,6 +324,7 @@ void checker::check_rooms(unit& u, const ast::namespace_decl& s, model::namespac
         automata.push_back(std::move(a));
         ns.rooms.push_back(std::move(room));
         room_spans_[&ns.rooms.back()] = r.name.where;
+        placeholder_spans_[&ns.rooms.back()] = std::move(placeholder_names);
     }
 }
 

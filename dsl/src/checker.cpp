@@ -41,6 +41,7 @@ check_result checker::run(file_id main)
         order_definitions(*u->module);
     for (auto& u : units_)
         check_namespaces(*u);
+    check_generated_names();
 
     check_result result;
     result.dependencies.push_back(sources_.file(main).absolute_path());

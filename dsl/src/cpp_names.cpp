@@ -24,9 +24,17 @@ constexpr std::string_view keywords[] = {
     "using",       "virtual",  "void",      "volatile",  "wchar_t",   "while",        "xor",
     "xor_eq",      "final",    "override",  "import"};
 
-// Macros from the C and C++ standard library headers generated code includes.
+// Macros of the C and C++ standard library, named on their own whatever the platform.
 constexpr std::string_view macros[] = {"NULL",  "errno",  "assert", "EOF",          "offsetof",
                                        "stdin", "stdout", "stderr", "EXIT_SUCCESS", "EXIT_FAILURE"};
+
+// macro_names[] and global_names[], sorted: what the generated C++'s headers define.
+#include "platform_names.inc"
+
+bool listed(const std::string_view* begin, const std::string_view* end, std::string_view name)
+{
+    return std::binary_search(begin, end, name);
+}
 
 } // namespace
 
@@ -38,11 +46,19 @@ std::optional<std::string> cpp_reserved_reason(std::string_view name)
         return "a C++ keyword";
     if (std::find(std::begin(macros), std::end(macros), name) != std::end(macros))
         return "a macro of the C++ standard library";
+    if (name.substr(0, 6) == "BOOST_" || name.substr(0, 9) == "SIMDJSON_" ||
+        listed(std::begin(macro_names), std::end(macro_names), name))
+        return "a macro of the headers the generated C++ includes";
     if (name.size() >= 2 && name[0] == '_' && name[1] >= 'A' && name[1] <= 'Z')
         return "reserved in C++ (it starts with `_` and a capital letter)";
     if (name.find("__") != std::string_view::npos)
         return "reserved in C++ (it contains `__`)";
     return std::nullopt;
+}
+
+bool is_platform_global_name(std::string_view name) noexcept
+{
+    return listed(std::begin(global_names), std::end(global_names), name);
 }
 
 bool is_socketio_reserved_event(std::string_view n) noexcept
