@@ -763,6 +763,17 @@ private:
             return parse_room(ns, std::move(header));
         if ((t.is_word("on") || t.is_word("emit")) && named)
             return parse_event(ns, std::move(header));
+        if (t.is_word("middleware") || t.is_word("room") || t.is_word("on") || t.is_word("emit")) {
+            // The keyword is right; what follows it is not a name. Saying "expected `room`,
+            // found `room`" would contradict itself.
+            advance();
+            const char* whose = t.is_word("room") ? "room's" : t.is_word("middleware") ? "middleware's" : "event's";
+            expected(std::string("the ") + whose + " name", "after `" + t.text + "`")
+                .help(t.is_word("room")         ? "e.g. `room lobby \"lobby\" { join = open; }`"
+                      : t.is_word("middleware") ? "e.g. `middleware audit on connect;`"
+                                                : "e.g. `" + t.text + " ping();`");
+            return false;
+        }
         auto& d = expected("a setting, `middleware`, `room`, `on` or `emit`", "in the namespace", true);
         if (t.is(token_kind::identifier) && peek().is(token_kind::colon))
             d.help("settings are written `" + t.text + " = value;`");
