@@ -148,6 +148,23 @@ void server::engine_io(std::string path, engine_connection_handler on_connection
     if (path.back() != '/') {
         path += '/';
     }
+    // What server.hpp promises, checked: routes are read without a lock once the shards
+    // run, and a path shared with Socket.IO (or another engine) would make one unreachable.
+    if (impl_->started()) {
+        throw std::logic_error("server::engine_io(\"" + path + "\"): call it before start()");
+    }
+    if (path == options().path) {
+        throw std::invalid_argument("server::engine_io(\"" + path +
+                                    "\"): that is server_options::path, Socket.IO's");
+    }
+    for (const auto& r : impl_->raw_engines()) {
+        if (r.path == path) {
+            throw std::invalid_argument("server::engine_io(\"" + path + "\"): already serves plain Engine.IO");
+        }
+    }
+    if (!on_connection) {
+        throw std::invalid_argument("server::engine_io(\"" + path + "\"): the connection handler is empty");
+    }
     impl_->add_raw_engine(detail::raw_engine_route{std::move(path), std::move(on_connection)});
 }
 

@@ -41,6 +41,8 @@ public:
     bool stopping() const noexcept { return stopping_.load(std::memory_order_relaxed); }
     /// Plain Engine.IO paths (server::engine_io); set before start(), read-only after.
     void add_raw_engine(raw_engine_route r) { raw_engines_.push_back(std::move(r)); }
+    const std::deque<raw_engine_route>& raw_engines() const noexcept { return raw_engines_; }
+    bool started() const noexcept { return started_; }
     /// The plain Engine.IO route whose path `path` starts with, or nullptr.
     const raw_engine_route* raw_engine_for(std::string_view path) const noexcept
     {
