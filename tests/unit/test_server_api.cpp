@@ -7,6 +7,8 @@
 #include <switchboard/server.hpp>
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 TEST_CASE("server::engine_io: a path of its own, a handler, before start()")
 {
@@ -26,4 +28,15 @@ TEST_CASE("server::engine_io after start() is refused: routes are read without a
     CHECK_THROWS_AS(server.engine_io("/late/", [](sb::engine_socket_ptr) {}), std::logic_error);
     server.stop();
     server.wait();
+}
+
+TEST_CASE("namespace_: in() and except() take one room or several, as broadcast_operator does")
+{
+    sb::server server{sb::server_options{.port = 0}};
+    auto io = server.of("/");
+    const std::vector<std::string> two{"a", "b"};
+    CHECK(io.in(two).rooms() == two);
+    CHECK(io.except(two).except_rooms() == two);
+    CHECK(io.except("a").except(std::vector<std::string>{"b"}).except_rooms() == two);
+    CHECK(io.to("x").in(two).rooms() == std::vector<std::string>{"x", "a", "b"});
 }

@@ -39,6 +39,7 @@ public:
     broadcast_operator to(std::string room) const;
     broadcast_operator to(std::vector<std::string> rooms) const;
     broadcast_operator in(std::string room) const { return to(std::move(room)); }
+    broadcast_operator in(std::vector<std::string> rooms) const { return to(std::move(rooms)); }
     /// Excludes the members of a room (a socket id excludes that socket).
     broadcast_operator except(std::string room) const;
     broadcast_operator except(std::vector<std::string> rooms) const;

@@ -81,13 +81,18 @@ public:
 
     /// Appends a connect middleware; they run in order until one refuses.
     namespace_& use(middleware m);
+    /// The connection handler. One per namespace: a second call replaces the first (the
+    /// generated `mount()` sets it, and `on_any`, `on_disconnecting` the same way).
     namespace_& on_connection(connection_handler h);
     /// Routes `event` to `h`. An event without route goes to the catch-all, if any;
     /// otherwise an ack-carrying event is answered with an `unknown_event` error.
     namespace_& on(std::string event, event_handler h);
-    /// The catch-all handler (Socket.IO's `onAny`, but it also answers acks).
+    /// The catch-all handler (Socket.IO's `onAny`, but it also answers acks). Replaces an
+    /// earlier one.
     namespace_& on_any(event_handler h);
+    /// Before the socket leaves its rooms. Replaces an earlier one.
     namespace_& on_disconnecting(disconnect_handler h);
+    /// After it left them. Replaces an earlier one.
     namespace_& on_disconnect(disconnect_handler h);
     /// Routes `event` from other servers (`server_side_emit`) to `h`.
     namespace_& on_server_event(std::string event, server_event_handler h);
@@ -118,7 +123,9 @@ public:
     broadcast_operator to(std::string room) const;
     broadcast_operator to(std::vector<std::string> rooms) const;
     broadcast_operator in(std::string room) const { return to(std::move(room)); }
+    broadcast_operator in(std::vector<std::string> rooms) const { return to(std::move(rooms)); }
     broadcast_operator except(std::string room) const;
+    broadcast_operator except(std::vector<std::string> rooms) const;
     broadcast_operator local() const;
     broadcast_operator volatile_() const;
     broadcast_operator timeout(std::chrono::milliseconds t) const;

@@ -104,10 +104,12 @@ public:
     broadcast_operator to(std::string room) const;
     broadcast_operator to(std::vector<std::string> rooms) const;
     broadcast_operator in(std::string room) const { return to(std::move(room)); }
+    broadcast_operator in(std::vector<std::string> rooms) const { return to(std::move(rooms)); }
     /// Broadcast to every socket of the namespace except this one.
     broadcast_operator broadcast() const;
     /// Broadcast to every socket except those in `room` and this one.
     broadcast_operator except(std::string room) const;
+    broadcast_operator except(std::vector<std::string> rooms) const;
 
     /** Disconnects from this namespace: the client gets DISCONNECT and does not
         reconnect ("io server disconnect"). With `close_connection` the whole Engine.IO

@@ -75,6 +75,10 @@ broadcast_operator namespace_::to(std::vector<std::string> rooms) const
     return broadcast_operator{st_}.to(std::move(rooms));
 }
 broadcast_operator namespace_::except(std::string room) const { return broadcast_operator{st_}.except(std::move(room)); }
+broadcast_operator namespace_::except(std::vector<std::string> rooms) const
+{
+    return broadcast_operator{st_}.except(std::move(rooms));
+}
 broadcast_operator namespace_::local() const { return broadcast_operator{st_}.local(); }
 broadcast_operator namespace_::volatile_() const { return broadcast_operator{st_}.volatile_(); }
 broadcast_operator namespace_::timeout(std::chrono::milliseconds t) const { return broadcast_operator{st_}.timeout(t); }

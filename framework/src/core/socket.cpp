@@ -135,6 +135,10 @@ std::vector<std::string> socket::rooms() const { return socket_impl::of(*this).r
 broadcast_operator socket::to(std::string room) const { return broadcast().to(std::move(room)); }
 broadcast_operator socket::to(std::vector<std::string> rooms) const { return broadcast().to(std::move(rooms)); }
 broadcast_operator socket::except(std::string room) const { return broadcast().except(std::move(room)); }
+broadcast_operator socket::except(std::vector<std::string> rooms) const
+{
+    return broadcast().except(std::move(rooms));
+}
 
 broadcast_operator socket::broadcast() const
 {
