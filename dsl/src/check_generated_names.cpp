@@ -143,18 +143,11 @@ std::optional<reserved_name> reserved(const std::string& name, bool global)
 }
 
 /// `lobby_room` -> `LobbyRoom`: a type name no generated name can be.
-std::string pascal_case(const std::string& name)
+/// A suggested type name for a clashing one: its PascalCase, or with `Data` appended when
+/// that would not change it.
+std::string suggested_type_name(const std::string& name)
 {
-    std::string out;
-    bool upper = true;
-    for (char c : name) {
-        if (c == '_') {
-            upper = true;
-            continue;
-        }
-        out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-        upper = false;
-    }
+    std::string out = pascal_case(name);
     if (out.empty() || out == name)
         out = name + "Data";
     return out;
@@ -390,7 +383,7 @@ void checker::check_generated_names()
             if (d->kind == model::decl_kind::alias)
                 kind = "alias";
             auto o = table.add_owner({name.where, "the " + kind + " " + quote(d->name),
-                                      "rename the " + kind + ", e.g. " + quote(pascal_case(d->name)), order,
+                                      "rename the " + kind + ", e.g. " + quote(suggested_type_name(d->name)), order,
                                       nullptr});
             name_table::add(
                 pkg, o, d->name, claim_kind::type,

@@ -1,5 +1,7 @@
 #include "cpp_names.hpp"
 
+#include <cctype>
+
 #include <algorithm>
 #include <array>
 #include <iterator>
@@ -67,6 +69,21 @@ bool is_socketio_reserved_event(std::string_view n) noexcept
     constexpr std::array<std::string_view, 6> reserved{"connect",       "connect_error", "disconnect",
                                                        "disconnecting", "newListener",   "removeListener"};
     return std::find(reserved.begin(), reserved.end(), n) != reserved.end();
+}
+
+std::string pascal_case(std::string_view name)
+{
+    std::string out;
+    bool upper = true;
+    for (char c : name) {
+        if (c == '_') {
+            upper = true;
+            continue;
+        }
+        out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+        upper = false;
+    }
+    return out;
 }
 
 } // namespace rtdl

@@ -33,4 +33,7 @@ bool is_platform_global_name(std::string_view name) noexcept;
 /// Event names Socket.IO reserves (`connect`, `disconnect`, …): a client cannot send them.
 bool is_socketio_reserved_event(std::string_view wire_name) noexcept;
 
+/// `chat_room` → `ChatRoom`: how the TypeScript output names a namespace's event maps.
+std::string pascal_case(std::string_view name);
+
 } // namespace rtdl

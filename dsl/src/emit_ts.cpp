@@ -1,5 +1,7 @@
 #include "emit_ts.hpp"
 
+#include "cpp_names.hpp"
+
 #include <cctype>
 
 namespace rtdl {
@@ -29,20 +31,6 @@ std::string quote(const std::string& s)
 
 std::string key(const std::string& s) { return is_identifier(s) ? s : quote(s); }
 
-std::string pascal(const std::string& s)
-{
-    std::string out;
-    bool up = true;
-    for (char c : s) {
-        if (c == '_') {
-            up = true;
-            continue;
-        }
-        out += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-        up = false;
-    }
-    return out;
-}
 
 std::string doc(const std::string& d, const std::string& indent)
 {
@@ -190,7 +178,7 @@ std::string emit_ts(const model::module& m)
     for (auto& d : m.types)
         out += w.decl(*d);
     for (auto& ns : m.namespaces) {
-        std::string p = pascal(ns.name);
+        std::string p = pascal_case(ns.name);
         out += "/** Namespace path of `" + ns.name + "`. */\nexport const " + ns.name + "Path = " + quote(ns.path) +
                ";\n\n";
         out += doc(ns.doc, "");
@@ -209,7 +197,7 @@ std::string emit_ts(const model::module& m)
         out += "}\n\n";
     }
     if (m.namespaces.size() == 1) {
-        std::string p = pascal(m.namespaces[0].name);
+        std::string p = pascal_case(m.namespaces[0].name);
         out += "export type ClientToServerEvents = " + p + "ClientToServerEvents;\n";
         out += "export type ServerToClientEvents = " + p + "ServerToClientEvents;\n";
     }
