@@ -424,11 +424,15 @@ describe('rtdl e2e: collect policies of a room-wide emit with an ACK', () => {
     }
     return voters;
   }
+  /** Seats the four voters in poll:<name>, then asks them with policy `kind`. */
+  async function tally(name, kind) {
+    await pollRoom(name);
+    const asker = await connect('asker');
+    return ack(asker, 'ask', { room: `poll:${name}`, kind });
+  }
 
   it('collect any returns with the first answer', async () => {
-    await pollRoom('any');
-    const asker = await connect('asker');
-    const t = await ack(asker, 'ask', { room: 'poll:any', kind: 'any' });
+    const t = await tally('any', 'any');
     assert.equal(t.replies, 1);
     assert.equal(t.missing, 3);
     assert.equal(t.timed_out, false);
@@ -436,18 +440,14 @@ describe('rtdl e2e: collect policies of a room-wide emit with an ACK', () => {
   });
 
   it('collect first 2 returns with the second answer', async () => {
-    await pollRoom('first');
-    const asker = await connect('asker');
-    const t = await ack(asker, 'ask', { room: 'poll:first', kind: 'first2' });
+    const t = await tally('first', 'first2');
     assert.equal(t.replies, 2);
     assert.equal(t.timed_out, false);
     assert.ok(t.waited_ms >= 90 && t.waited_ms < 1000, `waited ${t.waited_ms} ms; the second answer came at 100 ms`);
   });
 
   it('collect quorum returns once more than half answered (3 of 4), not at 2', async () => {
-    await pollRoom('quorum');
-    const asker = await connect('asker');
-    const t = await ack(asker, 'ask', { room: 'poll:quorum', kind: 'quorum' });
+    const t = await tally('quorum', 'quorum');
     assert.equal(t.replies, 3);
     assert.equal(t.missing, 1);
     assert.equal(t.timed_out, false);
@@ -455,9 +455,7 @@ describe('rtdl e2e: collect policies of a room-wide emit with an ACK', () => {
   });
 
   it('collect all waits for the silent voter until the deadline, then reports the partial list', async () => {
-    await pollRoom('all');
-    const asker = await connect('asker');
-    const t = await ack(asker, 'ask', { room: 'poll:all', kind: 'all' });
+    const t = await tally('all', 'all');
     assert.equal(t.replies, 3);
     assert.equal(t.missing, 1);
     assert.equal(t.timed_out, true);
