@@ -76,8 +76,8 @@ public:
         Suspends until the collect policy is met (by default: every selected client
         answered), or the timeout passed (then the partial list is returned with
         `sb::error::timeout`). Recipients still silent when it returns are forgotten: their
-        late answers are dropped. Without `timeout()` the
-        deadline is zero and the result is an immediate timeout, as in Socket.IO.
+        late answers are dropped. Without `timeout()` the deadline is zero and the result
+        is an immediate timeout, as in Socket.IO.
     */
     task<broadcast_ack_result> emit_with_ack(std::string_view event, payload args = {}) const;
 
@@ -102,7 +102,6 @@ public:
     bool is_volatile() const noexcept { return volatile_flag_; }
     bool is_local() const noexcept { return local_; }
     std::chrono::milliseconds ack_timeout() const noexcept { return timeout_; }
-    collect_policy ack_policy() const noexcept { return collect_; }
     bool is_resumable() const noexcept { return resumable_; }
     const std::string& conflation_key() const noexcept { return conflate_; }
 

@@ -76,14 +76,16 @@ struct ack_collector {
             check();
         }
     }
+    /// Every part has said how many clients it reached: `expected` is final.
+    bool counted() const noexcept { return parts_pending <= 0 && !awaiting_count; }
     void check()
     {
         if (finished) {
             return;
         }
-        const bool counted = parts_pending <= 0 && !awaiting_count;
         // Everyone has answered or gone, or the policy has heard enough.
-        if ((counted && responses.size() + failed >= expected) || policy.satisfied(responses.size(), expected, counted)) {
+        if ((counted() && responses.size() + failed >= expected) ||
+            policy.satisfied(responses.size(), expected, counted())) {
             finished = true;
             done.cancel();
         }

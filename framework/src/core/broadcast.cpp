@@ -121,8 +121,7 @@ task<broadcast_ack_result> broadcast_operator::emit_with_ack(std::string_view ev
         }
         result.missing += missing;
         // A recipient that disconnected counts against the policy as a silent one does.
-        const bool counted = collector->parts_pending <= 0 && !collector->awaiting_count;
-        if (!collect_.satisfied(answered, collector->expected, counted)) {
+        if (!collect_.satisfied(answered, collector->expected, collector->counted())) {
             result.ec = make_error_code(error::timeout);
         }
         for (auto& r : collector->responses) {

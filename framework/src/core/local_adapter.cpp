@@ -194,8 +194,9 @@ void local_adapter::broadcast_with_ack(namespace_state& ns, const broadcast_oper
     job->collector = c;
     job->origin = c->origin;
     c->add_parts(srv_.shards().size());
-    // Ended with answers missing: forget the id on every socket, so late answers are ignored and nothing
-    // stays registered (socket.io deletes it from every socket too).
+    // Ended with answers missing (deadline, or the collect policy met): forget the id on
+    // every socket, so late answers are ignored and nothing stays registered (socket.io
+    // deletes it from every socket too).
     c->on_unanswered.push_back([srv = &srv_, nsp = &ns, id = job->ack_id] {
         srv->on_every_shard([nsp, id](shard& sh) {
             if (auto* local = sh.find_local(*nsp)) {
