@@ -49,20 +49,26 @@ std::vector<std::string> runtime_names(model::transport t)
     return {};
 }
 
+/// The allowed transports as a client names them ("websocket", "polling", "sse"),
+/// joined by `sep` and each passed through `quote`.
+std::string allowed_transports(const model::namespace_decl& ns, std::string_view sep,
+                               std::string (*quote)(std::string_view))
+{
+    std::string out;
+    for (auto t : ns.settings.transports)
+        out += (out.empty() ? "" : std::string(sep)) + quote(runtime_names(t).front());
+    return out;
+}
+
 std::string transports_json(const model::namespace_decl& ns)
 {
-    std::string out = "::boost::json::array{";
-    for (std::size_t i = 0; i < ns.settings.transports.size(); ++i)
-        out += (i ? ", " : "") + literal(runtime_names(ns.settings.transports[i]).front());
-    return out + "}";
+    return "::boost::json::array{" + allowed_transports(ns, ", ", literal) + "}";
 }
 
 std::string transport_refusal(const model::namespace_decl& ns)
 {
-    std::string list;
-    for (auto t : ns.settings.transports)
-        list += (list.empty() ? "" : ", ") + runtime_names(t).front();
-    return "namespace " + ns.path + " takes " + list + " only";
+    auto plain = [](std::string_view x) { return std::string(x); };
+    return "namespace " + ns.path + " takes " + allowed_transports(ns, ", ", plain) + " only";
 }
 
 /// `static bool <ns>_transport_allowed(std::string_view)`, when `transports` restricts.
