@@ -418,7 +418,9 @@ describe('rtdl e2e: collect policies of a room-wide emit with an ACK', () => {
   async function pollRoom(name) {
     const voters = [];
     for (const [i, delay] of [0, 100, 300, null].entries()) {
-      const v = await connect(`voter${i}`);
+      // One voter per transport (websocket, polling, sse, websocket): a room-wide ACK
+      // gathers answers whatever each member is attached by.
+      const v = await connect(`voter${i}`, TRANSPORTS[i % TRANSPORTS.length][1]);
       assert.deepEqual(await ack(v, '$join', `poll:${name}`), { room: `poll:${name}` });
       if (delay !== null) {
         for (const ev of EVENTS) v.on(ev, (q, cb) => setTimeout(() => cb({ yes: true }), delay));
