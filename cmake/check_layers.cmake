@@ -1,5 +1,5 @@
 # Fails the build when a source file includes a layer above its own.
-#   protocol < net < core < engine, adapters < runtime
+#   protocol < net < core < engine, adapters < runtime < rtdl
 # (engine and adapters both sit on core and may not include each other.)
 # Run by framework/CMakeLists.txt as: cmake -DSRC=<framework/src> -DSTAMP=<file> -P check_layers.cmake
 set(allowed_protocol protocol)
@@ -8,7 +8,8 @@ set(allowed_core protocol core)
 set(allowed_engine protocol net core engine)
 set(allowed_adapters protocol core adapters)
 set(allowed_runtime protocol net core engine adapters runtime)
-set(layers protocol net core engine adapters runtime)
+set(allowed_rtdl protocol net core engine adapters runtime rtdl)
+set(layers protocol net core engine adapters runtime rtdl)
 
 set(errors "")
 foreach(layer IN LISTS layers)

@@ -10,7 +10,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(SB_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Switchboard)
-set(SB_EXPORTED sb_protocol sb_asio sb_redis_wire sb_net sb_core sb_engine sb_adapters switchboard)
+set(SB_EXPORTED sb_protocol sb_asio sb_redis_wire sb_net sb_core sb_engine sb_adapters switchboard sb_rtdl)
 if(TARGET rtdlc)
   list(APPEND SB_EXPORTED rtdlc)
 endif()

@@ -3,9 +3,10 @@
 # "Building"). rtdlc is named in COMMAND (target-level dependency, path
 # substitution) and in DEPENDS (file-level: a rebuilt rtdlc regenerates); the depfile
 # rtdlc writes lists every imported .rtdl, so editing an import regenerates too.
-# The generated sources parse with simdjson and build JSON with Boost.JSON: both are linked
-# here. Files with a namespace also need the runtime: link <target> against
-# Switchboard::switchboard (in this tree or after find_package(Switchboard), the same name).
+# The generated code calls the contract runtime (Switchboard::rtdl, headers under
+# switchboard/rtdl/), which brings the runtime, simdjson and Boost.JSON: it is linked here,
+# PUBLIC, since the generated headers include it. The same name in this tree and after
+# find_package(Switchboard).
 #
 # rtdlc is the one built in this tree when there is one, else the installed
 # Switchboard::rtdlc (find_package(Switchboard) imports it).
@@ -49,5 +50,5 @@ function(rtdl_generate)
     target_sources(${arg_TARGET} PRIVATE "${hdr}" "${src}")
   endforeach()
   target_include_directories(${arg_TARGET} PUBLIC "$<BUILD_INTERFACE:${arg_OUT_DIR}>")
-  target_link_libraries(${arg_TARGET} PRIVATE simdjson::simdjson PUBLIC Boost::json)
+  target_link_libraries(${arg_TARGET} PUBLIC Switchboard::rtdl)
 endfunction()

@@ -108,7 +108,7 @@ constexpr const char* global_note =
 std::optional<reserved_name> reserved(const std::string& name, bool global)
 {
     static const std::set<std::string> referred{"std", "simdjson"};
-    static const std::set<std::string> support{"boost", "sb", "sb_rtdl", "sb_rtdl_decode", "sb_rtdl_encode"};
+    static const std::set<std::string> support{"boost", "sb", "sb_rtdl"};
     static const std::set<std::string> per_type{"decode",  "decode_value", "decode_fields", "to_json",
                                                 "to_wire", "from_wire",    "tag_invoke"};
     const std::string q = "`" + name + "`";

@@ -11,7 +11,7 @@ using cons_list = std::vector<const model::constraints*>;
 /// The code of the failure for a simdjson error `e` when a value of kind `what` was expected.
 std::string fail_type(const std::string& err, std::string_view what)
 {
-    return "return ::sb_rtdl_decode::type_fail(cx, " + err + ", " + literal(what) + ");";
+    return "return ::sb_rtdl::wire::type_fail(cx, " + err + ", " + literal(what) + ");";
 }
 
 struct decoder_writer {
@@ -99,7 +99,7 @@ struct decoder_writer {
             line(ind, "static constexpr ::sb_rtdl::char_table " + table + "{std::string_view{" + literal(allowed) +
                           ", " + std::to_string(allowed.size()) + "}};");
             line(ind, "if (int bad = ::sb_rtdl::first_outside(" + sv + ", " + table + "); bad >= 0)");
-            line(ind, "    return cx.fail(::sb_rtdl_decode::charset_message(bad, " + literal(c->charset->spec) +
+            line(ind, "    return cx.fail(::sb_rtdl::charset_message(bad, " + literal(c->charset->spec) +
                           "));");
         }
     }
@@ -233,7 +233,7 @@ struct decoder_writer {
             auto n = fresh("n_");
             line(in, "std::int64_t " + n + " = 0;");
             if (as_string)
-                line(in, "if (auto e = ::sb_rtdl_decode::get_int_or_string(" + val + ", " + n + "))");
+                line(in, "if (auto e = ::sb_rtdl::wire::get_int_or_string(" + val + ", " + n + "))");
             else
                 line(in, "if (auto e = " + val + ".get_int64().get(" + n + "))");
             line(in, "    " + fail_type("e", "an integer"));
@@ -254,7 +254,7 @@ struct decoder_writer {
             auto n = fresh("n_");
             line(in, "std::uint64_t " + n + " = 0;");
             if (as_string)
-                line(in, "if (auto e = ::sb_rtdl_decode::get_uint_or_string(" + val + ", " + n + "))");
+                line(in, "if (auto e = ::sb_rtdl::wire::get_uint_or_string(" + val + ", " + n + "))");
             else
                 line(in, "if (auto e = " + val + ".get_uint64().get(" + n + "))");
             line(in, "    " + fail_type("e", "a non-negative integer"));
@@ -304,7 +304,7 @@ struct decoder_writer {
             break;
         }
         case scalar::json:
-            line(in, "if (!::sb_rtdl_decode::get_json(" + val + ", " + target + ", cx))");
+            line(in, "if (!::sb_rtdl::wire::get_json(" + val + ", " + target + ", cx))");
             line(in, "    return false;");
             break;
         }
@@ -357,185 +357,6 @@ struct decoder_writer {
     }
 };
 
-constexpr std::string_view decode_helpers = R"cpp(namespace sb_rtdl_decode {
-namespace {
-
-bool type_fail(::sb_rtdl::decode_context& cx, simdjson::error_code e, const char* expected)
-{
-    if (e == simdjson::INCORRECT_TYPE)
-        return cx.fail(std::string("expected ") + expected);
-    if (e == simdjson::NUMBER_OUT_OF_RANGE)
-        return cx.fail("number out of range");
-    return cx.fail(std::string("malformed JSON (") + simdjson::error_message(e) + ")");
-}
-
-/// Whether the raw (still escaped) key at `raw` is exactly `lit`: its bytes, then the
-/// closing quote. rtdlc uses it only for names without '"' or '\\' and shorter than the
-/// padding, so the read stays inside the padded text.
-template <std::size_t N>
-[[maybe_unused]] inline bool raw_key_is(const char* raw, const char (&lit)[N]) noexcept
-{
-    static_assert(N <= simdjson::SIMDJSON_PADDING);
-    return raw[N - 1] == '"' && std::memcmp(raw, lit, N - 1) == 0;
-}
-
-[[maybe_unused]] std::string charset_message(int c, const char* spec)
-{
-    std::string shown = c >= 0x20 && c < 0x7f ? std::string(1, static_cast<char>(c)) : "\\x" + std::to_string(c);
-    return "character '" + shown + "' is not allowed (allowed: " + spec + ")";
-}
-
-template <class Int>
-[[maybe_unused]] simdjson::error_code parse_int_string(simdjson::ondemand::value v, Int& n)
-{
-    std::string_view s;
-    if (auto e = v.get_string().get(s))
-        return e;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (ec == std::errc::result_out_of_range)
-        return simdjson::NUMBER_OUT_OF_RANGE;
-    return ec != std::errc{} || p != s.data() + s.size() ? simdjson::INCORRECT_TYPE : simdjson::SUCCESS;
-}
-
-[[maybe_unused]] simdjson::error_code get_int_or_string(simdjson::ondemand::value v, std::int64_t& n)
-{
-    simdjson::ondemand::json_type t;
-    if (auto e = v.type().get(t))
-        return e;
-    return t == simdjson::ondemand::json_type::string ? parse_int_string(v, n) : v.get_int64().get(n);
-}
-
-[[maybe_unused]] simdjson::error_code get_uint_or_string(simdjson::ondemand::value v, std::uint64_t& n)
-{
-    simdjson::ondemand::json_type t;
-    if (auto e = v.type().get(t))
-        return e;
-    return t == simdjson::ondemand::json_type::string ? parse_int_string(v, n) : v.get_uint64().get(n);
-}
-
-[[maybe_unused]] bool get_json(simdjson::ondemand::value v, ::boost::json::value& out, ::sb_rtdl::decode_context& cx)
-{
-    simdjson::ondemand::json_type t;
-    if (auto e = v.type().get(t))
-        return type_fail(cx, e, "a value");
-    std::string_view raw;
-    simdjson::error_code e = simdjson::SUCCESS;
-    if (t == simdjson::ondemand::json_type::object) {
-        simdjson::ondemand::object o;
-        e = v.get_object().get(o);
-        if (!e)
-            e = o.raw_json().get(raw);
-    }
-    else if (t == simdjson::ondemand::json_type::array) {
-        simdjson::ondemand::array a;
-        e = v.get_array().get(a);
-        if (!e)
-            e = a.raw_json().get(raw);
-    }
-    else
-        raw = v.raw_json_token();
-    if (e)
-        return type_fail(cx, e, "a value");
-    // The packet decoder bounded the nesting already: no second, lower bound here
-    // (Boost.JSON's default of 32 dropped args 33 to 64 deep).
-    ::boost::json::parse_options po;
-    po.max_depth = static_cast<std::size_t>(-1);
-    ::boost::system::error_code ec;
-    out = ::boost::json::parse(raw, ec, {}, po);
-    return ec ? cx.fail("malformed JSON") : true;
-}
-
-/// This thread's parser and copy buffer, shared by every decoder in this file: a decode
-/// never nests, and a warm parser keeps its buffers (no allocation per message). One
-/// thread_local, so one TLS lookup per message.
-struct thread_state {
-    simdjson::ondemand::parser parser;
-    std::vector<char> buffer; ///< only grows
-};
-[[maybe_unused]] thread_state& this_thread()
-{
-    thread_local thread_state state;
-    return state;
-}
-
-/// `text` with the padding simdjson reads past the end: a copy in this thread's buffer,
-/// so steady-state decoding copies but never allocates.
-[[maybe_unused]] simdjson::padded_string_view padded_copy(std::string_view text, std::vector<char>& buffer)
-{
-    const std::size_t need = text.size() + simdjson::SIMDJSON_PADDING;
-    if (buffer.size() < need)
-        buffer.resize(need < 4096 ? 4096 : need);
-    std::memcpy(buffer.data(), text.data(), text.size());
-    std::memset(buffer.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
-    return simdjson::padded_string_view(buffer.data(), text.size(), buffer.size());
-}
-
-/// Decodes a whole (padded) JSON text with `f(value, cx)`; trailing content is an error.
-/// Text without the padding is copied first.
-template <class F>
-::sb_rtdl::decode_status decode_text(simdjson::padded_string_view json, F&& f)
-{
-    thread_state& ts = this_thread();
-    if (json.padding() < simdjson::SIMDJSON_PADDING)
-        json = padded_copy(json, ts.buffer);
-    simdjson::ondemand::document doc;
-    if (auto e = ts.parser.iterate(json).get(doc))
-        return ::sb_rtdl::decode_error{std::string("malformed JSON (") + simdjson::error_message(e) + ")", ""};
-    simdjson::ondemand::value v;
-    ::sb_rtdl::decode_context cx;
-    if (auto e = doc.get_value().get(v)) {
-        type_fail(cx, e, "an object");
-        return ::sb_rtdl::decode_error{cx.message, ""};
-    }
-    if (!f(v, cx))
-        return ::sb_rtdl::decode_error{std::move(cx.message), std::move(cx.pointer)};
-    return std::nullopt;
-}
-
-template <class F>
-[[maybe_unused]] ::sb_rtdl::decode_status decode_text(std::string_view json, F&& f)
-{
-    // A view claiming no padding: decode_text copies it into the padded buffer.
-    return decode_text(simdjson::padded_string_view(json.data(), json.size(), json.size()), std::forward<F>(f));
-}
-
-/** Decodes the first argument of a Socket.IO event array `["name", arg, …]` with
-    `f(value, cx)`. Pointers are relative to the argument. A missing argument is an
-    error ("missing payload").
-*/
-template <class F>
-[[maybe_unused]] ::sb_rtdl::decode_status decode_event_arg(std::string_view raw, F&& f)
-{
-    simdjson::ondemand::document doc;
-    simdjson::ondemand::array arr;
-    ::sb_rtdl::decode_context cx;
-    thread_state& ts = this_thread();
-    if (auto e = ts.parser.iterate(padded_copy(raw, ts.buffer)).get(doc))
-        return ::sb_rtdl::decode_error{std::string("malformed JSON (") + simdjson::error_message(e) + ")", ""};
-    if (auto e = doc.get_array().get(arr)) {
-        type_fail(cx, e, "an event array");
-        return ::sb_rtdl::decode_error{cx.message, ""};
-    }
-    std::size_t i = 0;
-    for (auto el : arr) {
-        simdjson::ondemand::value v;
-        if (auto e = el.get(v)) {
-            type_fail(cx, e, "a value");
-            return ::sb_rtdl::decode_error{cx.message, ""};
-        }
-        if (i++ == 1) {
-            if (!f(v, cx))
-                return ::sb_rtdl::decode_error{std::move(cx.message), std::move(cx.pointer)};
-            return std::nullopt;
-        }
-    }
-    return ::sb_rtdl::decode_error{"missing payload", ""};
-}
-
-} // namespace
-} // namespace sb_rtdl_decode
-
-)cpp";
 
 } // namespace
 
@@ -577,7 +398,7 @@ void emit_field_match(decoder_writer& w, const model::type_decl& d)
             if (raw && !raw_matchable(name))
                 continue;
             out += ind + (out.empty() ? "if (" : "else if (") +
-                   (raw ? "::sb_rtdl_decode::raw_key_is(raw, " + literal(name) + ")"
+                   (raw ? "::sb_rtdl::wire::raw_key_is(raw, " + literal(name) + ")"
                         : "key == " + literal(name)) +
                    ")\n" + ind + "    which = " + std::to_string(i) + ";\n";
         }
@@ -601,7 +422,6 @@ void emit_decoders(const model::module& m, std::string& h, std::string& s)
     std::string internal; // the decoder pieces other generated files call
     std::string padded;   // the overloads for input that already has simdjson's padding
     h += open_namespace(m);
-    s += decode_helpers;
     s += open_namespace(m);
     for (const model::type_decl* d : m.definition_order) {
         if (d->kind != model::decl_kind::struct_ && d->kind != model::decl_kind::union_)
@@ -690,7 +510,7 @@ void emit_decoders(const model::module& m, std::string& h, std::string& s)
             w.out +=
                 std::string("::sb_rtdl::decode_status decode(") + input + " json, " + d->name + "& out)\n{\n";
             w.out += "    out = " + d->name + "{};\n";
-            w.out += "    return ::sb_rtdl_decode::decode_text(json, [&](simdjson::ondemand::value v, "
+            w.out += "    return ::sb_rtdl::wire::decode_text(json, [&](simdjson::ondemand::value v, "
                      "::sb_rtdl::decode_context& cx) { return decode_value(v, out, cx); });\n}\n\n";
         }
         s += w.out;

@@ -51,13 +51,7 @@ std::string key_statements(const model::type_ref& t, const std::string& target, 
 /// An expression of type `::boost::json::value` encoding `x` of type `t`.
 std::string encode_expression(const model::type_ref& t, const std::string& x);
 
-/// The support code shared by all generated headers (guarded, so several generated
-/// headers can be included together).
-std::string_view support_core();
-std::string_view support_service();
-
 // emit_cpp_dispatch.cpp: the run-time enforcement of one namespace's contract.
-std::string_view support_dispatch();
 /// Source: the `<ns>_runtime` struct and forward declarations (before the context's members).
 void emit_runtime(const model::namespace_decl& ns, std::string& cpp);
 /// Source: `<ns>_context::try_join(<room>_room)`, applying the room's join policy.
@@ -69,7 +63,6 @@ void emit_dispatch(const model::namespace_decl& ns, std::string& cpp);
 std::string connection_settings_expr(const model::namespace_decl& ns);
 
 // emit_cpp_handshake.cpp: the connect query of a namespace with `handshake = T` as JSON.
-std::string_view support_handshake();
 /// The name of the generated `::boost::json::object <ns>_handshake_json(const object& query)`.
 std::string handshake_json_function(const model::namespace_decl& ns);
 /// Source: that function (nothing without a handshake).

@@ -20,7 +20,7 @@ struct encoder_writer {
             if (d.kind == model::decl_kind::alias)
                 return expr(d.aliased, x, as_string || d.constraints.as_string);
             if (d.kind == model::decl_kind::enum_)
-                return "::sb_rtdl_encode::string(to_wire(" + x + "))";
+                return "::sb_rtdl::wire::string(to_wire(" + x + "))";
             return "::boost::json::value_from(" + x + ")";
         }
         case model::type_kind::optional:
@@ -44,12 +44,12 @@ struct encoder_writer {
             case scalar::u32: return "::boost::json::value(" + x + ")";
             case scalar::i64:
             case scalar::u64:
-                return as_string ? "::sb_rtdl_encode::string(std::to_string(" + x + "))"
+                return as_string ? "::sb_rtdl::wire::string(std::to_string(" + x + "))"
                                  : "::boost::json::value(" + x + ")";
             case scalar::f32:
             case scalar::f64: return "::sb_rtdl::encode_number(" + x + ")";
-            case scalar::string: return "::sb_rtdl_encode::string(" + x + ")";
-            case scalar::bytes: return "::sb_rtdl_encode::string(::sb_rtdl::base64_encode(" + x + "))";
+            case scalar::string: return "::sb_rtdl::wire::string(" + x + ")";
+            case scalar::bytes: return "::sb_rtdl::wire::string(::sb_rtdl::base64_encode(" + x + "))";
             case scalar::timestamp: return "::boost::json::value(static_cast<std::int64_t>(" + x + "))";
             case scalar::duration: return "::boost::json::value(static_cast<std::int64_t>(" + x + ".count()))";
             case scalar::json: return "::boost::json::value(" + x + ")";
@@ -72,18 +72,6 @@ struct encoder_writer {
     }
 };
 
-constexpr std::string_view encode_helpers = R"cpp(namespace sb_rtdl_encode {
-namespace {
-
-[[maybe_unused]] ::boost::json::value string(std::string_view s)
-{
-    return ::boost::json::string(s.data(), s.size());
-}
-
-} // namespace
-} // namespace sb_rtdl_encode
-
-)cpp";
 
 } // namespace
 
@@ -97,7 +85,6 @@ std::string encode_expression(const model::type_ref& t, const std::string& x)
 void emit_encoders(const model::module& m, std::string& h, std::string& s)
 {
     h += open_namespace(m);
-    s += encode_helpers;
     s += open_namespace(m);
     for (const model::type_decl* d : m.definition_order) {
         if (d->kind == model::decl_kind::alias)
@@ -114,7 +101,7 @@ void emit_encoders(const model::module& m, std::string& h, std::string& s)
         o += "void tag_invoke(::boost::json::value_from_tag, ::boost::json::value& jv, " +
              std::string(d->kind == model::decl_kind::enum_ ? d->name : "const " + d->name + "&") + " x)\n{\n";
         switch (d->kind) {
-        case model::decl_kind::enum_: o += "    jv = ::sb_rtdl_encode::string(to_wire(x));\n"; break;
+        case model::decl_kind::enum_: o += "    jv = ::sb_rtdl::wire::string(to_wire(x));\n"; break;
         case model::decl_kind::struct_:
             o += "    ::boost::json::object o;\n";
             if (d->fields.empty())

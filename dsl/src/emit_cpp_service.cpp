@@ -4,6 +4,8 @@
 // mount() and the dispatch behind it are in emit_cpp_dispatch.cpp.
 #include "emit_cpp_detail.hpp"
 
+#include <switchboard/rtdl/routes.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <string_view>
@@ -390,17 +392,6 @@ void emit_context(const model::namespace_decl& ns, std::string& h, std::string& 
     }
 }
 
-/// Must match `sb_rtdl::route_hash` in the generated support code.
-std::uint32_t route_hash(std::uint32_t seed, std::string_view name)
-{
-    std::uint32_t h = 2166136261u ^ seed;
-    for (char c : name) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 16777619u;
-    }
-    return h;
-}
-
 struct route_table {
     std::uint32_t seed = 0;
     unsigned bits = 1;
@@ -422,7 +413,7 @@ route_table find_route_table(const std::vector<std::string>& names)
             t.slots.assign(std::size_t{1} << t.bits, no_route);
             bool ok = true;
             for (std::size_t i = 0; ok && i < names.size(); ++i) {
-                std::size_t s = route_hash(seed, names[i]) >> (32u - t.bits);
+                std::size_t s = ::sb_rtdl::route_slot(seed, t.bits, names[i]);
                 ok = t.slots[s] == no_route;
                 t.slots[s] = i;
             }
@@ -432,70 +423,6 @@ route_table find_route_table(const std::vector<std::string>& names)
     }
     return t; // not reachable for distinct names in practice; the static_assert would fail
 }
-
-/// Generic lookup and verification, shared by every generated header (guarded).
-constexpr std::string_view route_support = R"cpp(#ifndef SB_RTDL_SUPPORT_ROUTES_V1
-#define SB_RTDL_SUPPORT_ROUTES_V1
-namespace sb_rtdl {
-
-inline constexpr std::size_t route_npos = static_cast<std::size_t>(-1);
-
-/// 32-bit FNV-1a over `name`, with `seed` mixed into the offset basis.
-constexpr std::uint32_t route_hash(std::uint32_t seed, std::string_view name) noexcept
-{
-    std::uint32_t h = 2166136261u ^ seed;
-    for (char c : name) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 16777619u;
-    }
-    return h;
-}
-
-/// The slot of `name` among 2^bits: the hash's top bits (FNV-1a's low bits follow the seed's).
-constexpr std::size_t route_slot(std::uint32_t seed, unsigned bits, std::string_view name) noexcept
-{
-    return static_cast<std::size_t>(route_hash(seed, name) >> (32u - bits));
-}
-
-/// The index of `name` in `names`, or `route_npos`: one hash, one slot, one compare.
-template <std::size_t N, std::size_t M>
-constexpr std::size_t route_lookup(const std::array<std::string_view, N>& names,
-                                   const std::array<std::size_t, M>& slots, std::uint32_t seed, unsigned bits,
-                                   std::string_view name) noexcept
-{
-    const std::size_t i = slots[route_slot(seed, bits, name)];
-    return (i != route_npos && names[i] == name) ? i : route_npos;
-}
-
-/// True when the table has 2^bits slots, every name sits in its own slot, and no slot
-/// holds anything else.
-template <std::size_t N, std::size_t M>
-constexpr bool route_table_ok(const std::array<std::string_view, N>& names,
-                              const std::array<std::size_t, M>& slots, std::uint32_t seed, unsigned bits) noexcept
-{
-    if (bits == 0 || bits > 31 || M != (std::size_t{1} << bits))
-        return false;
-    std::size_t filled = 0;
-    for (std::size_t s : slots) {
-        if (s == route_npos)
-            continue;
-        if (s >= names.size())
-            return false;
-        ++filled;
-    }
-    if (filled != names.size())
-        return false;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (slots[route_slot(seed, bits, names[i])] != i)
-            return false;
-    }
-    return true;
-}
-
-} // namespace sb_rtdl
-#endif // SB_RTDL_SUPPORT_ROUTES_V1
-
-)cpp";
 
 void emit_route_table(const model::namespace_decl& ns, std::string& h)
 {
@@ -614,16 +541,12 @@ void emit_service(const model::namespace_decl& ns, const model::module& m, std::
             continue;
         decoders += "[[maybe_unused]] ::sb_rtdl::decode_status reply_decoder_" + ns.name + "_" + e.name + "(std::string_view text, " +
                     type_name(*e.reply) + "& out)\n{\n";
-        decoders += "    return ::sb_rtdl_decode::decode_text(text, [&](simdjson::ondemand::value v, "
+        decoders += "    return ::sb_rtdl::wire::decode_text(text, [&](simdjson::ondemand::value v, "
                     "::sb_rtdl::decode_context& cx) -> bool {\n";
         decoders += decode_statements(*e.reply, "out", "v", "        ");
         decoders += "        return true;\n    });\n}\n\n";
     }
 
-    h += route_support;
-    h += support_dispatch();
-    if (ns.settings.handshake)
-        h += support_handshake();
     h += open_namespace(m);
     h += "// ---- namespace " + ns.name + " at \"" + ns.path + "\" ----\n\n";
     s += "#include <boost/asio/as_tuple.hpp>\n#include <boost/asio/co_spawn.hpp>\n#include <boost/asio/detached.hpp>\n"

@@ -142,6 +142,21 @@ bool decode_append(std::string& out, std::string_view text)
     return true;
 }
 
+bool decode(std::string_view text, std::vector<std::byte>& out)
+{
+    shape s;
+    out.clear();
+    if (!measure(text, s)) {
+        return false;
+    }
+    out.resize(s.decoded_size);
+    if (!decode_into(s, reinterpret_cast<char*>(out.data()))) {
+        out.clear();
+        return false;
+    }
+    return true;
+}
+
 bool is_valid(std::string_view text) noexcept
 {
     shape s;

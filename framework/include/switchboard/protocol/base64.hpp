@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sb::base64 {
 
@@ -47,6 +48,10 @@ std::string encode(std::string_view bytes);
     @return `true` on success, `false` if `text` is not valid base64.
 */
 bool decode_append(std::string& out, std::string_view text);
+
+/// decode_append() into bytes: the form of an `.rtdl` `bytes` field. `out` is replaced,
+/// and left empty when decoding fails.
+bool decode(std::string_view text, std::vector<std::byte>& out);
 
 /** Check `text` as decode_append() would, without producing bytes.
 
