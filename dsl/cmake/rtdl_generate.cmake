@@ -1,6 +1,8 @@
-# rtdl_generate(TARGET <target> FILES <a.rtdl>... [IMPORT_DIRS <dir>...] [OUT_DIR <dir>])
+# rtdl_generate(TARGET <target> FILES <a.rtdl>... [IMPORT_DIRS <dir>...] [OUT_DIR <dir>]
+#               [CPP_PARTS <n>])
 # Generates <stem>.rtdl.hpp/.cpp for each file and adds them to <target> (docs/rtdl.md,
-# "Building"). rtdlc is named in COMMAND (target-level dependency, path
+# "Building"). CPP_PARTS splits each source into n files (<stem>.rtdl.part2.cpp …) that
+# compile in parallel and in less memory: for contracts of a hundred events or more. rtdlc is named in COMMAND (target-level dependency, path
 # substitution) and in DEPENDS (file-level: a rebuilt rtdlc regenerates); the depfile
 # rtdlc writes lists every imported .rtdl, so editing an import regenerates too.
 # The generated code calls the contract runtime (Switchboard::rtdl, headers under
@@ -11,9 +13,14 @@
 # rtdlc is the one built in this tree when there is one, else the installed
 # Switchboard::rtdlc (find_package(Switchboard) imports it).
 function(rtdl_generate)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;OUT_DIR" "FILES;IMPORT_DIRS")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;OUT_DIR;CPP_PARTS" "FILES;IMPORT_DIRS")
   if(NOT arg_TARGET OR NOT arg_FILES)
     message(FATAL_ERROR "rtdl_generate: TARGET and FILES are required")
+  endif()
+  if(NOT arg_CPP_PARTS)
+    set(arg_CPP_PARTS 1)
+  elseif(NOT arg_CPP_PARTS MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "rtdl_generate: CPP_PARTS must be a whole number of at least 1 (got '${arg_CPP_PARTS}')")
   endif()
   if(NOT arg_OUT_DIR)
     set(arg_OUT_DIR "${CMAKE_CURRENT_BINARY_DIR}/rtdl")
@@ -38,16 +45,21 @@ function(rtdl_generate)
     cmake_path(GET abs STEM LAST_ONLY stem)
     set(hdr "${arg_OUT_DIR}/${stem}.rtdl.hpp")
     set(src "${arg_OUT_DIR}/${stem}.rtdl.cpp")
+    if(arg_CPP_PARTS GREATER 1)
+      foreach(part RANGE 2 ${arg_CPP_PARTS})
+        list(APPEND src "${arg_OUT_DIR}/${stem}.rtdl.part${part}.cpp")
+      endforeach()
+    endif()
     set(dep "${arg_OUT_DIR}/${stem}.rtdl.d")
     add_custom_command(
-      OUTPUT "${hdr}" "${src}"
-      COMMAND ${rtdlc_exe} --emit=cpp --out-dir "${arg_OUT_DIR}" --depfile "${dep}"
+      OUTPUT "${hdr}" ${src}
+      COMMAND ${rtdlc_exe} --emit=cpp --cpp-parts ${arg_CPP_PARTS} --out-dir "${arg_OUT_DIR}" --depfile "${dep}"
               --error-format=gcc ${import_flags} "${abs}"
       DEPENDS "${abs}" ${rtdlc_dep}
       DEPFILE "${dep}"                # written by rtdlc: every imported .rtdl
       COMMENT "rtdlc ${file}"
       VERBATIM COMMAND_EXPAND_LISTS)
-    target_sources(${arg_TARGET} PRIVATE "${hdr}" "${src}")
+    target_sources(${arg_TARGET} PRIVATE "${hdr}" ${src})
   endforeach()
   target_include_directories(${arg_TARGET} PUBLIC "$<BUILD_INTERFACE:${arg_OUT_DIR}>")
   target_link_libraries(${arg_TARGET} PUBLIC Switchboard::rtdl)

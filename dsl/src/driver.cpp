@@ -19,7 +19,7 @@ namespace {
 constexpr const char* usage =
     "usage: rtdlc [--emit=cpp|ts|asyncapi|ir]... [--out-dir DIR] [--depfile FILE] [-I DIR]...\n"
     "             [--error-format=human|gcc|json] [--error-limit N] [--warnings-as-errors]\n"
-    "             [--check] [--always-write] FILE.rtdl\n"
+    "             [--check] [--always-write] [--cpp-parts N] FILE.rtdl\n"
     "       rtdlc --version\n"
     "Without --emit, rtdlc checks FILE and says so; --check checks silently.\n";
 
@@ -39,6 +39,7 @@ struct options {
     bool warnings_as_errors = false;
     bool check_only = false;
     bool always_write = false;
+    std::size_t cpp_parts = 1;
     std::string input;
 };
 
@@ -129,6 +130,13 @@ std::string parse_args(const std::vector<std::string>& args, options& o, bool& h
             if (r < 0 || ec != std::errc{} || end != v.data() + v.size())
                 return "--error-limit needs a whole number (0 for no limit)";
             o.error_limit = n;
+        }
+        else if ((r = value_of("--cpp-parts", v)) != 0) {
+            std::size_t n = 0;
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (r < 0 || ec != std::errc{} || end != v.data() + v.size() || n < 1 || n > 256)
+                return "--cpp-parts needs a whole number from 1 to 256";
+            o.cpp_parts = n;
         }
         else if ((r = value_of("--diff", v)) != 0) {
             return "--diff is not implemented yet";
@@ -229,9 +237,12 @@ int run_rtdlc(const std::vector<std::string>& args, std::ostream& out, std::ostr
         if (kind == "ir" && !write(stem + ".rtdl.json", emit_ir(*result.program)))
             return 1;
         if (kind == "cpp") {
-            auto cpp = emit_cpp(*result.program);
-            if (!write(stem + ".rtdl.hpp", cpp.header) || !write(stem + ".rtdl.cpp", cpp.source))
+            auto cpp = emit_cpp(*result.program, o.cpp_parts);
+            if (!write(stem + ".rtdl.hpp", cpp.header))
                 return 1;
+            for (std::size_t k = 0; k < cpp.sources.size(); ++k)
+                if (!write(cpp_source_name(stem, k), cpp.sources[k]))
+                    return 1;
         }
         if (kind == "ts") {
             // Every module, imports first: the main file's `import type` lines name them.

@@ -5,7 +5,7 @@
     @code
     rtdlc [--emit=cpp|ts|asyncapi|ir]... [--out-dir DIR] [--depfile FILE] [-I DIR]...
           [--error-format=human|gcc|json] [--error-limit N] [--warnings-as-errors]
-          [--check] [--always-write] FILE.rtdl
+          [--check] [--always-write] [--cpp-parts N] FILE.rtdl
     @endcode
 
     Exit status: 0 without errors (warnings allowed unless `--warnings-as-errors`),

@@ -417,12 +417,11 @@ void emit_field_match(decoder_writer& w, const model::type_decl& d)
     w.out += "        }\n";
 }
 
-void emit_decoders(const model::module& m, std::string& h, std::string& s)
+void emit_decoders(const model::module& m, std::string& h, source_text& s)
 {
     std::string internal; // the decoder pieces other generated files call
     std::string padded;   // the overloads for input that already has simdjson's padding
     h += open_namespace(m);
-    s += open_namespace(m);
     for (const model::type_decl* d : m.definition_order) {
         if (d->kind != model::decl_kind::struct_ && d->kind != model::decl_kind::union_)
             continue;
@@ -513,10 +512,9 @@ void emit_decoders(const model::module& m, std::string& h, std::string& s)
             w.out += "    return ::sb_rtdl::wire::decode_text(json, [&](simdjson::ondemand::value v, "
                      "::sb_rtdl::decode_context& cx) { return decode_value(v, out, cx); });\n}\n\n";
         }
-        s += w.out;
+        s.units.push_back({open_namespace(m) + w.out + close_namespace(m)});
     }
     h += close_namespace(m);
-    s += close_namespace(m);
     if (!internal.empty()) {
         h += "#ifdef SIMDJSON_VERSION\n// Padded-input decoders and the On-Demand pieces, for code that "
              "includes <simdjson.h> first.\n";

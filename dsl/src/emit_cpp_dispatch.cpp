@@ -166,14 +166,13 @@ void emit_runtime(const model::namespace_decl& ns, std::string& s)
     s += "    /// `rate … per user|ip`: one set of buckets per `on` event.\n";
     s += "    std::array<::sb_rtdl::shared_buckets, " + ns.name + "_routes::count> shared;\n";
     s += "    ::sb_rtdl::tick_registry ticks;\n};\n\n";
-    s += "namespace {\n";
     s += "void " + ns.name + "_note_join(const std::shared_ptr<" + rt +
          ">& rt, const std::string& key, const ::boost::asio::any_io_executor& ex);\n";
     if (!hooks(ns, model::phase::emit).empty())
         s += "::sb::task<void> " + ns.name + "_emit_checked(std::shared_ptr<" + rt + "> rt, " + ns.name +
              "_context ctx, std::string event, ::sb::payload args, ::sb::emit_options opts,\n"
              "                  std::optional<::sb::broadcast_operator> via);\n";
-    s += "} // namespace\n\n";
+    s += "\n";
 }
 
 void emit_try_join(const model::namespace_decl& ns, const model::room& r, std::string& s)
@@ -209,14 +208,103 @@ void emit_try_join(const model::namespace_decl& ns, const model::room& r, std::s
     s += "    join(room);\n    co_return ::sb_rtdl::verdict::allow();\n}\n\n";
 }
 
-/// The dispatch functions and mount() (source only; after the context's members).
-void emit_dispatch(const model::namespace_decl& ns, std::string& s)
+/// The coroutine of the `on` event `i`: rate, claims and middleware checks, the decode,
+/// the handler (under its `timeout`) and the reply. A unit of its own (external linkage):
+/// `<ns>_dispatch` calls it from the first file.
+void emit_on_event(const model::namespace_decl& ns, std::size_t i, std::string& s)
 {
+    std::string ctx = ns.name + "_context";
+    std::string rt_t = "std::shared_ptr<" + ns.name + "_runtime>";
+    std::string routes = ns.name + "_routes";
+    auto& e = ns.on_events[i];
+    s += "::sb::task<::sb::reply> " + ns.name + "_on_" + e.name + "(" + rt_t +
+         " rt, ::sb::socket_ptr socket, ::sb::event ev)\n{\n";
+    s += "    [[maybe_unused]] auto& st = ::sb_rtdl::state_of(*socket, " + routes + "::count);\n";
+    if (e.rate) {
+        auto& r = *e.rate;
+        std::uint64_t burst = r.burst ? r.burst : r.count;
+        std::string per_ms = std::to_string(r.count) + ".0 / " + std::to_string(r.per.count() * 1000) + ".0";
+        std::string args = per_ms + ", " + std::to_string(burst) + ".0";
+        std::string take;
+        if (r.scope == model::rate_scope::connection)
+            take = "st.buckets[" + std::to_string(i) + "].take(" + args + ", std::chrono::steady_clock::now())";
+        else {
+            if (r.scope == model::rate_scope::user)
+                s += "    const std::string rate_key = st.user.empty() ? \"ip:\" + socket->remote_address() : \"user:\" "
+                     "+ st.user;\n";
+            else
+                s += "    const std::string& rate_key = socket->remote_address();\n";
+            take = "rt->shared[" + std::to_string(i) + "].take(rate_key, " + args + ")";
+        }
+        s += "    if (!" + take + ") {\n";
+        s += "        rt->stats->rate_limited.fetch_add(1, std::memory_order_relaxed);\n";
+        s += "        co_return ::sb_rtdl::nack(\"rate_limited\", " +
+             literal("'" + e.wire_name + "' is limited to " + rate_text(r)) + ");\n    }\n";
+    }
+    for (auto& c : e.required_claims) {
+        s += "    if (!st.has_claim(" + literal(c) + ")) {\n";
+        s += "        rt->stats->forbidden.fetch_add(1, std::memory_order_relaxed);\n";
+        s += "        co_return ::sb_rtdl::nack(\"forbidden\", " +
+             literal("'" + e.wire_name + "' requires the claim \"" + c + "\"") + ");\n    }\n";
+    }
+    s += "    " + ctx + " ctx{socket, rt->nsp, rt};\n";
+    s += hook_calls(ns, model::phase::event, literal(e.wire_name),
+                    "        rt->stats->forbidden.fetch_add(1, std::memory_order_relaxed);\n"
+                    "        co_return ::sb_rtdl::nack(v.wire_code(), std::move(v.message));\n",
+                    "    ");
+    if (e.payload) {
+        s += "    " + type_name(*e.payload) + " msg{};\n";
+        s += "    auto problem = ::sb_rtdl::wire::decode_event_arg(ev.raw(), [&](simdjson::ondemand::value v, "
+             "::sb_rtdl::decode_context& cx) -> bool {\n";
+        s += decode_statements(*e.payload, "msg", "v", "        ");
+        s += "        return true;\n    });\n";
+        s += "    if (problem) {\n        rt->stats->bad_payload.fetch_add(1, std::memory_order_relaxed);\n";
+        s += "        co_return ::sb_rtdl::nack(\"bad_payload\", std::move(problem->message), "
+             "std::move(problem->pointer));\n    }\n";
+    }
+    else
+        s += "    (void)ev;\n";
+    std::string call = "rt->svc->on_" + e.name + "(ctx" + (e.payload ? ", std::move(msg)" : "") + ")";
+    s += "    try {\n";
+    if (e.timeout) {
+        s += "        using namespace ::boost::asio::experimental::awaitable_operators;\n";
+        s += "        ::boost::asio::steady_timer deadline{co_await ::boost::asio::this_coro::executor, " +
+             ms(*e.timeout) + "};\n";
+        s += "        auto r = co_await (" + call + " || deadline.async_wait(::boost::asio::use_awaitable));\n";
+        s += "        if (r.index() == 1) {\n";
+        s += "            rt->stats->timeout.fetch_add(1, std::memory_order_relaxed);\n";
+        s += "            co_return ::sb_rtdl::nack(\"timeout\", \"handler did not finish within " +
+             std::to_string(e.timeout->count()) + " ms\");\n        }\n";
+        if (e.reply)
+            s += "        auto& res = std::get<0>(r);\n";
+    }
+    else if (e.reply)
+        s += "        auto res = co_await " + call + ";\n";
+    else
+        s += "        co_await " + call + ";\n";
+    if (e.reply) {
+        s += "        if (!res.ok())\n            co_return ::sb::reply{res.error()};\n";
+        s += "        co_return ::sb::reply{" + encode_expression(*e.reply, "res.value()") + "};\n";
+    }
+    else
+        s += "        co_return ::sb::reply{};\n";
+    s += "    }\n    catch (const ::boost::system::system_error& e) {\n";
+    s += "        if (e.code() == ::boost::asio::error::operation_aborted)\n            throw;\n";
+    s += "        co_return ::sb_rtdl::nack(\"internal\", e.what());\n    }\n";
+    s += "    catch (const std::exception& e) {\n        co_return ::sb_rtdl::nack(\"internal\", e.what());\n    }\n";
+    s += "}\n\n";
+}
+
+/// The dispatch functions and mount() (source only; after the context's members).
+void emit_dispatch(const model::namespace_decl& ns, const model::module& m, source_text& out)
+{
+    std::string& s = out.main;
     std::string ctx = ns.name + "_context";
     std::string svc = ns.name + "_service";
     std::string rt_t = "std::shared_ptr<" + ns.name + "_runtime>";
     std::string routes = ns.name + "_routes";
-    s += "namespace {\n\n";
+    // External linkage throughout (no anonymous namespace): the `on` event coroutines may
+    // sit in another file. The names are the contract's own (E0107 claims them).
     s += transport_allowed_function(ns);
 
     // ---- ticks
@@ -271,84 +359,14 @@ void emit_dispatch(const model::namespace_decl& ns, std::string& s)
 
     // ---- one function per `on` event
     for (std::size_t i = 0; i < ns.on_events.size(); ++i) {
-        auto& e = ns.on_events[i];
+        const auto& e = ns.on_events[i];
         s += "::sb::task<::sb::reply> " + ns.name + "_on_" + e.name + "(" + rt_t +
-             " rt, ::sb::socket_ptr socket, ::sb::event ev)\n{\n";
-        s += "    [[maybe_unused]] auto& st = ::sb_rtdl::state_of(*socket, " + routes + "::count);\n";
-        if (e.rate) {
-            auto& r = *e.rate;
-            std::uint64_t burst = r.burst ? r.burst : r.count;
-            std::string per_ms = std::to_string(r.count) + ".0 / " + std::to_string(r.per.count() * 1000) + ".0";
-            std::string args = per_ms + ", " + std::to_string(burst) + ".0";
-            std::string take;
-            if (r.scope == model::rate_scope::connection)
-                take = "st.buckets[" + std::to_string(i) + "].take(" + args + ", std::chrono::steady_clock::now())";
-            else {
-                if (r.scope == model::rate_scope::user)
-                    s += "    const std::string rate_key = st.user.empty() ? \"ip:\" + socket->remote_address() : \"user:\" "
-                         "+ st.user;\n";
-                else
-                    s += "    const std::string& rate_key = socket->remote_address();\n";
-                take = "rt->shared[" + std::to_string(i) + "].take(rate_key, " + args + ")";
-            }
-            s += "    if (!" + take + ") {\n";
-            s += "        rt->stats->rate_limited.fetch_add(1, std::memory_order_relaxed);\n";
-            s += "        co_return ::sb_rtdl::nack(\"rate_limited\", " +
-                 literal("'" + e.wire_name + "' is limited to " + rate_text(r)) + ");\n    }\n";
-        }
-        for (auto& c : e.required_claims) {
-            s += "    if (!st.has_claim(" + literal(c) + ")) {\n";
-            s += "        rt->stats->forbidden.fetch_add(1, std::memory_order_relaxed);\n";
-            s += "        co_return ::sb_rtdl::nack(\"forbidden\", " +
-                 literal("'" + e.wire_name + "' requires the claim \"" + c + "\"") + ");\n    }\n";
-        }
-        s += "    " + ctx + " ctx{socket, rt->nsp, rt};\n";
-        s += hook_calls(ns, model::phase::event, literal(e.wire_name),
-                        "        rt->stats->forbidden.fetch_add(1, std::memory_order_relaxed);\n"
-                        "        co_return ::sb_rtdl::nack(v.wire_code(), std::move(v.message));\n",
-                        "    ");
-        if (e.payload) {
-            s += "    " + type_name(*e.payload) + " msg{};\n";
-            s += "    auto problem = ::sb_rtdl::wire::decode_event_arg(ev.raw(), [&](simdjson::ondemand::value v, "
-                 "::sb_rtdl::decode_context& cx) -> bool {\n";
-            s += decode_statements(*e.payload, "msg", "v", "        ");
-            s += "        return true;\n    });\n";
-            s += "    if (problem) {\n        rt->stats->bad_payload.fetch_add(1, std::memory_order_relaxed);\n";
-            s += "        co_return ::sb_rtdl::nack(\"bad_payload\", std::move(problem->message), "
-                 "std::move(problem->pointer));\n    }\n";
-        }
-        else
-            s += "    (void)ev;\n";
-        std::string call = "rt->svc->on_" + e.name + "(ctx" + (e.payload ? ", std::move(msg)" : "") + ")";
-        s += "    try {\n";
-        if (e.timeout) {
-            s += "        using namespace ::boost::asio::experimental::awaitable_operators;\n";
-            s += "        ::boost::asio::steady_timer deadline{co_await ::boost::asio::this_coro::executor, " +
-                 ms(*e.timeout) + "};\n";
-            s += "        auto r = co_await (" + call + " || deadline.async_wait(::boost::asio::use_awaitable));\n";
-            s += "        if (r.index() == 1) {\n";
-            s += "            rt->stats->timeout.fetch_add(1, std::memory_order_relaxed);\n";
-            s += "            co_return ::sb_rtdl::nack(\"timeout\", \"handler did not finish within " +
-                 std::to_string(e.timeout->count()) + " ms\");\n        }\n";
-            if (e.reply)
-                s += "        auto& res = std::get<0>(r);\n";
-        }
-        else if (e.reply)
-            s += "        auto res = co_await " + call + ";\n";
-        else
-            s += "        co_await " + call + ";\n";
-        if (e.reply) {
-            s += "        if (!res.ok())\n            co_return ::sb::reply{res.error()};\n";
-            s += "        co_return ::sb::reply{" + encode_expression(*e.reply, "res.value()") + "};\n";
-        }
-        else
-            s += "        co_return ::sb::reply{};\n";
-        s += "    }\n    catch (const ::boost::system::system_error& e) {\n";
-        s += "        if (e.code() == ::boost::asio::error::operation_aborted)\n            throw;\n";
-        s += "        co_return ::sb_rtdl::nack(\"internal\", e.what());\n    }\n";
-        s += "    catch (const std::exception& e) {\n        co_return ::sb_rtdl::nack(\"internal\", e.what());\n    }\n";
-        s += "}\n\n";
+             " rt, ::sb::socket_ptr socket, ::sb::event ev);\n";
+        std::string unit = open_namespace(m);
+        emit_on_event(ns, i, unit);
+        out.units.push_back({unit + close_namespace(m), 5});
     }
+    s += "\n";
 
     // ---- `$join` / `$leave`: one coroutine per room awaits the join; the request itself
     // is a plain function.
@@ -464,7 +482,6 @@ void emit_dispatch(const model::namespace_decl& ns, std::string& s)
         s += "        std::cerr << \"rtdl: disconnect middleware of " + ns.path + " threw: \" << e.what() << '\\n';\n";
         s += "    }\n}\n\n";
     }
-    s += "} // namespace\n\n";
 
     s += "std::shared_ptr<const ::sb_rtdl::dispatch_stats> mount(::sb::server& server, std::shared_ptr<" + svc +
          "> service)\n{\n";

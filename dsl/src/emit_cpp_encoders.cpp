@@ -82,10 +82,9 @@ std::string encode_expression(const model::type_ref& t, const std::string& x)
     return w.expr(t, x);
 }
 
-void emit_encoders(const model::module& m, std::string& h, std::string& s)
+void emit_encoders(const model::module& m, std::string& h, source_text& s)
 {
     h += open_namespace(m);
-    s += open_namespace(m);
     for (const model::type_decl* d : m.definition_order) {
         if (d->kind == model::decl_kind::alias)
             continue;
@@ -97,7 +96,7 @@ void emit_encoders(const model::module& m, std::string& h, std::string& s)
         h += "\n";
 
         encoder_writer w;
-        std::string& o = s;
+        std::string o;
         o += "void tag_invoke(::boost::json::value_from_tag, ::boost::json::value& jv, " +
              std::string(d->kind == model::decl_kind::enum_ ? d->name : "const " + d->name + "&") + " x)\n{\n";
         switch (d->kind) {
@@ -135,9 +134,9 @@ void emit_encoders(const model::module& m, std::string& h, std::string& s)
         if (d->kind != model::decl_kind::enum_) {
             o += "std::string to_json(const " + d->name + "& x)\n{\n    return ::boost::json::serialize(::boost::json::value_from(x));\n}\n\n";
         }
+        s.units.push_back({open_namespace(m) + o + close_namespace(m)});
     }
     h += close_namespace(m);
-    s += close_namespace(m);
 }
 
 } // namespace rtdl::cpp

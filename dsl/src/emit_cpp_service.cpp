@@ -532,8 +532,9 @@ void emit_service_class(const model::namespace_decl& ns, std::string& h)
 
 } // namespace
 
-void emit_service(const model::namespace_decl& ns, const model::module& m, std::string& h, std::string& s)
+void emit_service(const model::namespace_decl& ns, const model::module& m, std::string& h, source_text& out)
 {
+    std::string& s = out.main;
     // Reply decoders (emits with `->`), used by the context and the room handles.
     std::string decoders;
     for (auto& e : ns.emit_events) {
@@ -549,10 +550,10 @@ void emit_service(const model::namespace_decl& ns, const model::module& m, std::
 
     h += open_namespace(m);
     h += "// ---- namespace " + ns.name + " at \"" + ns.path + "\" ----\n\n";
-    s += "#include <boost/asio/as_tuple.hpp>\n#include <boost/asio/co_spawn.hpp>\n#include <boost/asio/detached.hpp>\n"
-         "#include <boost/asio/experimental/awaitable_operators.hpp>\n#include <boost/asio/post.hpp>\n#include <boost/asio/steady_timer.hpp>\n"
-         "#include <boost/asio/this_coro.hpp>\n#include <boost/asio/use_awaitable.hpp>\n#include <boost/json/object.hpp>\n\n"
-         "#include <iostream>\n\n";
+    // What every file's code may use of this namespace: its runtime, the shared functions.
+    out.prologue += open_namespace(m);
+    emit_runtime(ns, out.prologue);
+    out.prologue += close_namespace(m);
     s += open_namespace(m);
     if (!decoders.empty())
         s += "namespace {\n\n" + decoders + "} // namespace\n\n";
@@ -560,11 +561,10 @@ void emit_service(const model::namespace_decl& ns, const model::module& m, std::
     emit_handles(ns, h, s);
     emit_route_table(ns, h);
     h += "class " + ns.name + "_service;\nstruct " + ns.name + "_runtime;\n\n";
-    emit_runtime(ns, s);
     emit_handshake(ns, s);
     emit_context(ns, h, s);
     emit_service_class(ns, h);
-    emit_dispatch(ns, s);
+    emit_dispatch(ns, m, out);
     s += "void configure_" + ns.name + "(::sb::server_options& options)\n{\n    ::sb_rtdl::apply_settings(options, " +
          connection_settings_expr(ns) + ");\n}\n\n";
     h += close_namespace(m);

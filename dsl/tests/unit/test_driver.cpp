@@ -164,3 +164,41 @@ TEST_CASE("rtdlc: --error-limit")
     auto all = run({"--check", "--error-format=gcc", "--error-limit=0", s.path("many.rtdl")});
     CHECK(std::count(all.err.begin(), all.err.end(), '\n') == 60); // each with its help note
 }
+
+TEST_CASE("rtdlc: --cpp-parts deals the source out over N files")
+{
+    scratch s;
+    auto out = s.dir / "parts";
+    REQUIRE(run({"--emit=cpp", "--cpp-parts", "3", "--out-dir", out.string(), "-I", s.dir.string(),
+                 s.path("chat.rtdl")})
+                .status == 0);
+    const std::string first = s.read("parts/chat.rtdl.cpp");
+    const std::string second = s.read("parts/chat.rtdl.part2.cpp");
+    const std::string third = s.read("parts/chat.rtdl.part3.cpp");
+    CHECK_FALSE(fs::exists(out / "chat.rtdl.part4.cpp"));
+    CHECK(first.find("(part 1 of 3)") != std::string::npos);
+    CHECK(third.find("(part 3 of 3)") != std::string::npos);
+    // Each file has its prologue (the runtime struct every part's code uses) ...
+    for (auto* text : {&first, &second, &third})
+        CHECK(text->find("struct chat_runtime {") != std::string::npos);
+    // ... mount() is defined once, and every `on` coroutine and decoder exactly once overall.
+    auto count = [&](const std::string& needle) {
+        std::size_t n = 0;
+        for (auto* text : {&first, &second, &third})
+            for (auto at = text->find(needle); at != std::string::npos; at = text->find(needle, at + 1))
+                ++n;
+        return n;
+    };
+    CHECK(count("std::shared_ptr<const ::sb_rtdl::dispatch_stats> mount(") == 1);
+    CHECK(first.find("std::shared_ptr<const ::sb_rtdl::dispatch_stats> mount(") != std::string::npos);
+    for (auto* on : {"join_room", "leave_room", "open_dm", "send_message", "typing", "kick"})
+        CHECK(count(std::string("::sb::task<::sb::reply> chat_on_") + on +
+                    "(std::shared_ptr<chat_runtime> rt, ::sb::socket_ptr socket, ::sb::event ev)\n{") == 1);
+    CHECK(count("bool decode_value(simdjson::ondemand::value v, SendMessage& out, ::sb_rtdl::decode_context& cx)\n{") == 1);
+    // Code is dealt out: the later files are not empty shells.
+    CHECK(second.size() > 2000);
+    CHECK(third.size() > 2000);
+
+    CHECK(run({"--emit=cpp", "--cpp-parts", "0", s.path("chat.rtdl")}).status == 2);
+    CHECK(run({"--emit=cpp", "--cpp-parts=x", s.path("chat.rtdl")}).status == 2);
+}
