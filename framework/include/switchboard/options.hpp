@@ -203,6 +203,13 @@ struct tls_options {
     std::string key_file;
 };
 
+/// A directory served under a path prefix (`static_mounts`).
+struct static_mount {
+    /// Starts and ends with '/', e.g. "/admin-ui/"; GET <prefix>x serves <directory>/x.
+    std::string prefix;
+    std::string directory;
+};
+
 /// Everything `sb::server` needs to start.
 struct server_options {
     std::string address = "127.0.0.1";
@@ -213,6 +220,9 @@ struct server_options {
     std::string path = "/socket.io/";
     /// Directory served for every other GET path (`index.html` for `/`); empty: none.
     std::string static_dir{};
+    /// More directories, each under its own path prefix, looked up before `static_dir`
+    /// (the first prefix that matches wins), e.g. the Admin UI's pages (admin_ui.hpp).
+    std::vector<static_mount> static_mounts{};
     /// Directory holding the official browser client (`socket.io.min.js`), served at
     /// `<path>socket.io.min.js` as Socket.IO serves its own; empty: not served.
     std::string client_dir{};

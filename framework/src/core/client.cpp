@@ -168,6 +168,9 @@ void client::connect(std::string nsp, std::string auth_json)
             }
             sock->set_replayed(after, std::move(offsets), missed.upto);
         }
+        if (auto* o = srv_.observer()) {
+            o->connected(*sock);
+        }
         if (auto& h = sock->ns().handlers().on_connection) {
             // Wrapped, so that the task is counted while it runs (a graceful stop waits for it).
             auto run = [guard = shard::task_guard(shard_), task = h(sock)]() mutable -> net::awaitable<void> {
@@ -229,6 +232,15 @@ void client::close(std::string_view reason)
         return;
     }
     sink_.close(reason);  // calls on_close
+}
+
+void client::on_upgrade()
+{
+    if (auto* o = srv_.observer()) {
+        for (auto& [nsp, sock] : sockets_) {
+            o->upgraded(*sock);
+        }
+    }
 }
 
 void client::on_close(std::string_view reason)

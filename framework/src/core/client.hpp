@@ -30,6 +30,7 @@ public:
 
     void on_message(std::string_view data, bool binary) override;
     void on_close(std::string_view reason) override;
+    void on_upgrade() override;
 
     /// Queues one Socket.IO packet (text + attachments) on the session.
     send_status send(std::span<const out_packet> packets, bool is_volatile = false)

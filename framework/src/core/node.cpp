@@ -103,6 +103,18 @@ namespace_state* node::resolve(std::string_view name, bool* limited)
     return nullptr;
 }
 
+std::vector<namespace_state*> node::concrete_namespaces()
+{
+    std::lock_guard lock(ns_mutex_);
+    std::vector<namespace_state*> out;
+    for (const auto& ns : namespaces_) {
+        if (!ns->is_dynamic()) {
+            out.push_back(ns.get());
+        }
+    }
+    return out;
+}
+
 namespace_state* node::find_namespace(std::string_view name)
 {
     std::lock_guard lock(ns_mutex_);

@@ -7,6 +7,7 @@
 #include "core/local_adapter.hpp"
 #include "core/metrics.hpp"
 #include "core/namespace_state.hpp"
+#include "core/observer.hpp"
 #include "core/shard.hpp"
 
 #include <switchboard/options.hpp>
@@ -35,6 +36,10 @@ public:
     const std::string& epoch() const noexcept { return epoch_; }
     server_metrics& metrics() noexcept { return metrics_; }
     cluster_metrics& cluster() noexcept { return cluster_; }
+    /// The tool watching sockets (core/observer.hpp), or nullptr (the default).
+    sb::detail::observer* observer() const noexcept { return observer_; }
+    /// Set before start; the observer outlives the shards.
+    void set_observer(sb::detail::observer* o) noexcept { observer_ = o; }
     /// Whether a cluster adapter is configured (its counters appear at /metrics).
     bool clustered() const noexcept { return adapter_ != &local_; }
 
@@ -56,6 +61,9 @@ public:
     /// `socketio_options::max_dynamic_namespaces`. Called from any shard.
     namespace_state* resolve(std::string_view name, bool* limited = nullptr);
     std::size_t namespace_count();
+    /// Every concrete namespace (static ones and admitted children of dynamic ones), in
+    /// creation order. A snapshot: namespaces are never destroyed while the node lives.
+    std::vector<namespace_state*> concrete_namespaces();
     /// The static (or already admitted) namespace called `name`; nullptr if none. Never
     /// creates one. Called from any shard.
     namespace_state* find_namespace(std::string_view name);
@@ -89,6 +97,7 @@ private:
     sb::detail::local_adapter local_{*this};
     std::unique_ptr<sb::detail::adapter> cluster_adapter_;  // null: one node
     sb::detail::adapter* adapter_ = &local_;
+    sb::detail::observer* observer_ = nullptr;
     bool adapter_started_ = false;
 };
 

@@ -75,6 +75,9 @@ void socket::emit(std::string_view event, payload args, emit_options opts)
     if (!s.is_connected()) {
         return;
     }
+    if (auto* o = s.owner().server().observer()) {
+        o->sent(*this, event, args);
+    }
     if (!opts.is_volatile && s.ns().recovery()) {
         // Recovery: through the log, as Socket.IO sends socket.emit through the adapter
         // to the socket's own room, so that it gets an offset and can be replayed.
@@ -205,6 +208,9 @@ void socket_impl::join_room(const std::string& room)
     }
     rooms_.insert(it, room);
     shard_.local(ns_).join(this, room);
+    if (auto* o = shard_.server().observer()) {
+        o->joined(*this, room);
+    }
 }
 
 void socket_impl::leave_room(const std::string& room)
@@ -215,6 +221,9 @@ void socket_impl::leave_room(const std::string& room)
     }
     rooms_.erase(it);
     shard_.local(ns_).leave(this, room);
+    if (auto* o = shard_.server().observer()) {
+        o->left(*this, room);
+    }
 }
 
 void socket_impl::send_reply(std::uint64_t id, const reply& r)
@@ -227,6 +236,9 @@ void socket_impl::send_reply(std::uint64_t id, const reply& r)
 void socket_impl::on_event(sio::packet p)
 {
     shard_.server().metrics().events_dispatched.fetch_add(1, std::memory_order_relaxed);
+    if (auto* o = shard_.server().observer()) {
+        o->received(*this, p.data);
+    }
     const event_handler* h = ns_.find_handler(p.event);
     const auto id = p.id;
     if (!h) {
@@ -334,8 +346,15 @@ void socket_impl::on_disconnect(std::string_view reason)
         ns_.log().persist(persisted_session{id_, pid_, rooms_, data, {}}, rec->max_disconnection_duration);
     }
     auto& local = shard_.local(ns_);
+    auto* watcher = shard_.server().observer();
+    if (watcher) {
+        watcher->disconnected(*this, reason);
+    }
     for (const auto& r : rooms_) {
         local.leave(this, r);
+        if (watcher) {
+            watcher->left(*this, r);
+        }
     }
     rooms_.clear();
     local.remove(this);

@@ -42,6 +42,9 @@ public:
     virtual std::string_view transport_name() const noexcept = 0;
     /// Keeps the sink and its listener alive, for work that outlives a callback.
     virtual std::shared_ptr<void> keep_alive() = 0;
+    /// The connection's id (the Engine.IO session id), for tools that group sockets by
+    /// connection; empty when it has none.
+    virtual std::string_view id() const noexcept { return {}; }
 
 protected:
     ~socket_sink() = default;
@@ -55,6 +58,8 @@ public:
     virtual void on_message(std::string_view data, bool binary) = 0;
     /// The connection closed; called once.
     virtual void on_close(std::string_view reason) = 0;
+    /// The connection now runs over another transport (`transport_name()` says which).
+    virtual void on_upgrade() {}
 };
 
 } // namespace sb::detail

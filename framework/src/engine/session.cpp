@@ -322,6 +322,9 @@ void session::switch_to_websocket()
         parked_get_->cancel();
     }
     ws_->activate();
+    if (handler_) {
+        handler_->on_upgrade();
+    }
 }
 
 void session::on_websocket_closed(ws_transport& ws, std::string_view reason)

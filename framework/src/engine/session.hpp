@@ -47,6 +47,7 @@ public:
         return transport_ == eio::transport_kind::websocket ? "websocket" : "polling";
     }
     std::shared_ptr<void> keep_alive() override { return shared_from_this(); }
+    std::string_view id() const noexcept override { return sid_; }
 
     bool closed() const noexcept { return closed_; }
     bool b64() const noexcept { return b64_; }

@@ -92,6 +92,22 @@ bool serves_client_file(const server_options& o, std::string_view path) noexcept
            name == "socket.io.min.js.map" || name == "sse-transport.js";
 }
 
+namespace {
+
+/// The first mount whose prefix starts `path`, or whose prefix is `path` and a '/'.
+const static_mount* mount_for(const server_options& o, std::string_view path) noexcept
+{
+    for (const auto& m : o.static_mounts) {
+        if (m.prefix.size() >= 2 && m.prefix.front() == '/' && m.prefix.back() == '/' &&
+            (path.starts_with(m.prefix) || path == std::string_view(m.prefix).substr(0, m.prefix.size() - 1))) {
+            return &m;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
 file_reply serve_file(const server_options& o, const http_request& req)
 {
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
@@ -104,6 +120,19 @@ file_reply serve_file(const server_options& o, const http_request& req)
             return {make_response(req, 404, "text/plain", "not found\n")};
         }
         file = o.client_dir + "/" + path.substr(o.path.size());
+    }
+    else if (const auto* m = mount_for(o, path)) {
+        if (path.size() < m->prefix.size()) {
+            // "/admin-ui" → "/admin-ui/": the page's relative links need the slash.
+            file_reply moved{make_response(req, 301, "text/plain", "moved\n")};
+            moved.res.set(http::field::location, m->prefix);
+            return moved;
+        }
+        auto resolved = resolve_static(m->directory, std::string_view(path).substr(m->prefix.size() - 1));
+        if (!resolved) {
+            return {make_response(req, 404, "text/plain", "not found\n")};
+        }
+        file = std::move(*resolved);
     }
     else {
         if (o.static_dir.empty()) {

@@ -53,10 +53,14 @@ public:
         }
         return nullptr;
     }
+    /// Keeps `p` alive as long as the server, past its shards (which may call into it
+    /// until they stop): what sb::instrument() attaches.
+    void keep(std::shared_ptr<void> p) { kept_.push_back(std::move(p)); }
     /// The TLS context when `options().tls` is set (loaded by start()), else nullptr.
     boost::asio::ssl::context* tls() noexcept { return tls_.get(); }
 
 private:
+    std::vector<std::shared_ptr<void>> kept_;  // first: destroyed after the workers
     client_limits limits_{node::options().limits};
     std::shared_ptr<boost::asio::ssl::context> tls_;
     std::vector<std::unique_ptr<worker>> workers_;
