@@ -3,6 +3,8 @@
 #include "game/game.hpp"
 #include "ticker/ticker.hpp"
 
+#include <switchboard/admin_ui.hpp>
+
 #include <cstdlib>
 #include <optional>
 #include <cstring>
@@ -21,6 +23,8 @@ void usage()
                  "                      [--max-connections N] [--max-per-address N] [--handshakes-per-second N]\n"
                  "                      [--trusted-proxies 127.0.0.1,...]   believe their X-Forwarded-For\n"
                  "                      [--tls-cert cert.pem --tls-key key.pem]   serve https and wss\n"
+                 "                      [--admin-user NAME --admin-password-hash BCRYPT | --admin-anonymous]\n"
+                 "                      [--admin-production] [--admin-ui-dir DIR]   the Socket.IO Admin UI at /admin-ui/\n"
                  "  chat:   [--jwt-secret S] (HS256; none: development mode, tokens minted for anyone) [--audit]\n"
                  "  ticker: [--symbols 50] [--seed 42] [--interval-ms 200]\n"
                  "  game:   [--bots N]   N in-process bots in match ARENA1 (they play while someone watches)\n";
@@ -48,6 +52,9 @@ int main(int argc, char** argv)
     game::options game_opts;
     chat::options chat_opts;
     ticker::options ticker_opts;
+    std::optional<sb::admin_ui_options> admin;
+    std::string admin_dir = SB_ADMIN_UI_DIR;
+    auto admin_opts = [&]() -> sb::admin_ui_options& { return admin ? *admin : admin.emplace(); };
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -81,6 +88,17 @@ int main(int argc, char** argv)
         else if (a == "--seed") ticker_opts.seed = std::stoull(value());
         else if (a == "--interval-ms") ticker_opts.interval = std::chrono::milliseconds{std::stol(value())};
         else if (a == "--bots") game_opts.bots = static_cast<std::size_t>(std::stoul(value()));
+        else if (a == "--admin-user") {
+            auto& o = admin_opts();
+            o.auth = sb::admin_auth{value(), o.auth ? o.auth->password_hash : std::string{}};
+        }
+        else if (a == "--admin-password-hash") {
+            auto& o = admin_opts();
+            o.auth = sb::admin_auth{o.auth ? o.auth->username : std::string{}, value()};
+        }
+        else if (a == "--admin-anonymous") admin_opts().allow_anonymous = true;
+        else if (a == "--admin-production") admin_opts().production = true;
+        else if (a == "--admin-ui-dir") admin_dir = value();
         else if (a == "-h" || a == "--help") { usage(); return 0; }
         else { usage(); return 2; }
     }
@@ -96,6 +114,9 @@ int main(int argc, char** argv)
         opts.tls = sb::tls_options{.cert_file = tls_cert, .key_file = tls_key};
     }
     opts.static_dir = static_dir.empty() ? std::string(SB_APPS_DIR) + "/" + app + "/web" : static_dir;
+    if (admin) {
+        opts.static_mounts.push_back({"/admin-ui/", admin_dir});  // @socket.io/admin-ui's hosted page
+    }
     // The contract's heartbeat, idle timeout and buffers (mount() checks them).
     if (app == "chat")
         chat::configure(opts);
@@ -120,6 +141,15 @@ int main(int argc, char** argv)
         game::mount(server, game_opts);
     else
         running = ticker::mount(server, ticker_opts);
+    if (admin) {
+        try {
+            sb::instrument(server, *admin);
+        }
+        catch (const std::exception& e) {
+            std::cerr << "switchboard-app: --admin-*: " << e.what() << '\n';
+            return 2;
+        }
+    }
     try {
         server.start();
     }

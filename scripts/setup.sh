@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 debs=(build-essential cmake ninja-build ccache pkg-config
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-      libsimdjson-dev catch2 libssl-dev zlib1g-dev
+      libsimdjson-dev catch2 libssl-dev zlib1g-dev libcrypt-dev
       nodejs npm python3-socketio python3-websocket python3-requests
       redis-server nginx chromium clang xxd)
 
