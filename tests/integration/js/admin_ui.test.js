@@ -94,6 +94,10 @@ describe('Admin UI server protocol', { skip: process.env.SB_SERVER === 'node' ? 
     assert.equal(typeof me.handshake.query, 'object');
     assert.equal(me.handshake.auth, undefined, 'the handshake is shown without the credentials');
     assert.ok(me.rooms.includes(a.s.id));
+    // The connection began on polling and upgrades: the UI is told (core's on_upgrade).
+    let upd;
+    do [upd] = await a.box.socket_updated.next(); while (upd.id !== a.s.id);
+    assert.deepEqual(upd, { id: a.s.id, nsp: '/admin', transport: 'websocket' });
 
     // The session id logs in again without the password.
     const again = client('/admin', { auth: { sessionId: session } });
