@@ -37,19 +37,21 @@ async function main() {
   io.on('ping', (cb) => cb(`pong:${name}`));
   io.on('note', (...args) => io.local.emit('noted', ...args));
 
-  io.on('connection', (socket) => {
+  // The contract on `/`, and on `/durable` (Switchboard numbers that one through its
+  // durable layer; Node, like any peer of the classic adapter, sees plain broadcasts).
+  const serve = (nsp) => nsp.on('connection', (socket) => {
     socket.on('name', (cb) => cb(name));
     socket.on('join', (room, cb) => { socket.join(room); cb('ok'); });
     socket.on('leave', (room, cb) => { socket.leave(room); cb('ok'); });
     socket.on('my_rooms', (cb) => cb([...socket.rooms].sort()));
-    socket.on('emit', (o, cb) => { select(io, o).emit(o.event, ...(o.args || [])); cb('ok'); });
+    socket.on('emit', (o, cb) => { select(nsp, o).emit(o.event, ...(o.args || [])); cb('ok'); });
     socket.on('emit_from_me', (o, cb) => {
       (o.room !== undefined ? socket.to(o.room) : socket.broadcast).emit(o.event, ...(o.args || []));
       cb('ok');
     });
     socket.on('fetch', async (o, cb) => {
       try {
-        const sockets = await select(io, o).fetchSockets();
+        const sockets = await select(nsp, o).fetchSockets();
         const out = { ids: sockets.map((s) => s.id).sort(), partial: false };
         if (sockets.length) out.sample = { rooms: [...sockets[0].rooms], data: sockets[0].data ?? null };
         cb(out);
@@ -58,7 +60,7 @@ async function main() {
       }
     });
     socket.on('set_data', (d, cb) => { socket.data = d; cb('ok'); });
-    socket.on('room_size', async (room, cb) => cb((await io.in(room).fetchSockets()).length));
+    socket.on('room_size', async (room, cb) => cb((await nsp.in(room).fetchSockets()).length));
     socket.on('rooms', async (cb) => {
       const sockets = await io.fetchSockets();
       const sizes = {};
@@ -66,7 +68,7 @@ async function main() {
       cb(sizes);
     });
     socket.on('sockets', (o, cb) => {
-      const op = select(io, o);
+      const op = select(nsp, o);
       if (o.join !== undefined) op.socketsJoin(o.join);
       else if (o.leave !== undefined) op.socketsLeave(o.leave);
       else if (o.disconnect !== undefined) op.disconnectSockets(o.disconnect);
@@ -74,17 +76,17 @@ async function main() {
     });
     socket.on('ask', async (o, cb) => {
       try {
-        const responses = await select(io, o).timeout(o.timeout).emitWithAck(o.event || 'question', ...(o.args || []));
+        const responses = await select(nsp, o).timeout(o.timeout).emitWithAck(o.event || 'question', ...(o.args || []));
         cb({ responses: responses.map((r) => JSON.stringify(r)).sort().map((t) => JSON.parse(t)), missing: 0, timeout: false });
       } catch (e) {
         const responses = e.responses || [];
         cb({ responses: responses.map((r) => JSON.stringify(r)).sort().map((t) => JSON.parse(t)), timeout: true });
       }
     });
-    socket.on('server_emit', (o, cb) => { io.serverSideEmit(o.event, ...(o.args || [])); cb('ok'); });
+    socket.on('server_emit', (o, cb) => { nsp.serverSideEmit(o.event, ...(o.args || [])); cb('ok'); });
     socket.on('server_ask', async (o, cb) => {
       try {
-        const responses = await io.serverSideEmitWithAck(o.event, ...(o.args || []));
+        const responses = await nsp.serverSideEmitWithAck(o.event, ...(o.args || []));
         cb({ responses: responses.map((r) => JSON.stringify(r)).sort().map((t) => JSON.parse(t)), timeout: false });
       } catch (e) {
         cb({ responses: (e.responses || []).map((r) => JSON.stringify(r)).sort().map((t) => JSON.parse(t)), timeout: true });
@@ -92,6 +94,8 @@ async function main() {
     });
     socket.on('server_count', async (cb) => cb(await io.of('/').adapter.serverCount()));
   });
+  serve(io.of('/'));
+  serve(io.of('/durable'));
 
   httpServer.listen(Number(arg('--port', '0')), '127.0.0.1', () => {
     process.stdout.write(`listening ${httpServer.address().port}\n`);

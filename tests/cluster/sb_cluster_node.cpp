@@ -81,23 +81,9 @@ sb::broadcast_operator select(const sb::namespace_& io, const json::object& o)
     return op;
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+/// Every event of CONTRACT.md, on `io`.
+void serve_contract(sb::namespace_ io, const std::string& name)
 {
-    const std::string name = arg(argc, argv, "--name", "sb");
-    sb::server_options opts{
-        .address = "127.0.0.1",
-        .port = static_cast<std::uint16_t>(std::atoi(arg(argc, argv, "--port", "0").c_str())),
-        .threads = static_cast<unsigned>(std::atoi(arg(argc, argv, "--threads", "2").c_str())),
-    };
-    opts.redis = sb::redis_options{.url = arg(argc, argv, "--redis", "redis://127.0.0.1:6379"),
-                                   .requests_timeout = std::chrono::milliseconds{
-                                       std::atoi(arg(argc, argv, "--requests-timeout", "2000").c_str())},
-                                   .max_message = 1 << 20,
-                                   .max_backoff = 1000ms};
-    sb::server server{opts};
-    auto io = server.of("/");
 
     io.on("name", [name](sb::socket_ptr, sb::event) -> sb::task<sb::reply> { co_return json::value(name); });
     io.on("join", [](sb::socket_ptr s, sb::event ev) -> sb::task<sb::reply> {
@@ -209,6 +195,35 @@ int main(int argc, char** argv)
         io.local().emit("noted", std::move(p));
         co_return sb::reply{};
     });
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const std::string name = arg(argc, argv, "--name", "sb");
+    sb::server_options opts{
+        .address = "127.0.0.1",
+        .port = static_cast<std::uint16_t>(std::atoi(arg(argc, argv, "--port", "0").c_str())),
+        .threads = static_cast<unsigned>(std::atoi(arg(argc, argv, "--threads", "2").c_str())),
+    };
+    opts.redis = sb::redis_options{.url = arg(argc, argv, "--redis", "redis://127.0.0.1:6379"),
+                                   .requests_timeout = std::chrono::milliseconds{
+                                       std::atoi(arg(argc, argv, "--requests-timeout", "2000").c_str())},
+                                   .max_message = 1 << 20,
+                                   .max_backoff = 1000ms};
+    sb::server server{opts};
+    serve_contract(server.of("/"), name);
+    // The same contract where connection state recovery is on: numbered by the cluster
+    // (the durable layer), so a client recovers on any node. `recovered` tells.
+    auto durable = server.of("/durable");
+    durable.connection_state_recovery(sb::recovery_options{
+        .max_disconnection_duration = std::chrono::milliseconds{std::atoi(arg(argc, argv, "--recovery-ms", "60000").c_str())}});
+    serve_contract(durable, name);
+    durable.on("recovered", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> {
+        co_return json::value(s->recovered());
+    });
+    durable.on("get_data", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return s->data; });
 
     server.start();
     std::cout << "listening " << server.port() << std::endl;

@@ -94,6 +94,64 @@ function stopChild(child, sig = 'SIGTERM') {
     .catch(() => child.kill('SIGKILL'));
 }
 
+/**
+ * Real nginx on a free loopback port in front of `nodes`. Fresh websocket connections go
+ * round-robin (a websocket session needs no stickiness; a dead node's connection is
+ * refused and nginx tries the next); with `sticky`, anything carrying a session id and
+ * every polling request goes to an ip_hash pool (polling needs the owner of the session).
+ * Resolves with { url, stop } once nginx accepts connections.
+ */
+async function startNginx(nodes, { sticky = true } = {}) {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const { spawnSync } = require('node:child_process');
+  const bin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-nginx-'));
+  const servers = nodes.map((n) => `server 127.0.0.1:${n.port} max_fails=1 fail_timeout=30s;`).join(' ');
+  const pool = sticky ? 'map "$arg_transport:$arg_sid" $pool { "~^websocket:$" rr; default sticky; }' : 'map "" $pool { default rr; }';
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), `
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log stderr ${process.env.SB_VERBOSE ? 'warn' : 'crit'};
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream sticky { ip_hash; ${servers} }
+  upstream rr { ${servers} }
+  ${pool}
+  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+  server {
+    listen 127.0.0.1:${port};
+    location /socket.io/ {
+      proxy_pass http://$pool;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_buffering off;
+      proxy_read_timeout 60s;
+    }
+  }
+}
+`);
+  const check = spawnSync(bin, ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
+  const child = track(spawn(bin, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'],
+    { stdio: ['ignore', 'ignore', 'pipe'] }), 'nginx');
+  await until(() => new Promise((resolve) => {
+    net.connect(port, '127.0.0.1').on('connect', function () { this.destroy(); resolve(true); }).on('error', () => resolve(false));
+  }), WAIT, 'nginx listening');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => { await stopChild(child, 'SIGQUIT'); fs.rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+const hasNginx = () => ['/usr/sbin/nginx', '/usr/bin/nginx'].some((p) => require('node:fs').existsSync(p));
+
 /** A connected client of `node`, with a list of every event it received. */
 async function connect(node, opts = {}) {
   const socket = io(node.url, { transports: ['websocket'], reconnection: false, forceNew: true, ...opts });
@@ -128,4 +186,4 @@ async function settle(clients, n) {
   for (const c of clients) await until(async () => (await call(c, 'server_count')) === n, 8000, `server_count ${n}`);
 }
 
-module.exports = { assert, ROOT, io, sleep, freePort, startRedis, redisCommand, startNode, stopChild, connect, call, until, events, settle, withTimeout };
+module.exports = { assert, ROOT, io, sleep, freePort, startRedis, redisCommand, startNode, startNginx, hasNginx, stopChild, connect, call, until, events, settle, withTimeout };

@@ -5,68 +5,25 @@
 // needs every request of a session on the node that owns it). The official client then
 // runs through it over websocket, polling, and polling→websocket.
 const { describe, it, before, after } = require('node:test');
-const { spawn, spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const h = require('./cluster.js');
 const { assert } = h;
 
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
-
-describe('three nodes behind nginx', { skip: NGINX ? false : 'nginx not installed' }, () => {
-  let redis, nodes, nginx, dir, url;
+describe('three nodes behind nginx', { skip: h.hasNginx() ? false : 'nginx not installed' }, () => {
+  let redis, nodes, nginx, url;
   const clients = [];
 
   before(async () => {
     redis = await h.startRedis();
     nodes = await Promise.all(['N1', 'N2', 'N3'].map((n) => h.startNode('sb', n, redis.url)));
-    const port = await h.freePort();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-nginx-'));
-    const servers = nodes.map((n) => `server 127.0.0.1:${n.port};`).join(' ');
-    fs.writeFileSync(path.join(dir, 'nginx.conf'), `
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log stderr warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  upstream sticky { ip_hash; ${servers} }
-  upstream rr { ${servers} }
-  map "$arg_transport:$arg_sid" $pool { "~^websocket:$" rr; default sticky; }
-  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-  server {
-    listen 127.0.0.1:${port};
-    location /socket.io/ {
-      proxy_pass http://$pool;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_buffering off;
-      proxy_read_timeout 60s;
-    }
-  }
-}
-`);
-    const check = spawnSync(NGINX, ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { encoding: 'utf8' });
-    assert.equal(check.status, 0, check.stderr);
-    nginx = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    nginx.stderr.on('data', (d) => { if (process.env.SB_VERBOSE) process.stderr.write(`[nginx] ${d}`); });
-    url = `http://127.0.0.1:${port}`;
-    await h.until(() => new Promise((resolve) => {
-      require('node:net').connect(port, '127.0.0.1').on('connect', function () { this.destroy(); resolve(true); }).on('error', () => resolve(false));
-    }), 4000, 'nginx listening');
+    nginx = await h.startNginx(nodes);
+    url = nginx.url;
   });
 
   after(async () => {
     for (const c of clients) c.close();
-    if (nginx) await h.stopChild(nginx, 'SIGQUIT');
+    await nginx?.stop();
     await Promise.all((nodes || []).map((n) => n.stop()));
     await redis?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('websocket, polling and upgraded clients through nginx share one cluster', async () => {
