@@ -13,9 +13,12 @@
 #include <switchboard/payload.hpp>
 #include <switchboard/task.hpp>
 
+#include "core/event_log.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,6 +72,28 @@ public:
                                                               std::chrono::milliseconds timeout) = 0;
     /// Servers in the cluster, this one included.
     virtual task<std::size_t> server_count() = 0;
+
+    // ---- nothing lost across nodes (a cluster adapter with a durable layer) ----------
+    // Where these are not overridden, offsets, sessions and logs stay on this node.
+
+    /// True when the cluster numbers the offset-carrying events of `ns` (its log is
+    /// external): a socket's own emit then goes out as a broadcast to its room.
+    virtual bool numbers(const namespace_state&) const { return false; }
+    /// Keeps a socket's session where any node can claim it, for `ttl` (called while it
+    /// is connected, so that a crash of this node does not lose it, and at a
+    /// recoverable disconnect). Does not suspend. False when it could not (the store is
+    /// unreachable): the node then keeps the session itself.
+    virtual bool save_session(namespace_state&, const persisted_session&, std::chrono::milliseconds)
+    {
+        return false;
+    }
+    /// The session ended for good (a clean disconnect).
+    virtual void drop_session(namespace_state&, const std::string&) {}
+    /// Takes (once, cluster-wide) the session `pid` kept by any node.
+    virtual task<std::optional<persisted_session>> take_session(namespace_state&, std::string)
+    {
+        co_return std::nullopt;
+    }
 };
 
 } // namespace sb::detail

@@ -1,5 +1,6 @@
 #include "core/client.hpp"
 
+#include "core/adapter.hpp"
 #include "core/admission.hpp"
 #include "core/encode.hpp"
 #include "core/json_parse.hpp"
@@ -118,16 +119,46 @@ void client::connect(std::string nsp, std::string auth_json)
     }
     // Connection state recovery: a CONNECT carrying {pid, offset} of a kept session
     // takes it back (socket.io namespace.ts _createSocket / restoreSession).
-    const recovery_options* recovery = ns->recovery();
     std::optional<persisted_session> restored;
     std::uint64_t after = 0;
-    if (recovery) {
-        const auto* pid = auth.if_contains("pid");
-        const auto* offset = auth.if_contains("offset");
-        if (pid && pid->is_string() && offset && offset->is_string()) {
-            restored = ns->log().claim(pid->as_string(), offset->as_string(), after);
+    const auto* pid = auth.if_contains("pid");
+    const auto* offset = auth.if_contains("offset");
+    if (ns->recovery() && pid && pid->is_string() && offset && offset->is_string()) {
+        restored = ns->log().claim(pid->as_string(), offset->as_string(), after);
+        auto& cluster = srv_.adapter();
+        if (restored && cluster.numbers(*ns)) {
+            cluster.drop_session(*ns, restored->pid);  // taken here: no other node may
+        }
+        else if (!restored && cluster.numbers(*ns)) {
+            // Kept by another node (or by this one before a restart): ask the cluster.
+            // The log here holds the cluster's offsets, so it can replay what was missed.
+            connecting_.emplace(nsp, true);
+            net::co_spawn(
+                shard_.context(),
+                [this, alive = sink_.keep_alive(), nsp, ns, auth = std::move(auth), guard = shard::task_guard(shard_),
+                 pid = std::string(pid->as_string()),
+                 offset = std::string(offset->as_string())]() mutable -> net::awaitable<void> {
+                    auto kept = co_await srv_.adapter().take_session(*ns, pid);
+                    std::uint64_t from = 0;
+                    if (kept && !ns->log().covers(offset, from)) {
+                        kept.reset();
+                    }
+                    connecting_.erase(nsp);
+                    if (!closed_) {
+                        admit_socket(std::move(nsp), ns, std::move(auth), std::move(kept), from);
+                    }
+                },
+                net::detached);
+            return;
         }
     }
+    admit_socket(std::move(nsp), ns, std::move(auth), std::move(restored), after);
+}
+
+void client::admit_socket(std::string nsp, namespace_state* ns, boost::json::object auth,
+                          std::optional<persisted_session> restored, std::uint64_t after)
+{
+    const recovery_options* recovery = ns->recovery();
     auto sock = std::make_shared<socket_impl>(*this, *ns, shard_, restored ? restored->sid : make_random_id(),
                                               std::move(auth));
     if (recovery) {

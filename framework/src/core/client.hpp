@@ -2,14 +2,17 @@
 // The Socket.IO layer of one connection (socket.io's `Client`): decodes packets,
 // connects namespaces (middleware, CONNECT/CONNECT_ERROR), routes packets to sockets,
 // and closes the connection on any decode error or invalid state.
+#include "core/event_log.hpp"
 #include "core/socket_sink.hpp"
 
 #include <switchboard/protocol/sio_packet.hpp>
 
 #include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace sb::detail {
@@ -48,6 +51,9 @@ public:
 private:
     void on_packet(sio::packet p);
     void connect(std::string nsp, std::string auth_json);
+    /// The rest of connect, once any kept session is found: middleware, CONNECT, replay.
+    void admit_socket(std::string nsp, namespace_state* ns, boost::json::object auth,
+                      std::optional<persisted_session> restored, std::uint64_t after);
 
     node& srv_;
     shard& shard_;

@@ -7,13 +7,13 @@
 namespace sb::detail {
 
 event_log::event_log(std::size_t shards, std::string epoch)
-    : epoch_(std::move(epoch)), pending_(std::make_unique<std::atomic<std::uint32_t>[]>(shards))
+    : epoch_(std::make_shared<const std::string>(std::move(epoch))), pending_(std::make_unique<std::atomic<std::uint32_t>[]>(shards))
 {
 }
 
 std::string event_log::id(std::uint64_t offset) const
 {
-    std::string out = epoch_;
+    std::string out = *epoch_.load(std::memory_order_acquire);
     out += ':';
     out += std::to_string(offset);
     return out;
@@ -39,7 +39,7 @@ parsed_id event_log::parse_id(std::string_view id) const
         return r;
     }
     r.offset = v;
-    r.state = epoch == epoch_ ? parsed_id::status::ok : parsed_id::status::other_epoch;
+    r.state = epoch == *epoch_.load(std::memory_order_acquire) ? parsed_id::status::ok : parsed_id::status::other_epoch;
     return r;
 }
 
@@ -72,11 +72,47 @@ std::optional<persisted_session> event_log::claim(std::string_view pid, std::str
     }
     // The buffer must still hold everything after the offset: offsets of a recovery
     // namespace are contiguous, so it does iff nothing after it was pruned.
-    if (parsed.offset < pruned_upto_ || parsed.offset > last_offset_) {
+    if (!covers_locked(parsed.offset)) {
         return std::nullopt;
     }
     after = parsed.offset;
     return s;
+}
+
+bool event_log::covers(std::string_view offset, std::uint64_t& after)
+{
+    std::lock_guard lock(mutex_);
+    const auto parsed = parse_id(offset);
+    if (parsed.state != parsed_id::status::ok || !covers_locked(parsed.offset)) {
+        return false;
+    }
+    after = parsed.offset;
+    return true;
+}
+
+bool event_log::adopt(std::string_view epoch, std::uint64_t offset)
+{
+    if (epoch != *epoch_.load(std::memory_order_acquire)) {
+        epoch_.store(std::make_shared<const std::string>(epoch), std::memory_order_release);
+        last_offset_ = 0;
+        buffer_.clear();
+        rings_.clear();
+        sessions_.clear();  // their offsets name the old epoch
+        pruned_upto_ = 0;
+    }
+    if (offset <= last_offset_) {
+        return false;
+    }
+    if (offset != last_offset_ + 1) {
+        // A hole the cluster could not fill (its stream was trimmed): nothing before it
+        // can be resumed without a gap.
+        pruned_upto_ = offset - 1;
+        for (auto& [room, r] : rings_) {
+            r.evicted_upto = std::max(r.evicted_upto, offset - 1);
+        }
+    }
+    last_offset_ = offset;
+    return true;
 }
 
 namespace {

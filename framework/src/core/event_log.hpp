@@ -77,6 +77,11 @@ public:
 
     // ---- under mutex() --------------------------------------------------------------
     std::uint64_t next_offset() noexcept { return ++last_offset_; }
+    /** Cluster mode (set_external): takes an offset the cluster assigned. A new epoch
+        empties the log (nothing from the old one can be resumed); an offset that leaves
+        a hole marks everything before it as gone, so a claim from before it fails.
+        False when `offset` is not newer than the last one (a duplicate). */
+    bool adopt(std::string_view epoch, std::uint64_t offset);
     std::uint64_t last_offset() const noexcept { return last_offset_; }
     /// Keeps `e` in the recovery buffer (`recovery`: its duration) and, if resumable, in
     /// the history of each target room that `rule_for` gives options for.
@@ -85,7 +90,13 @@ public:
     /// Jobs posted to shard `i` and not yet run there (for the inline-delivery decision).
     std::atomic<std::uint32_t>& pending(std::size_t i) noexcept { return pending_[i]; }
 
+    /// Offsets come from the cluster (adopt), never from next_offset: set once, before
+    /// the first event.
+    void set_external() noexcept { external_ = true; }
+    bool external() const noexcept { return external_; }
+
     // ---- taking the lock themselves -------------------------------------------------
+    std::string epoch() const { return *epoch_.load(std::memory_order_acquire); }
     std::string id(std::uint64_t offset) const;
     parsed_id parse_id(std::string_view id) const;
 
@@ -94,6 +105,9 @@ public:
     /// Takes the session `pid` if it is known, not expired, and `offset` can still be
     /// resumed from (recovery's restoreSession); the offset is parsed into `after`.
     std::optional<persisted_session> claim(std::string_view pid, std::string_view offset, std::uint64_t& after);
+    /// True when the recovery buffer holds everything after the id `offset` (parsed into
+    /// `after`): a session kept elsewhere (another node) can be resumed here.
+    bool covers(std::string_view offset, std::uint64_t& after);
     /// Recovery: the buffered events after `after` that a socket in `rooms` would have got.
     replay_result missed(std::uint64_t after, const std::vector<std::string>& rooms);
     /// History: the events after `after` kept by the histories of `rooms`, merged, in
@@ -110,8 +124,15 @@ private:
     };
     void prune_ring(ring& r, log_clock::time_point now);
 
+    bool covers_locked(std::uint64_t offset) const noexcept
+    {
+        return offset >= pruned_upto_ && offset <= last_offset_;
+    }
+
     std::mutex mutex_;
-    std::string epoch_;
+    // Read without the lock by id()/parse_id(); replaced (under it) only in cluster mode.
+    std::atomic<std::shared_ptr<const std::string>> epoch_;
+    bool external_ = false;
     std::uint64_t last_offset_ = 0;
     std::unique_ptr<std::atomic<std::uint32_t>[]> pending_;
 

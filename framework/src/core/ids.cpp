@@ -1,5 +1,8 @@
 #include "core/ids.hpp"
 
+#include <chrono>
+#include <cstdint>
+
 #include <openssl/rand.h>
 
 #include <array>
@@ -23,6 +26,19 @@ std::string make_random_id()
         id += id_alphabet[v & 63];
     }
     return id;
+}
+
+std::string make_epoch()
+{
+    auto v = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    std::string out;
+    do {
+        out.insert(out.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36]);
+        v /= 36;
+    } while (v);
+    return out;
 }
 
 } // namespace sb::detail

@@ -11,4 +11,8 @@ inline constexpr std::string_view id_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcde
 /// A fresh random id: 20 url-safe characters.
 std::string make_random_id();
 
+/// Milliseconds since the Unix epoch in base 36 (`[0-9a-z]`): an event-log epoch,
+/// distinct from one call to the next a millisecond later (and from run to run).
+std::string make_epoch();
+
 } // namespace sb::detail

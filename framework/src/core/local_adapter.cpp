@@ -357,13 +357,18 @@ std::shared_ptr<const std::string> make_sse_frame(std::string_view event, std::s
 }
 
 void publish(namespace_state& ns, const broadcast_operator& op, std::string_view event, const payload& args,
-             shard* only)
+             shard* only, const given_offset* given)
 {
     auto& srv = ns.server();
+    auto& log = ns.log();
     srv.metrics().broadcasts.fetch_add(1, std::memory_order_relaxed);
-    const recovery_options* recovery = op.is_volatile() ? nullptr : ns.recovery();
-    const bool resumable = op.is_resumable() && !op.is_volatile();
+    // In cluster mode only the cluster numbers events: one without a given offset (from
+    // a Node peer, or `.local()`) is delivered like a volatile one, never logged.
+    const bool numbered = given || !log.external();
+    const recovery_options* recovery = op.is_volatile() || !numbered ? nullptr : ns.recovery();
+    const bool resumable = (given ? given->resumable : op.is_resumable()) && !op.is_volatile() && numbered;
     const bool with_sse = ns.eventsource() != nullptr;
+    const std::string_view conflation = given ? given->conflation_key : std::string_view(op.conflation_key());
 
     auto job = std::make_shared<broadcast_job>();
     job->ns = &ns;
@@ -372,12 +377,12 @@ void publish(namespace_state& ns, const broadcast_operator& op, std::string_view
     job->is_volatile = op.is_volatile();
     job->replay_aware = true;
     job->packets = encode_event(ns.name(), event, args);
-    if (!op.conflation_key().empty()) {
+    if (!conflation.empty()) {
         std::string key = ns.name();
         key += '\0';
         key += event;
         key += '\0';
-        key += op.conflation_key();
+        key += conflation;
         job->conflation_key = std::make_shared<const std::string>(std::move(key));
         if (job->packets.size() == 1) {
             job->packets[0].conflation_key = job->conflation_key;  // the session queue conflates
@@ -405,13 +410,20 @@ void publish(namespace_state& ns, const broadcast_operator& op, std::string_view
     // With an offset: assign it, log the event and post the job under the log's lock,
     // so that every shard receives offset-carrying jobs in offset order. The current
     // shard delivers inline when none of this namespace's jobs is pending for it.
-    auto& log = ns.log();
     shard* here = shard::current();
     bool run_here = false;
     std::shared_ptr<const broadcast_job> shared;
     {
         std::lock_guard lock(log.mutex());
-        job->offset = log.next_offset();
+        if (given) {
+            if (!log.adopt(given->epoch, given->offset)) {
+                return;  // delivered already
+            }
+            job->offset = given->offset;
+        }
+        else {
+            job->offset = log.next_offset();
+        }
         const auto id = log.id(job->offset);
         if (recovery) {
             // Socket.IO's SessionAwareAdapter: the offset is the last array element.

@@ -1,27 +1,12 @@
 #include "core/node.hpp"
 
+#include "core/ids.hpp"
+
 #include <algorithm>
 #include <chrono>
 
 namespace sb::detail {
 
-namespace {
-
-std::string make_epoch()
-{
-    // Milliseconds since the Unix epoch in base 36: distinct from run to run.
-    auto v = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
-    std::string out;
-    do {
-        out.insert(out.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36]);
-        v /= 36;
-    } while (v);
-    return out;
-}
-
-} // namespace
 
 node::node(server_options opts) : opts_(std::move(opts)), epoch_(make_epoch()) {}
 

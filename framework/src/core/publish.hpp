@@ -17,12 +17,22 @@ class shard;
 /// True when an emit through `op` in `ns` must go through `publish`.
 bool needs_publish(const namespace_state& ns, const broadcast_operator& op) noexcept;
 
+/// An offset assigned by the cluster (adapters/redis durable layer), not by this node.
+struct given_offset {
+    std::string_view epoch;
+    std::uint64_t offset = 0;
+    bool resumable = false;           ///< the emit was resumable (room histories)
+    std::string_view conflation_key;  ///< the emit's conflation key, if any
+};
+
 /** Encodes once, and when the event carries an offset (recovery on and not volatile, or
     resumable): assigns it, logs the event, and hands the job to the shards in offset
     order — under the namespace's log mutex. `only`: deliver on that shard alone (a
-    socket's own emit; it must be the current shard). */
+    socket's own emit; it must be the current shard). In cluster mode (the log is
+    external) offsets come only as `given`: without one the event carries none. A
+    `given` offset not newer than the log's last is a duplicate and is dropped. */
 void publish(namespace_state& ns, const broadcast_operator& op, std::string_view event, const payload& args,
-             shard* only = nullptr);
+             shard* only = nullptr, const given_offset* given = nullptr);
 
 /// `event: <event>` / `id: <id>` / `data: <data>` as one shared SSE frame.
 std::shared_ptr<const std::string> make_sse_frame(std::string_view event, std::string_view data, std::string_view id);

@@ -1,6 +1,7 @@
 // sb::socket: one client in one namespace. Everything here runs on the socket's shard.
 #include "core/socket_impl.hpp"
 
+#include "core/adapter.hpp"
 #include "core/encode.hpp"
 #include "core/json_parse.hpp"
 #include "core/log.hpp"
@@ -17,6 +18,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -80,7 +82,13 @@ void socket::emit(std::string_view event, payload args, emit_options opts)
     }
     if (!opts.is_volatile && s.ns().recovery()) {
         // Recovery: through the log, as Socket.IO sends socket.emit through the adapter
-        // to the socket's own room, so that it gets an offset and can be replayed.
+        // to the socket's own room, so that it gets an offset and can be replayed. When
+        // the cluster numbers the namespace, the offset is the cluster's: through it.
+        auto& a = s.owner().server().adapter();
+        if (a.numbers(s.ns())) {
+            a.broadcast(s.ns(), broadcast_operator{&s.ns()}.to(s.id_ref()), event, args);
+            return;
+        }
         detail::publish(s.ns(), broadcast_operator{&s.ns()}.to(s.id_ref()), event, args, &s.owner());
         return;
     }
@@ -211,6 +219,7 @@ void socket_impl::join_room(const std::string& room)
     if (auto* o = shard_.server().observer()) {
         o->joined(*this, room);
     }
+    session_changed();
 }
 
 void socket_impl::leave_room(const std::string& room)
@@ -223,6 +232,34 @@ void socket_impl::leave_room(const std::string& room)
     shard_.local(ns_).leave(this, room);
     if (auto* o = shard_.server().observer()) {
         o->left(*this, room);
+    }
+    session_changed();
+}
+
+void socket_impl::session_changed()
+{
+    if (pid_.empty() || save_queued_ || !connected_ || !shard_.server().adapter().numbers(ns_)) {
+        return;
+    }
+    save_queued_ = true;
+    // Two turns of the loop later: a connection handler started with this socket (posted
+    // after its first join) has run up to its first suspension, so the data and rooms it
+    // set are in the first write, and a burst of joins is one write.
+    net::post(shard_.context(), [self = weak_from_this(), &sh = shard_] {
+        net::post(sh.context(), [self] {
+            if (auto s = self.lock()) {
+                s->save_session_now();
+            }
+        });
+    });
+}
+
+void socket_impl::save_session_now()
+{
+    save_queued_ = false;
+    if (const auto* rec = ns_.recovery(); rec && connected_ && !pid_.empty()) {
+        shard_.server().adapter().save_session(ns_, persisted_session{id_, pid_, rooms_, data, {}},
+                                               rec->max_disconnection_duration);
     }
 }
 
@@ -343,7 +380,15 @@ void socket_impl::on_disconnect(std::string_view reason)
                                             reason == "forced close" || reason == "ping timeout" ||
                                             reason == "server shutting down" || reason == "forced server close")) {
         // socket.io socket.ts RECOVERABLE_DISCONNECT_REASONS: kept for the client's return.
-        ns_.log().persist(persisted_session{id_, pid_, rooms_, data, {}}, rec->max_disconnection_duration);
+        // In a cluster that keeps sessions, there only: a copy here would go stale once
+        // another node took the session (and it may come back here later).
+        persisted_session kept{id_, pid_, rooms_, data, {}};
+        if (!shard_.server().adapter().save_session(ns_, kept, rec->max_disconnection_duration)) {
+            ns_.log().persist(std::move(kept), rec->max_disconnection_duration);
+        }
+    }
+    else if (!pid_.empty()) {
+        shard_.server().adapter().drop_session(ns_, pid_);
     }
     auto& local = shard_.local(ns_);
     auto* watcher = shard_.server().observer();

@@ -68,6 +68,12 @@ public:
 
     void join_room(const std::string& room);
     void leave_room(const std::string& room);
+    /// Its rooms or data changed: where the cluster keeps sessions (adapter::numbers),
+    /// the session is written there soon, so that a crash of this node does not lose it.
+    void session_changed();
+    /// Writes the session to the cluster's store now (the adapter's periodic refresh,
+    /// which keeps a connected socket's session from expiring there).
+    void save_session_now();
 
     /// Delivers encoded packets (a broadcast's shared frames) to this client.
     send_status deliver(std::span<const out_packet> packets, bool is_volatile)
@@ -129,6 +135,7 @@ private:
     event_stream* stream_ = nullptr;
     bool eventsource_ = false;
     bool recovered_ = false;
+    bool save_queued_ = false;
     std::string pid_;
     std::vector<std::uint64_t> replayed_;
     std::uint64_t replayed_upto_ = 0;
