@@ -146,3 +146,35 @@ TEST_CASE("redis wire: channel names and the broadcast pattern", "[msgpack]")
     CHECK(c.broadcast_for({"a", "b"}) == c.broadcast);
     CHECK(c.broadcast_pattern() == "socket.io#/dyn\\*\\[1\\]#*");
 }
+
+TEST_CASE("redis wire: a numbered broadcast ends in the empty sbid, which the script replaces", "[msgpack]")
+{
+    payload args;
+    args.args.push_back(1);
+    redis_wire::broadcast_opts o;
+    o.rooms = {"r"};
+    o.durable = redis_wire::durable_flags{.id = "", .seq = (std::uint64_t{2} << 40) | 7, .resumable = true,
+                                          .conflation_key = "k"};
+    auto bytes = redis_wire::encode_broadcast("node01", "/", "ev", args, o);
+    REQUIRE(static_cast<unsigned char>(bytes.back()) == 0xa0);
+    // What the Lua script does: drop that byte, append a str8 of the id.
+    const std::string id = "mq1x2c3d:42";
+    bytes.pop_back();
+    bytes += '\xd9';
+    bytes += static_cast<char>(id.size());
+    bytes += id;
+    const char* error = "";
+    auto m = redis_wire::decode_broadcast(bytes, error);
+    REQUIRE(m);
+    REQUIRE(m->opts.durable);
+    CHECK(m->opts.durable->id == id);
+    CHECK(m->opts.durable->seq == ((std::uint64_t{2} << 40) | 7));
+    CHECK(m->opts.durable->resumable);
+    CHECK(m->opts.durable->conflation_key == "k");
+    CHECK(m->opts.rooms == std::vector<std::string>{"r"});
+    // A message that never went through the script (empty sbid) is not a numbered one.
+    o.rooms.clear();
+    auto raw = redis_wire::decode_broadcast(redis_wire::encode_broadcast("n", "/", "ev", args, o), error);
+    REQUIRE(raw);
+    CHECK_FALSE(raw->opts.durable);
+}

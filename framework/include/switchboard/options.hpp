@@ -147,6 +147,24 @@ struct redis_options {
     /// Reconnect backoff: from `min_backoff`, doubling up to `max_backoff`.
     std::chrono::milliseconds min_backoff{100};
     std::chrono::milliseconds max_backoff{5000};
+
+    /** The durable layer, for namespaces with connection state recovery, room histories
+        or an EventSource endpoint: every offset-carrying emit is numbered by Redis (one
+        Lua script assigns the namespace offset, appends the event to the namespace's
+        stream and to each history room's capped stream, and publishes it as a plain
+        Node-compatible broadcast), and every node, the sender's included, delivers it
+        when it comes back from Redis, so all nodes log the same `<epoch>:<offset>` ids.
+        Sessions of such namespaces are kept in Redis too, so a client recovers on any
+        node, even after its node was killed. While Redis is away these emits wait, in
+        order, in a queue of at most `durable_queue` (the rest are dropped and counted);
+        a Redis that lost its data (restart, flush) starts a new epoch, and clients that
+        come back with an older one are told to resync rather than silently missing
+        events. Off: such namespaces number events per node, as on one machine. */
+    bool durable = true;
+    std::size_t durable_queue = 10000;
+    /// Entries kept in a namespace's stream (trimmed approximately beyond it): how far a
+    /// node that missed messages can catch up.
+    std::size_t stream_length = 10000;
 };
 
 /** Deadlines on connections, so that a peer that stops reading, or never finishes what it

@@ -1,14 +1,17 @@
 #include "adapters/redis/redis_adapter.hpp"
 
+#include "adapters/redis/durable.hpp"
 #include "adapters/redis/redis_link.hpp"
 #include "adapters/redis/wire/messages.hpp"
 #include "core/log.hpp"
 #include "core/ack_collector.hpp"
 #include "core/adapter.hpp"
 #include "core/local_adapter.hpp"
+#include "core/local_namespace.hpp"
 #include "core/namespace_state.hpp"
 #include "core/node.hpp"
 #include "core/shard.hpp"
+#include "core/socket_impl.hpp"
 
 #include <switchboard/error.hpp>
 
@@ -56,24 +59,6 @@ struct request {
     }
 };
 
-broadcast_operator selection(namespace_state& ns, const redis_wire::broadcast_opts& o)
-{
-    auto op = broadcast_operator{&ns}.to(o.rooms).except(o.except);
-    if (o.is_volatile) {
-        op = op.volatile_();
-    }
-    return op.local();  // what comes from the bus is never sent back to it
-}
-
-redis_wire::broadcast_opts wire_opts(const broadcast_operator& op)
-{
-    redis_wire::broadcast_opts o;
-    o.rooms = op.rooms();
-    o.except = op.except_rooms();
-    o.is_volatile = op.is_volatile();
-    return o;
-}
-
 json::array strings_json(const std::vector<std::string>& v)
 {
     json::array a;
@@ -93,13 +78,7 @@ socket_info info_of(const json::value& v)
     if (auto* id = o.if_contains("id"); id && id->is_string()) {
         s.id = std::string(id->get_string());
     }
-    if (auto* r = o.if_contains("rooms"); r && r->is_array()) {
-        for (const auto& e : r->get_array()) {
-            if (e.is_string()) {
-                s.rooms.emplace_back(e.get_string());
-            }
-        }
-    }
+    s.rooms = redis_wire::string_list(o.if_contains("rooms"));
     if (auto* d = o.if_contains("data")) {
         s.data = *d;
     }
@@ -121,13 +100,13 @@ json::object info_json(const socket_info& s)
 
 class redis_adapter final : public adapter {
 public:
-    redis_adapter(node& srv, redis_options opts) : srv_(srv), local_(srv.local()), opts_(std::move(opts))
+    redis_adapter(node& srv, redis_options opts)
+        : srv_(srv), local_(srv.local()), opts_(std::move(opts)), uid_(redis_wire::random_id()), durable_(srv, opts_, uid_)
     {
         std::string error;
         if (!redis::parse_url(opts_.url, ep_, error)) {
             throw std::invalid_argument("switchboard: redis: " + error);
         }
-        uid_ = redis_wire::random_id();
     }
 
     ~redis_adapter() override
@@ -139,7 +118,14 @@ public:
 
     void namespace_created(namespace_state& ns) override
     {
-        auto e = std::make_shared<entry>(entry{&ns, redis_wire::channels(opts_.key, ns.name(), uid_)});
+        auto e = std::make_shared<entry>(entry{&ns, redis_wire::channels(opts_.key, ns.name(), uid_), nullptr});
+        if (durable_layer::wanted(ns, opts_)) {
+            e->num = std::make_unique<numbered_ns>();
+            e->num->ns = &ns;
+            e->num->prefix = e->ch.broadcast + "sb:";
+            e->num->channel = e->ch.broadcast;
+            ns.log().set_external();
+        }
         {
             std::lock_guard lock(mu_);
             if (!entries_.emplace(ns.name(), e).second) {
@@ -168,7 +154,13 @@ public:
         sub_->on_message([this](std::string_view pattern, std::string_view channel, std::string_view msg) {
             on_bus(pattern, channel, msg);
         });
-        sub_->on_state([this](bool up, std::string_view why) { on_state(up, why); });
+        sub_->on_state([this](bool up, std::string_view why) {
+            on_state(up, why);
+            durable_.subscriber_state(up);
+        });
+        // Shard 0's command link numbers durable emits (one queue keeps their order).
+        cmd_[0]->on_state([this](bool up, std::string_view) { durable_.numbering_state(up); });
+        durable_.start(cmd_[0], sub_);
         net::post(srv_.shard_at(0).context(), [this] {
             std::vector<std::shared_ptr<entry>> all;
             {
@@ -185,11 +177,19 @@ public:
         for (auto& l : cmd_) {
             l->start();
         }
+        for (auto& sh : srv_.shards()) {
+            refresh_.push_back(std::make_unique<net::steady_timer>(sh->context()));
+            net::co_spawn(sh->context(), refresh_sessions(*sh, *refresh_.back()), net::detached);
+        }
         started_.store(true, std::memory_order_release);
     }
 
     void stop() override
     {
+        stopping_.store(true, std::memory_order_release);
+        for (std::size_t i = 0; i < refresh_.size(); ++i) {
+            net::post(srv_.shard_at(i).context(), [t = refresh_[i].get()] { t->cancel(); });
+        }
         for (std::size_t i = 0; i < cmd_.size(); ++i) {
             net::post(srv_.shard_at(i).context(), [l = cmd_[i]] { l->stop(); });
         }
@@ -205,6 +205,10 @@ public:
     {
         if (!op.is_local()) {
             if (auto* e = find(ns)) {
+                if (e->num && !op.is_volatile() && (ns.recovery() || op.is_resumable())) {
+                    durable_.emit(*e->num, op, event, args);  // delivered here when numbered
+                    return;
+                }
                 publish(e->ch.broadcast_for(op.rooms()),
                         redis_wire::encode_broadcast(uid_, ns.name(), event, args, wire_opts(op)));
             }
@@ -362,6 +366,34 @@ public:
         co_return out;
     }
 
+    bool numbers(const namespace_state& ns) const override
+    {
+        const auto* e = static_cast<const entry*>(ns.adapter_slot());
+        return e && e->num;
+    }
+
+    bool save_session(namespace_state& ns, const persisted_session& s, std::chrono::milliseconds ttl) override
+    {
+        auto* e = find(ns);
+        return e && e->num && durable_.save_session(link_here(), *e->num, s, ttl);
+    }
+
+    void drop_session(namespace_state& ns, const std::string& pid) override
+    {
+        if (auto* e = find(ns); e && e->num) {
+            durable_.drop_session(link_here(), *e->num, pid);
+        }
+    }
+
+    task<std::optional<persisted_session>> take_session(namespace_state& ns, std::string pid) override
+    {
+        auto* e = find(ns);
+        if (!e || !e->num) {
+            co_return std::nullopt;
+        }
+        co_return co_await durable_.take_session(link_here(), *e->num, std::move(pid));
+    }
+
     task<std::size_t> server_count() override
     {
         std::string channel;
@@ -379,7 +411,40 @@ private:
     struct entry {
         namespace_state* ns;
         redis_wire::channels ch;
+        std::unique_ptr<numbered_ns> num;  ///< set when the durable layer numbers it
     };
+
+    /** Every shard, now and then: the sessions of its connected sockets in numbered
+        namespaces are written again, so that they outlive a crash of this node by about
+        `max_disconnection_duration` (they are written on every change too). */
+    net::awaitable<void> refresh_sessions(shard& sh, net::steady_timer& t)
+    {
+        for (;;) {
+            std::vector<namespace_state*> numbered;
+            std::chrono::milliseconds period{60000};
+            {
+                std::lock_guard lock(mu_);
+                for (auto& [name, e] : entries_) {
+                    if (e->num && e->ns->recovery()) {
+                        numbered.push_back(e->ns);
+                        period = std::min(period, e->ns->recovery()->max_disconnection_duration / 3);
+                    }
+                }
+            }
+            t.expires_after(std::max<std::chrono::milliseconds>(period, std::chrono::seconds(1)));
+            auto [ec] = co_await t.async_wait(tuple_awaitable);
+            if (ec || stopping_.load(std::memory_order_acquire)) {
+                co_return;
+            }
+            for (auto* ns : numbered) {
+                if (auto* local = sh.find_local(*ns)) {
+                    for (const auto& [id, s] : local->sockets()) {
+                        s->save_session_now();
+                    }
+                }
+            }
+        }
+    }
 
     /// The namespace's channels; no lock, since every emit of every shard asks.
     static entry* find(namespace_state& ns) noexcept { return static_cast<entry*>(ns.adapter_slot()); }
@@ -502,6 +567,9 @@ private:
         by_channel_[e.ch.specific_response] = &e;
         const auto pattern = e.ch.broadcast_pattern();
         by_channel_[pattern] = &e;
+        if (e.num) {
+            durable_.track(*e.num);
+        }
         sub_->psubscribe(pattern);
         sub_->subscribe(e.ch.request);
         sub_->subscribe(e.ch.response);
@@ -568,8 +636,15 @@ private:
             bad_message(channel, why);
             return;
         }
-        if (m->uid == uid_ || m->nsp != e.ns->name()) {
-            return;  // our own, or another namespace's under a shared prefix
+        if (m->nsp != e.ns->name()) {
+            return;  // another namespace's under a shared prefix
+        }
+        if (m->opts.durable && e.num) {
+            durable_.on_numbered(*e.num, std::move(*m));  // our own too: delivered only now
+            return;
+        }
+        if (m->uid == uid_) {
+            return;  // our own: delivered here when sent
         }
         srv_.cluster().received.fetch_add(1, std::memory_order_relaxed);
         local_.broadcast(*e.ns, selection(*e.ns, m->opts), m->event, m->args);
@@ -820,9 +895,12 @@ private:
     node& srv_;
     local_adapter& local_;
     redis_options opts_;
-    redis::endpoint ep_;
     std::string uid_;
+    durable_layer durable_;
+    redis::endpoint ep_;
     std::atomic<bool> started_{false};  // set once the links exist
+    std::atomic<bool> stopping_{false};
+    std::vector<std::unique_ptr<net::steady_timer>> refresh_;  // one per shard, on that shard
     std::vector<std::shared_ptr<redis::link>> cmd_;  // one per shard, on that shard
     std::shared_ptr<redis::link> sub_;                // on shard 0
     std::mutex mu_;  // entries_ (written when a namespace appears) and requests_

@@ -100,6 +100,16 @@ mp opts_value(const broadcast_opts& o)
     if (o.timeout_ms) {
         flags.add(mp::string("timeout"), integer(*o.timeout_ms));
     }
+    if (const auto& d = o.durable) {
+        flags.add(mp::string("sbseq"), integer(static_cast<std::int64_t>(d->seq)));
+        if (d->resumable) {
+            flags.add(mp::string("sbres"), boolean(true));
+        }
+        if (!d->conflation_key.empty()) {
+            flags.add(mp::string("sbkey"), mp::string(d->conflation_key));
+        }
+        flags.add(mp::string("sbid"), mp::string(d->id));  // last: see encode_broadcast
+    }
     return map_of({{"rooms", strings(o.rooms)}, {"except", strings(o.except)}, {"flags", std::move(flags)}});
 }
 
@@ -159,6 +169,21 @@ broadcast_opts opts_of(const json::value* opts)
             if (!ec) {
                 o.timeout_ms = t;
             }
+        }
+        if (auto* id = flags.if_contains("sbid"); id && id->is_string() && !id->get_string().empty()) {
+            durable_flags d;
+            d.id = std::string(id->get_string());
+            if (auto* v = flags.if_contains("sbseq"); v && v->is_int64() && v->get_int64() > 0) {
+                d.seq = static_cast<std::uint64_t>(v->get_int64());
+            }
+            else if (v && v->is_uint64()) {
+                d.seq = v->get_uint64();
+            }
+            d.resumable = flags.contains("sbres") && flags.at("sbres").is_bool() && flags.at("sbres").get_bool();
+            if (auto* v = flags.if_contains("sbkey"); v && v->is_string()) {
+                d.conflation_key = std::string(v->get_string());
+            }
+            o.durable = std::move(d);
         }
     }
     return o;

@@ -52,6 +52,18 @@ struct channels {
     std::string broadcast_pattern() const;
 };
 
+/** Switchboard's durable layer, as extra flags (Node peers ignore unknown flags): the
+    event's cluster-wide id, filled in by the Lua script that numbered it (it rewrites
+    the `sbid` value, which is why that is the very last thing in the message), the
+    sender's sequence number (receivers drop a resent one), and what the local log
+    needs to keep it (resumable, conflation key). */
+struct durable_flags {
+    std::string id;  ///< "<epoch>:<offset>"; "" on the way to the script
+    std::uint64_t seq = 0;
+    bool resumable = false;
+    std::string conflation_key;
+};
+
 /// Selection and flags of a broadcast, as they travel.
 struct broadcast_opts {
     std::vector<std::string> rooms;
@@ -59,6 +71,7 @@ struct broadcast_opts {
     bool is_volatile = false;
     bool local = false;
     std::optional<std::int64_t> timeout_ms;  ///< flags.timeout (broadcasts with ack)
+    std::optional<durable_flags> durable;    ///< flags.sb* (a numbered event)
 };
 
 /// A broadcast as it travels: who sent it, the Socket.IO packet, the selection.
@@ -71,7 +84,8 @@ struct broadcast_message {
     broadcast_opts opts;
 };
 
-/// msgpack [uid, packet, opts].
+/// msgpack [uid, packet, opts]. With `opts.durable` and an empty id, the message ends
+/// in the one byte 0xa0 (the empty `sbid`): the script replaces that byte by the id.
 std::string encode_broadcast(std::string_view uid, std::string_view nsp, std::string_view event, const payload& args,
                              const broadcast_opts& opts);
 /// The inverse; std::nullopt (and `error`) when the bytes are not such a message or the
