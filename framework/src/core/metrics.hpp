@@ -28,6 +28,11 @@ struct cluster_metrics {
     std::atomic<std::uint64_t> reconnects{0};        ///< connections re-established
     std::atomic<std::uint64_t> request_timeouts{0};  ///< requests answered partially
     std::atomic<int> connected{0};                   ///< 1 while the subscriber is up
+    // the durable layer (adapters/redis/durable.hpp)
+    std::atomic<std::uint64_t> durable_dropped{0};  ///< numbered events lost: queue full, or refused by Redis
+    std::atomic<std::uint64_t> durable_waiting{0};  ///< numbered events queued for Redis now
+    std::atomic<std::uint64_t> durable_holes{0};    ///< offsets never received (stream trimmed or gone)
+    std::atomic<std::uint64_t> sessions_unsaved{0}; ///< session writes skipped: Redis was down
 };
 
 } // namespace sb::detail

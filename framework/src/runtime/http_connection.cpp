@@ -103,6 +103,15 @@ std::string metrics_text(server_impl& srv)
         line("cluster_reconnects_total", "reconnections of the bus subscriber", c.reconnects.load());
         line("cluster_request_timeouts_total", "cluster requests answered partially (a node did not answer)",
              c.request_timeouts.load());
+        line("cluster_durable_dropped_total", "numbered events dropped (durable queue full, or refused by Redis)",
+             c.durable_dropped.load());
+        line("cluster_durable_holes_total", "numbered events a node never received (its stream was trimmed or lost)",
+             c.durable_holes.load());
+        line("cluster_sessions_unsaved_total", "session writes skipped while Redis was down", c.sessions_unsaved.load());
+        out += "# HELP switchboard_cluster_durable_waiting numbered events waiting for Redis\n"
+               "# TYPE switchboard_cluster_durable_waiting gauge\nswitchboard_cluster_durable_waiting ";
+        out += std::to_string(c.durable_waiting.load());
+        out += '\n';
         out += "# HELP switchboard_cluster_connected 1 while the bus subscriber is connected\n"
                "# TYPE switchboard_cluster_connected gauge\nswitchboard_cluster_connected ";
         out += std::to_string(c.connected.load());

@@ -45,11 +45,11 @@ function track(child, label) {
   return child;
 }
 
-/** Starts redis-server on `port` (a fresh one if omitted); resolves once it answers PING. */
-async function startRedis(port) {
+/** Starts redis-server on `port` (a fresh one if omitted; `extra` flags); resolves once it answers PING. */
+async function startRedis(port, extra = []) {
   port = port || (await freePort());
   const child = track(spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] }), `redis:${port}`);
+    '--protected-mode', 'no', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] }), `redis:${port}`);
   child.stdout.on('data', () => {});
   await withTimeout((async () => {
     for (;;) {

@@ -154,6 +154,56 @@ describe('durable layer: a long-connected socket survives its node', () => {
   });
 });
 
+describe('durable layer: a stalled Redis (CLIENT PAUSE, DEBUG SLEEP)', () => {
+  let redis, A, B;
+  const clients = [];
+  before(async () => {
+    redis = await h.startRedis(undefined, ['--enable-debug-command', 'local']);
+    [A, B] = await Promise.all(['A', 'B'].map((n) => h.startNode('sb', n, redis.url, ['--durable-queue', '20'])));
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await Promise.all([A, B].map((n) => n?.stop()));
+    await redis?.stop();
+  });
+  const metric = async (node, name) => {
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    const m = new RegExp(`^switchboard_${name} (\\d+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : NaN;
+  };
+
+  for (const [what, stall, ms] of [['CLIENT PAUSE 2000', ['CLIENT', 'PAUSE', '2000'], 2000], ['DEBUG SLEEP 3', ['DEBUG', 'SLEEP', '3'], 3000]]) {
+    it(`${what}: local clients are served at once; numbered events wait in a bounded queue, then arrive in order`, async () => {
+      for (const c of clients) c.close();
+      clients.length = 0;
+      const driver = await h.connect(at(A));
+      const plainA = await h.connect(A);
+      const onA = await h.connect(at(A));
+      const onB = await h.connect(at(B));
+      clients.push(driver, plainA, onA, onB);
+      await h.settle([driver, onB], 2);
+      const dropped = await metric(A, 'cluster_durable_dropped_total');
+      const stalled = h.redisCommand(redis.port, stall).catch(() => {});
+      await h.sleep(100);
+      const t0 = Date.now();
+      // Plain local work does not wait for Redis: an ack and a local broadcast, now.
+      await h.call(plainA, 'emit', { local: true, event: 'local_now', args: [1] });
+      await h.until(() => h.events(plainA, 'local_now').length === 1, 500, 'a local broadcast during the stall');
+      // 30 numbered events: 20 wait (the bound), 10 are dropped and counted.
+      for (let i = 1; i <= 30; i++) await h.call(driver, 'emit', { event: 'n', args: [i] });
+      assert.ok(Date.now() - t0 < ms / 2, `the node answered while Redis stalled (${Date.now() - t0} ms)`);
+      assert.equal(await metric(A, 'cluster_durable_waiting'), 20);
+      assert.equal(await metric(A, 'cluster_durable_dropped_total'), dropped + 10);
+      await stalled;
+      const want = Array.from({ length: 20 }, (_, i) => i + 1);
+      await h.until(() => [onA, onB].every((c) => h.events(c, 'n').length >= 20), ms + 6000, 'the queued events');
+      await h.sleep(200);
+      for (const c of [onA, onB]) assert.deepEqual(values(c, 'n'), want, 'the first 20, once, in order');
+      assert.equal(await metric(A, 'cluster_durable_waiting'), 0);
+    });
+  }
+});
+
 describe('durable layer: Node peers on the same channels', () => {
   let redis, S, N;
   const clients = [];

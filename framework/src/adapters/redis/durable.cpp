@@ -205,7 +205,7 @@ void durable_layer::emit(numbered_ns& n, const broadcast_operator& op, std::stri
 void durable_layer::enqueue(queued q)
 {
     if (queue_.size() >= opts_.durable_queue) {
-        srv_.cluster().publish_dropped.fetch_add(1, std::memory_order_relaxed);
+        srv_.cluster().durable_dropped.fetch_add(1, std::memory_order_relaxed);
         if (++dropped_logged_ <= 10 || dropped_logged_ % 1000 == 0) {
             log(srv_.options(), log_level::warning, "redis",
                 "durable queue full (redis_options::durable_queue): an event was dropped");
@@ -213,6 +213,7 @@ void durable_layer::enqueue(queued q)
         return;
     }
     queue_.push_back(std::move(q));
+    srv_.cluster().durable_waiting.store(queue_.size(), std::memory_order_relaxed);
     pump();
 }
 
@@ -242,7 +243,7 @@ void durable_layer::on_reply(std::uint64_t generation, const redis::value& v)
             return;
         }
         // A refusal that would repeat (out of memory, a bad argument): dropped, counted.
-        srv_.cluster().publish_dropped.fetch_add(1, std::memory_order_relaxed);
+        srv_.cluster().durable_dropped.fetch_add(1, std::memory_order_relaxed);
         log(srv_.options(), log_level::warning, "redis", "an event could not be numbered: " + v.str);
     }
     else {
@@ -250,6 +251,7 @@ void durable_layer::on_reply(std::uint64_t generation, const redis::value& v)
     }
     queue_.pop_front();
     --sent_;
+    srv_.cluster().durable_waiting.store(queue_.size(), std::memory_order_relaxed);
     if (queue_.empty() && std::exchange(recovering_, false)) {
         // The backlog of an outage is out. A subscriber that came back just before it
         // may have missed the first messages, and no later one would show the hole:
@@ -384,6 +386,9 @@ bool durable_layer::seen(const std::string& uid, std::uint64_t seq)
 void durable_layer::deliver(numbered_ns& n, redis_wire::broadcast_message& m, std::uint64_t offset,
                             std::string_view epoch)
 {
+    if (offset > n.last + 1) {
+        srv_.cluster().durable_holes.fetch_add(offset - n.last - 1, std::memory_order_relaxed);
+    }
     n.last = offset;
     const auto& d = *m.opts.durable;
     if (d.seq && seen(m.uid, d.seq)) {
@@ -467,7 +472,7 @@ bool durable_layer::save_session(redis::link* l, const numbered_ns& n, const per
                                  std::chrono::milliseconds ttl)
 {
     if (!l || !l->up()) {
-        srv_.cluster().publish_dropped.fetch_add(1, std::memory_order_relaxed);
+        srv_.cluster().sessions_unsaved.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
     json::array rooms;
