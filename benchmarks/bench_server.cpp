@@ -22,8 +22,13 @@ int main(int argc, char** argv)
         else if (i + 1 < argc && a == "--redis") {
             opts.redis = sb::redis_options{.url = argv[++i]};  // a cluster node (benchmarks/cluster.sh)
         }
+        else if (a == "--recovery") {
+            // Connection state recovery on "/": every broadcast carries an offset; in a
+            // cluster, the durable layer numbers each one through Redis.
+            opts.socketio.connection_state_recovery = sb::recovery_options{};
+        }
         else {
-            std::cerr << "usage: sb_bench_server --port N --threads T [--redis URL]\n";
+            std::cerr << "usage: sb_bench_server --port N --threads T [--redis URL] [--recovery]\n";
             return 2;
         }
     }

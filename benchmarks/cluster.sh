@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
-# Cross-node fan-out: 2 Switchboard nodes + Redis against 2 Node socket.io nodes + the
-# official @socket.io/redis-adapter, in one run, reported as ratios. A benchmark, not a
-# test: it never runs in CI.
+# Cross-node fan-out: NODES Switchboard nodes + Redis against NODES Node socket.io nodes +
+# the official @socket.io/redis-adapter, and Switchboard's durable path (recovery on, so
+# every broadcast is numbered by Redis and delivered from the bus), in one run, reported
+# as ratios. A benchmark, not a test: it never runs in CI.
 #
 #   benchmarks/cluster.sh            (REPEAT=3 for medians of three rounds)
 #
-# Each round, for each target: a fresh redis-server and two nodes; sb_loadgen connects
-# 1,000 subscribers spread over both nodes (so half of every broadcast crosses Redis) and
-# one publisher on the first. Scenarios: `fanout` (as fast as the delivery window allows)
+# Each round, for each target: a fresh redis-server and NODES nodes; sb_loadgen connects
+# 1,000 subscribers spread over all of them (so most of every broadcast crosses Redis)
+# and one publisher on the first. Scenarios: `fanout` (as fast as the delivery window allows)
 # and `fanout_paced` (FANOUT_RATE publishes/s, for latency). Server CPU is both nodes'
 # CPU; Redis's CPU over the same run is reported beside it.
 #
-# Knobs: BUILD_DIR (default build-release), REPEAT (1), FANOUT_CLIENTS (1000),
+# Knobs: BUILD_DIR (default build-release), REPEAT (1), NODES (3), FANOUT_CLIENTS (1000),
 # FANOUT_RATE (20), DURATION (10), WARMUP (2), SB_THREADS per node (1, as Node has one).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-release}
 REPEAT=${REPEAT:-1}
+NODES=${NODES:-3}
 FANOUT_CLIENTS=${FANOUT_CLIENTS:-1000}
 FANOUT_RATE=${FANOUT_RATE:-20}
 DURATION=${DURATION:-10}
@@ -58,6 +60,7 @@ start_node() {  # target redis_url; sets NODE_PID and NODE_PORT (no subshell: PI
     case $1 in
     node) node "$ROOT/benchmarks/peers/node_server.js" --port 0 --redis "$2" >"$out" 2>"$out.err" & ;;
     switchboard) "$SB_SERVER" --port 0 --threads "$SB_THREADS" --redis "$2" >"$out" 2>"$out.err" & ;;
+    durable) "$SB_SERVER" --port 0 --threads "$SB_THREADS" --redis "$2" --recovery >"$out" 2>"$out.err" & ;;
     esac
     NODE_PID=$!
     PIDS+=("$NODE_PID")
@@ -77,17 +80,19 @@ run_one() {  # target scenario round
     local rpid=$!
     PIDS+=("$rpid")
     for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    local url=redis://127.0.0.1:$rport a b
-    start_node "$target" "$url" || { stop_all; return 1; }
-    a=("$NODE_PID" "$NODE_PORT")
-    start_node "$target" "$url" || { stop_all; return 1; }
-    b=("$NODE_PID" "$NODE_PORT")
-    sleep 1  # both nodes subscribed
+    local url=redis://127.0.0.1:$rport pids=() ports=()
+    for _ in $(seq "$NODES"); do
+        start_node "$target" "$url" || { stop_all; return 1; }
+        pids+=("$NODE_PID"); ports+=("$NODE_PORT")
+    done
+    sleep 1  # every node subscribed
+    local more_ports more_pids
+    more_ports=$(IFS=,; echo "${ports[*]:1}"); more_pids=$(IFS=,; echo "${pids[*]:1}")
     local args=(--scenario fanout --clients "$FANOUT_CLIENTS" --warmup "$WARMUP" --duration "$DURATION"
-                --label "$target" --port "${a[1]}" --subscriber-ports "${b[1]}"
-                --server-pid "${a[0]}" --more-pids "${b[0]}")
+                --label "$target" --port "${ports[0]}" --subscriber-ports "$more_ports"
+                --server-pid "${pids[0]}" --more-pids "$more_pids")
     if [[ $name == fanout_paced ]]; then args+=(--rate "$FANOUT_RATE"); fi
-    log "$name against 2 $target nodes (round $round)"
+    log "$name against $NODES $target nodes (round $round)"
     local r0; r0=$(cpu_ticks "$rpid")
     local result; result=$("$LOADGEN" "${args[@]}") || result='{"error":"sb_loadgen failed"}'
     local r1; r1=$(cpu_ticks "$rpid")
@@ -99,13 +104,13 @@ run_one() {  # target scenario round
 
 for round in $(seq "$REPEAT"); do
     for name in fanout fanout_paced; do
-        for target in switchboard node; do run_one "$target" "$name" "$round"; done
+        for target in switchboard durable node; do run_one "$target" "$name" "$round"; done
     done
 done
 
-node - "$TMP/runs.jsonl" "$RESULTS" "$REPEAT" <<'JS'
+node - "$TMP/runs.jsonl" "$RESULTS" "$REPEAT" "$NODES" <<'JS'
 const fs = require('fs');
-const [file, out, repeat] = process.argv.slice(2);
+const [file, out, repeat, nodes] = process.argv.slice(2);
 const runs = fs.readFileSync(file, 'utf8').trim().split('\n').map(JSON.parse);
 const median = (xs) => { const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : null; };
 const pick = (t, n, f) => median(runs.filter((r) => r.target === t && r.name === n).map((r) => f(r)));
@@ -119,12 +124,16 @@ const metrics = [
   ['fanout_paced', 'latency p99 us', (r) => r.result.latency_us && r.result.latency_us.p99],
   ['fanout_paced', 'node CPU %', (r) => r.result.server_cpu_pct],
 ];
+const ratio = (a, b) => (a != null && b ? +(a / b).toFixed(2) : null);
 const rows = metrics.map(([n, label, f]) => {
-  const sb = pick('switchboard', n, f), nd = pick('node', n, f);
-  return { scenario: n, metric: label, switchboard: sb, node: nd, ratio: sb != null && nd ? +(sb / nd).toFixed(2) : null };
+  const sb = pick('switchboard', n, f), du = pick('durable', n, f), nd = pick('node', n, f);
+  return { scenario: n, metric: label, switchboard: sb, durable: du, node: nd, ratio: ratio(sb, nd), durable_ratio: ratio(du, sb) };
 });
-console.log(`cross-node fan-out, 2 nodes + Redis, medians of ${repeat} round(s)`);
-console.log('scenario       metric                        switchboard        node     sb/node');
-for (const r of rows) console.log(`${r.scenario.padEnd(14)} ${r.metric.padEnd(28)} ${String(r.switchboard).padStart(12)} ${String(r.node).padStart(11)} ${String(r.ratio).padStart(11)}`);
-fs.writeFileSync(out, JSON.stringify({ command: 'benchmarks/cluster.sh', repeat: +repeat, rows, runs }, null, 1) + '\n');
+console.log(`cross-node fan-out, ${nodes} nodes + Redis, medians of ${repeat} round(s)`);
+console.log('scenario       metric                        switchboard     durable        node     sb/node  durable/sb');
+for (const r of rows) {
+  console.log(`${r.scenario.padEnd(14)} ${r.metric.padEnd(28)} ${String(r.switchboard).padStart(12)} ${String(r.durable).padStart(11)}` +
+    ` ${String(r.node).padStart(11)} ${String(r.ratio).padStart(11)} ${String(r.durable_ratio).padStart(11)}`);
+}
+fs.writeFileSync(out, JSON.stringify({ command: `NODES=${nodes} REPEAT=${repeat} benchmarks/cluster.sh`, repeat: +repeat, nodes: +nodes, rows, runs }, null, 1) + '\n');
 JS
