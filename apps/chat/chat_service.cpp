@@ -7,6 +7,7 @@
 #include "chat/chat_state.hpp"
 
 #include <chrono>
+#include <set>
 #include <iostream>
 #include <random>
 
@@ -28,6 +29,14 @@ std::string random_secret()
         s += "0123456789abcdef"[rd() % 16];
     }
     return s;
+}
+
+/// The user a presence member is (socket data {"user": id}, set at authentication).
+std::string user_of(const sb::presence_member& m)
+{
+    const auto* o = m.data.if_object();
+    const auto* u = o ? o->if_contains("user") : nullptr;
+    return u && u->is_string() ? std::string(u->as_string()) : std::string();
 }
 
 /// Calls `f` with the typed handle of a topic or dm room key; false for anything else.
@@ -64,6 +73,8 @@ public:
         if (!apps::valid_user_id(user))
             co_return sb_rtdl::verdict::refuse("the token's sub must be 1-64 of A-Za-z0-9_-", "unauthorized");
         ctx.set_user(user);
+        // Presence reads it (namespace_::members): who a member is, on any node.
+        ctx.socket().data = boost::json::object{{"user", user}};
         if (const auto* m = verified.claims.if_contains("moderator"); m && m->is_bool() && m->as_bool())
             ctx.add_claim("moderator");
         ctx.join(ac::lobby_room{});
@@ -103,7 +114,12 @@ public:
             co_return sb::app_error{joined.wire_code(), joined.message};
         }
         ctx.others().topic(room).emit_member(ac::MemberChanged{.room = key, .user = ctx.user_id(), .joined = true});
-        co_return state_.snapshot(key);
+        auto ack = state_.snapshot(key);
+        // The members on every node (presence), beside those this node knows.
+        for (const auto& m : co_await ctx.nsp().members(key))
+            if (auto user = user_of(m); !user.empty() && !ack.members.contains(user))
+                ack.members[user] = ac::Presence::online;
+        co_return ack;
     }
 
     sb::task<void> on_leave_room(ac::chat_context& ctx, ac::JoinRoom msg) override
@@ -212,6 +228,21 @@ void mount(sb::server& server, options o)
         });
     }
     ac::mount(server, std::make_shared<chat_app>(std::move(o)));
+    // Presence across nodes: who is in each room wherever they are connected. When a node
+    // dies its users never leave, so the node that notices says so for them (unless the
+    // same user is still in the room through another node).
+    auto io = server.of("/chat");
+    io.presence();
+    io.on_members_lost([io](std::string room, std::vector<sb::presence_member> lost) -> sb::task<void> {
+        std::set<std::string> still;
+        for (const auto& m : co_await io.members(room))
+            still.insert(user_of(m));
+        std::set<std::string> gone;
+        for (const auto& m : lost)
+            if (auto user = user_of(m); !user.empty() && !still.contains(user) && gone.insert(user).second)
+                io.to(room).emit("member", sb::payload{boost::json::array{
+                                               boost::json::object{{"room", room}, {"user", user}, {"joined", false}}}});
+    });
 }
 
 } // namespace chat

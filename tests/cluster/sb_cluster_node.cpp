@@ -226,6 +226,27 @@ int main(int argc, char** argv)
         co_return json::value(s->recovered());
     });
     durable.on("get_data", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return s->data; });
+    // Presence on /durable: `members` (room) answers the sorted ids of its members on
+    // every live node; a dead node's members are announced to everyone as `lost`.
+    durable.presence(sb::presence_options{.heartbeat = 500ms, .node_timeout = 2000ms});
+    durable.on("members", [durable](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
+        auto members = co_await durable.members(json::value_to<std::string>(ev.args().at(0)));
+        std::vector<std::string> ids;
+        for (auto& m : members) {
+            ids.push_back(m.id);
+        }
+        std::sort(ids.begin(), ids.end());
+        co_return json::value(json::value_from(ids));
+    });
+    durable.on_members_lost([durable](std::string room, std::vector<sb::presence_member> lost) -> sb::task<void> {
+        std::vector<std::string> ids;
+        for (auto& m : lost) {
+            ids.push_back(m.id);
+        }
+        std::sort(ids.begin(), ids.end());
+        durable.emit("lost", sb::payload{json::array{json::object{{"room", room}, {"ids", json::value_from(ids)}}}});
+        co_return;
+    });
 
     server.start();
     std::cout << "listening " << server.port() << std::endl;

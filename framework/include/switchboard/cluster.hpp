@@ -15,6 +15,13 @@
 
 namespace sb {
 
+/// A member of a room as presence tracks it: the socket's id and its `data` as it was
+/// when it joined (what the application put there in its middleware or connect handler).
+struct presence_member {
+    std::string id;
+    boost::json::value data;
+};
+
 /** A socket as `fetch_sockets()` sees it, on this node or another (Socket.IO's
     `RemoteSocket`). Act on it through its own room: `io.to(s.id).emit(...)`,
     `io.in(s.id).sockets_join("room")`, `io.in(s.id).disconnect_sockets()`. */

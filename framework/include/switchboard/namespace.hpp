@@ -3,6 +3,7 @@
     `sb::namespace_`: handlers and broadcasts of one Socket.IO namespace.
 */
 #include <switchboard/broadcast.hpp>
+#include <switchboard/cluster.hpp>
 #include <switchboard/event.hpp>
 #include <switchboard/options.hpp>
 #include <switchboard/payload.hpp>
@@ -32,6 +33,9 @@ using event_handler = std::function<task<reply>(socket_ptr, event)>;
     (Socket.IO's `io.on(event)` for `serverSideEmit`). Its `co_return` value's first
     argument is the answer, if the sender asked for one. */
 using server_event_handler = std::function<task<reply>(payload)>;
+/// Told, on one node of the cluster, of members of `room` that vanished without leaving
+/// (their node died): nobody else will announce it. Runs on a shard, as handlers do.
+using members_lost_handler = std::function<task<void>(std::string room, std::vector<presence_member> lost)>;
 /// Runs when a socket leaves: `disconnecting` while it still has its rooms,
 /// `disconnect` after. `reason` is Socket.IO's ("client namespace disconnect",
 /// "server namespace disconnect", "transport close", "transport error",
@@ -118,6 +122,15 @@ public:
         of the replay; a malformed one is refused with HTTP 400. Heartbeats are `:`
         comment lines. Binary attachments are not carried. */
     namespace_& eventsource(eventsource_options o = {});
+    /** Presence for the rooms of this namespace (sockets' own rooms left out): `members`
+        answers who is in a room on every live node, and a dead node's members drop out
+        within `o.node_timeout` (see `presence_options`). */
+    namespace_& presence(presence_options o = {});
+    /// The handler told of a dead node's members (on one node). Replaces an earlier one.
+    namespace_& on_members_lost(members_lost_handler h);
+    /// The members of `room` on every live node (this node's alone without a cluster, or
+    /// without presence: then from `fetch_sockets`, whose `data` is the current one).
+    task<std::vector<presence_member>> members(std::string room) const;
 
     /// Broadcast operators over this namespace (see `broadcast_operator`).
     broadcast_operator to(std::string room) const;

@@ -89,6 +89,16 @@ struct recovery_options {
     bool skip_middlewares = true;
 };
 
+/** Presence (`namespace_::presence`): who is in each room of the namespace, across the
+    cluster. With Redis, every node writes its sockets' memberships there and beats every
+    `heartbeat`; a node silent for `node_timeout` is dead: its members are dropped from
+    every answer at once, and removed (with `on_members_lost`) by the first node to
+    notice. Without a cluster: this node's sockets. */
+struct presence_options {
+    std::chrono::milliseconds heartbeat{1000};
+    std::chrono::milliseconds node_timeout{5000};
+};
+
 /// What a room keeps of its `resumable` events, for EventSource `Last-Event-ID`
 /// resumption and `GET /<ns>/history` (see `namespace_::history`).
 struct history_options {

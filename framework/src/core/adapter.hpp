@@ -89,6 +89,16 @@ public:
     }
     /// The session ended for good (a clean disconnect).
     virtual void drop_session(namespace_state&, const std::string&) {}
+    // ---- presence (namespace_::presence) -------------------------------------------
+    /// A socket of a presence namespace joined / left `room` (not its own). Does not suspend.
+    virtual void member_joined(namespace_state&, const std::string& /*room*/, const std::string& /*sid*/,
+                               const boost::json::value& /*data*/)
+    {
+    }
+    virtual void member_left(namespace_state&, const std::string& /*room*/, const std::string& /*sid*/) {}
+    /// Who is in `room` (default: the sockets `fetch_sockets` finds there).
+    virtual task<std::vector<presence_member>> members(namespace_state& ns, std::string room);
+
     /// Takes (once, cluster-wide) the session `pid` kept by any node.
     virtual task<std::optional<persisted_session>> take_session(namespace_state&, std::string)
     {

@@ -338,6 +338,17 @@ task<server_ack_result> local_adapter::server_side_emit_with_ack(namespace_state
 
 task<std::size_t> local_adapter::server_count() { co_return 1; }
 
+task<std::vector<presence_member>> adapter::members(namespace_state& ns, std::string room)
+{
+    auto r = co_await fetch_sockets(ns, broadcast_operator{&ns}.to(std::move(room)));
+    std::vector<presence_member> out;
+    out.reserve(r.sockets.size());
+    for (auto& s : r.sockets) {
+        out.push_back(presence_member{std::move(s.id), std::move(s.data)});
+    }
+    co_return out;
+}
+
 } // namespace sb::detail
 
 namespace sb::detail {

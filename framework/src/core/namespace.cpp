@@ -60,6 +60,28 @@ namespace_& namespace_::history(std::string room_pattern, history_options o)
     return *this;
 }
 
+namespace_& namespace_::presence(presence_options o)
+{
+    st_->set_presence(o);
+    return *this;
+}
+
+namespace_& namespace_::on_members_lost(members_lost_handler h)
+{
+    st_->handlers().on_members_lost = std::move(h);
+    return *this;
+}
+
+task<std::vector<presence_member>> namespace_::members(std::string room) const
+{
+    std::vector<presence_member> all;
+    for (auto* ns : st_->targets()) {
+        auto part = co_await ns->server().adapter().members(*ns, room);
+        all.insert(all.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    }
+    co_return all;
+}
+
 namespace_& namespace_::eventsource(eventsource_options o)
 {
     st_->set_eventsource(std::move(o));

@@ -29,6 +29,7 @@ struct namespace_handlers {
     disconnect_handler on_disconnecting;
     disconnect_handler on_disconnect;
     std::unordered_map<std::string, server_event_handler> server_events;
+    members_lost_handler on_members_lost;
 };
 
 class namespace_state {
@@ -67,6 +68,12 @@ public:
     void set_eventsource(eventsource_options o) { eventsource_ = std::make_shared<eventsource_options>(std::move(o)); }
     /// The plain EventSource endpoint's options; nullptr when the namespace has none.
     const eventsource_options* eventsource() const noexcept;
+    /// Presence: this namespace's (or its dynamic parent's); nullptr when off.
+    const presence_options* presence() const noexcept
+    {
+        return presence_ ? &*presence_ : parent_ && parent_->presence_ ? &*parent_->presence_ : nullptr;
+    }
+    void set_presence(presence_options o) { presence_ = o; }
     /// The replay log, shared by all shards (mutex inside; see event_log.hpp).
     event_log& log() noexcept { return log_; }
 
@@ -86,6 +93,7 @@ private:
     std::mutex children_mutex_;
     std::vector<namespace_state*> children_;
     std::optional<recovery_options> recovery_;
+    std::optional<presence_options> presence_;
     std::vector<std::pair<std::string, history_options>> history_rules_;
     std::shared_ptr<eventsource_options> eventsource_;
     event_log log_;

@@ -219,6 +219,9 @@ void socket_impl::join_room(const std::string& room)
     if (auto* o = shard_.server().observer()) {
         o->joined(*this, room);
     }
+    if (ns_.presence() && room != id_) {
+        shard_.server().adapter().member_joined(ns_, room, id_, data);
+    }
     session_changed();
 }
 
@@ -232,6 +235,9 @@ void socket_impl::leave_room(const std::string& room)
     shard_.local(ns_).leave(this, room);
     if (auto* o = shard_.server().observer()) {
         o->left(*this, room);
+    }
+    if (ns_.presence() && room != id_) {
+        shard_.server().adapter().member_left(ns_, room, id_);
     }
     session_changed();
 }
@@ -395,10 +401,14 @@ void socket_impl::on_disconnect(std::string_view reason)
     if (watcher) {
         watcher->disconnected(*this, reason);
     }
+    const bool presence = ns_.presence() != nullptr;
     for (const auto& r : rooms_) {
         local.leave(this, r);
         if (watcher) {
             watcher->left(*this, r);
+        }
+        if (presence && r != id_) {
+            shard_.server().adapter().member_left(ns_, r, id_);
         }
     }
     rooms_.clear();

@@ -1,7 +1,9 @@
 'use strict';
 // The sample chat as a cluster: two switchboard-app nodes in one Redis. A message sent on
-// one node reaches the room's members on the other (rooms and broadcasts are cluster-wide;
-// history and member lists are still per node, see README "Running a cluster").
+// one node reaches the room's members on the other (rooms and broadcasts are cluster-wide),
+// member lists come from presence (every node), and a dead node's users are announced as
+// gone by the survivor. The chat's message history is still per node (README "Running a
+// cluster").
 const { describe, it, before, after } = require('node:test');
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -43,17 +45,19 @@ describe('chat app across two nodes', () => {
     await redis?.stop();
   });
 
+  const join = (url, user) => h.withTimeout(new Promise((resolve, reject) => {
+    const s = h.io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: tokenFor(user) } });
+    s.received = [];
+    s.onAny((event, ...args) => s.received.push({ event, args }));
+    s.on('connect', () => resolve(s));
+    s.on('connect_error', reject);
+  }), 4000, `${user} connects`);
+
   it('a message on node 1 reaches a member of the room on node 2', async () => {
-    const join = (url, user) => h.withTimeout(new Promise((resolve, reject) => {
-      const s = h.io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: tokenFor(user) } });
-      s.received = [];
-      s.onAny((event, ...args) => s.received.push({ event, args }));
-      s.on('connect', () => resolve(s));
-      s.on('connect_error', reject);
-    }), 4000, `${user} connects`);
     [alice, bob] = await Promise.all([join(n1.url, 'alice'), join(n2.url, 'bob')]);
     await h.call(alice, 'join_room', { name: 'cpp' });
-    await h.call(bob, 'join_room', { name: 'cpp' });
+    const bobJoined = await h.call(bob, 'join_room', { name: 'cpp' });
+    assert.equal(bobJoined.members.alice, 'online', `alice (on node 1) is in bob's member list: ${JSON.stringify(bobJoined.members)}`);
     // Until the two nodes see each other (the subscriber connects asynchronously).
     await h.until(async () => {
       const ack = await h.call(alice, 'send_message', { room: 'room:cpp', text: 'hello bob', client_nonce: `n${Date.now()}` });
@@ -67,15 +71,30 @@ describe('chat app across two nodes', () => {
     assert.ok(alice.received.some((e) => e.event === 'member' && e.args[0].user === 'bob' && e.args[0].joined));
   });
 
+  it('when node 1 dies, bob on node 2 hears that alice left, within seconds', async () => {
+    bob.received.length = 0;
+    n1.child.kill('SIGKILL');
+    await h.until(() => bob.received.some((e) => e.event === 'member' && e.args[0].user === 'alice' && !e.args[0].joined),
+      10000, 'alice left');
+    const carol = await join(n2.url, 'carol');
+    try {
+      const joined = await h.call(carol, 'join_room', { name: 'cpp' });
+      assert.equal(joined.members.alice, undefined, JSON.stringify(joined.members));
+      assert.equal(joined.members.bob, 'online');
+    } finally {
+      carol.close();
+    }
+  });
+
   it('nobody is a user without a token signed with the secret; there is no token mint', async () => {
     const refusal = (url, auth) => h.withTimeout(new Promise((resolve, reject) => {
       const s = h.io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
       s.on('connect', () => { s.close(); reject(new Error('connected')); });
       s.on('connect_error', (e) => { s.close(); resolve(e.message); });
     }), 4000, 'a refusal');
-    assert.equal(await refusal(n1.url, { user: 'mallory' }), 'no token');
+    assert.equal(await refusal(n2.url, { user: 'mallory' }), 'no token');
     const forged = tokenFor('mallory').replace(/\.[^.]+$/, '.' + Buffer.alloc(32).toString('base64url'));
-    assert.equal(await refusal(n1.url, { token: forged }), 'bad signature');
-    assert.equal(await refusal(n1.url.replace('/chat', '/dev-tokens'), {}), 'Invalid namespace', 'no mint with --jwt-secret');
+    assert.equal(await refusal(n2.url, { token: forged }), 'bad signature');
+    assert.equal(await refusal(n2.url.replace('/chat', '/dev-tokens'), {}), 'Invalid namespace', 'no mint with --jwt-secret');
   });
 });

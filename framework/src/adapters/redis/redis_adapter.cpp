@@ -1,6 +1,7 @@
 #include "adapters/redis/redis_adapter.hpp"
 
 #include "adapters/redis/durable.hpp"
+#include "adapters/redis/presence.hpp"
 #include "adapters/redis/redis_link.hpp"
 #include "adapters/redis/wire/messages.hpp"
 #include "core/log.hpp"
@@ -29,6 +30,7 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_map>
 
 namespace net = boost::asio;
@@ -101,7 +103,8 @@ json::object info_json(const socket_info& s)
 class redis_adapter final : public adapter {
 public:
     redis_adapter(node& srv, redis_options opts)
-        : srv_(srv), local_(srv.local()), opts_(std::move(opts)), uid_(redis_wire::random_id()), durable_(srv, opts_, uid_)
+        : srv_(srv), local_(srv.local()), opts_(std::move(opts)), uid_(redis_wire::random_id()), durable_(srv, opts_, uid_),
+          presence_(srv, opts_, uid_)
     {
         std::string error;
         if (!redis::parse_url(opts_.url, ep_, error)) {
@@ -125,6 +128,9 @@ public:
             e->num->prefix = e->ch.broadcast + "sb:";
             e->num->channel = e->ch.broadcast;
             ns.log().set_external();
+        }
+        if (ns.presence()) {
+            presence_.track(ns, e->ch.broadcast + "sb:");
         }
         {
             std::lock_guard lock(mu_);
@@ -159,8 +165,12 @@ public:
             durable_.subscriber_state(up);
         });
         // Shard 0's command link numbers durable emits (one queue keeps their order).
-        cmd_[0]->on_state([this](bool up, std::string_view) { durable_.numbering_state(up); });
+        cmd_[0]->on_state([this](bool up, std::string_view) {
+            durable_.numbering_state(up);
+            presence_.link_state(up, [this] { rewrite_presence(); });
+        });
         durable_.start(cmd_[0], sub_);
+        presence_.start(cmd_[0]);
         net::post(srv_.shard_at(0).context(), [this] {
             std::vector<std::shared_ptr<entry>> all;
             {
@@ -187,6 +197,7 @@ public:
     void stop() override
     {
         stopping_.store(true, std::memory_order_release);
+        presence_.stop();
         for (std::size_t i = 0; i < refresh_.size(); ++i) {
             net::post(srv_.shard_at(i).context(), [t = refresh_[i].get()] { t->cancel(); });
         }
@@ -394,6 +405,40 @@ public:
         co_return co_await durable_.take_session(link_here(), *e->num, std::move(pid));
     }
 
+    // Presence writes all go through shard 0's link, in order: after a reconnect its
+    // rewrite (rewrite_presence) then covers every change made while it was down, and
+    // no write of another shard's link can overtake the reset before it.
+    void member_joined(namespace_state& ns, const std::string& room, const std::string& sid,
+                       const json::value& data) override
+    {
+        if (auto* e = find(ns); e && !cmd_.empty()) {
+            net::post(srv_.shard_at(0).context(), [this, prefix = e->ch.broadcast + "sb:", room, sid, data] {
+                presence_.joined(cmd_[0].get(), prefix, room, sid, data);
+            });
+        }
+    }
+
+    void member_left(namespace_state& ns, const std::string& room, const std::string& sid) override
+    {
+        if (auto* e = find(ns); e && !cmd_.empty()) {
+            net::post(srv_.shard_at(0).context(), [this, prefix = e->ch.broadcast + "sb:", room, sid] {
+                presence_.left(cmd_[0].get(), prefix, room, sid);
+            });
+        }
+    }
+
+    task<std::vector<presence_member>> members(namespace_state& ns, std::string room) override
+    {
+        auto* e = find(ns);
+        auto* l = link_here();
+        if (!ns.presence() || !e || !l || !l->up()) {
+            // No presence kept (or Redis away): who fetch_sockets finds, on every node
+            // that answers.
+            co_return co_await adapter::members(ns, std::move(room));
+        }
+        co_return co_await presence_.members(l, e->ch.broadcast + "sb:", std::move(room), ns.presence()->node_timeout);
+    }
+
     task<std::size_t> server_count() override
     {
         std::string channel;
@@ -413,6 +458,44 @@ private:
         redis_wire::channels ch;
         std::unique_ptr<numbered_ns> num;  ///< set when the durable layer numbers it
     };
+
+    /// After the link came back: every membership of this node's presence namespaces
+    /// is written again, each shard its own.
+    void rewrite_presence()
+    {
+        std::vector<std::pair<namespace_state*, std::string>> tracked;
+        {
+            std::lock_guard lock(mu_);
+            for (auto& [name, e] : entries_) {
+                if (e->ns->presence()) {
+                    tracked.emplace_back(e->ns, e->ch.broadcast + "sb:");
+                }
+            }
+        }
+        // Each shard lists its own; shard 0's link (the one that just came up: the
+        // others may still be reconnecting) writes them.
+        for (auto& sh : srv_.shards()) {
+            net::post(sh->context(), [this, sh, tracked] {
+                std::vector<std::tuple<std::string, std::string, std::string, json::value>> all;
+                for (const auto& [ns, prefix] : tracked) {
+                    if (auto* local = sh->find_local(*ns)) {
+                        for (const auto& [id, s] : local->sockets()) {
+                            for (const auto& room : s->room_list()) {
+                                if (room != id) {
+                                    all.emplace_back(prefix, room, id, s->data);
+                                }
+                            }
+                        }
+                    }
+                }
+                net::post(srv_.shard_at(0).context(), [this, all = std::move(all)] {
+                    for (const auto& [prefix, room, id, data] : all) {
+                        presence_.joined(cmd_[0].get(), prefix, room, id, data);
+                    }
+                });
+            });
+        }
+    }
 
     /** Every shard, now and then: the sessions of its connected sockets in numbered
         namespaces are written again, so that they outlive a crash of this node by about
@@ -897,6 +980,7 @@ private:
     redis_options opts_;
     std::string uid_;
     durable_layer durable_;
+    presence_layer presence_;
     redis::endpoint ep_;
     std::atomic<bool> started_{false};  // set once the links exist
     std::atomic<bool> stopping_{false};
