@@ -172,6 +172,12 @@ struct redis_options {
         events. Off: such namespaces number events per node, as on one machine. */
     bool durable = true;
     std::size_t durable_queue = 10000;
+    /** Where other nodes reach this one ("host:port") to forward polling and `sse`
+        requests of sessions it owns, so a balancer needs no sticky sessions. Empty: the
+        listen address (127.0.0.1 when that is 0.0.0.0 or ::) and port. Nodes must reach
+        each other over plain HTTP: with `server_options::tls` set, nothing is forwarded
+        (sticky sessions are then needed for polling). */
+    std::string advertise;
     /// Entries kept in a namespace's stream (trimmed approximately beyond it): how far a
     /// node that missed messages can catch up.
     std::size_t stream_length = 10000;

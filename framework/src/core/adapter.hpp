@@ -89,6 +89,12 @@ public:
     }
     /// The session ended for good (a clean disconnect).
     virtual void drop_session(namespace_state&, const std::string&) {}
+    // ---- finding a session's node (polling and sse without sticky sessions) ----------
+    /// This node's tag in Engine.IO session ids ("" alone: requests are never forwarded).
+    virtual std::string node_tag() const { return {}; }
+    /// Where the node tagged `tag` takes forwarded requests ("host:port"), if known.
+    virtual task<std::optional<std::string>> node_address(std::string /*tag*/) { co_return std::nullopt; }
+
     // ---- presence (namespace_::presence) -------------------------------------------
     /// A socket of a presence namespace joined / left `room` (not its own). Does not suspend.
     virtual void member_joined(namespace_state&, const std::string& /*room*/, const std::string& /*sid*/,

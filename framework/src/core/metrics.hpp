@@ -17,6 +17,7 @@ struct server_metrics {
     std::atomic<std::uint64_t> bad_requests{0};
     std::atomic<std::uint64_t> connections_timed_out{0};  ///< cut by a write or close deadline
     std::atomic<std::uint64_t> handshakes_refused{0};     ///< by limit_options (caps, rate) or allow_request
+    std::atomic<std::uint64_t> requests_forwarded{0};     ///< to the node owning their session (engine/forward.hpp)
 };
 
 /// Counters of a cluster adapter, exported at /metrics beside the server's.

@@ -34,6 +34,9 @@ public:
     /// This run's epoch: the first part of every event id (`<epoch>:<offset>`), so that
     /// ids from an earlier run of the server are told apart (lowercase base 36).
     const std::string& epoch() const noexcept { return epoch_; }
+    /// The port the server listens on (set before the adapter starts: it advertises it).
+    std::uint16_t listen_port() const noexcept { return listen_port_; }
+    void set_listen_port(std::uint16_t p) noexcept { listen_port_ = p; }
     server_metrics& metrics() noexcept { return metrics_; }
     cluster_metrics& cluster() noexcept { return cluster_; }
     /// The tool watching sockets (core/observer.hpp), or nullptr (the default).
@@ -86,6 +89,7 @@ protected:
 private:
     server_options opts_;
     std::string epoch_;
+    std::uint16_t listen_port_ = 0;
     server_metrics metrics_;
     cluster_metrics cluster_;
     std::vector<shard*> shards_;

@@ -8,7 +8,10 @@
 
 #include <switchboard/options.hpp>
 
+#include <boost/asio/awaitable.hpp>
+
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,6 +38,10 @@ public:
     /// Moves a connection to the shard that owns the session it asks for.
     virtual void hand_over(engine_shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
                            http_request req) = 0;
+    /// This node's tag in session ids ("" when requests are never forwarded).
+    virtual const std::string& node_tag() const noexcept = 0;
+    /// Where the node tagged `tag` takes forwarded requests ("host:port"), if known.
+    virtual boost::asio::awaitable<std::optional<std::string>> node_address(std::string tag) = 0;
 
 protected:
     ~engine_host() = default;

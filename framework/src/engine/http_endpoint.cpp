@@ -1,6 +1,7 @@
 #include "engine/http_endpoint.hpp"
 
 #include "engine/engine_shard.hpp"
+#include "engine/forward.hpp"
 #include "engine/raw_engine.hpp"
 #include "engine/session.hpp"
 #include "engine/sse_transport.hpp"
@@ -89,6 +90,23 @@ std::shared_ptr<sse_transport> take_sse(engine_shard& sh, beast::tcp_stream& str
     return std::make_shared<sse_transport>(stream.release_socket(), sh, sse_head(sh.server().options(), req));
 }
 
+/// True when the request went to the node tagged `tag` (its socket is taken).
+net::awaitable<bool> forward_elsewhere(engine_shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                       http_request& req, std::string tag)
+{
+    if (sh.server().node_tag().empty() || req.count(forwarded_header) != 0) {
+        co_return false;  // not clustered, or a second hop
+    }
+    const auto& opts = sh.server().options().engine;
+    auto owner = co_await sh.server().node_address(std::move(tag));
+    if (!owner || !co_await forward_to_owner(stream, buffer, req, *owner, std::chrono::seconds(2),
+                                             opts.ping_interval + opts.ping_timeout + std::chrono::seconds(10))) {
+        co_return false;
+    }
+    sh.server().metrics().requests_forwarded.fetch_add(1, std::memory_order_relaxed);
+    co_return true;
+}
+
 } // namespace
 
 net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
@@ -113,6 +131,15 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
     }
 
     if (!q.sid.empty()) {
+        if (const auto tag = node_tag_of_session_id(q.sid); !tag.empty() && tag != sh.server().node_tag()) {
+            // Another node's session (no sticky sessions in the balancer): forwarded to
+            // it, once. An owner that is gone is answered as an unknown session: the
+            // client reconnects (and recovers, where recovery is on).
+            if (co_await forward_elsewhere(sh, stream, buffer, req, std::string(tag))) {
+                co_return http_outcome::upgraded;
+            }
+            co_return fail(eio::request_error::unknown_sid);
+        }
         const auto owner = shard_of_session_id(q.sid);
         if (owner < sh.server().shard_count() && owner != sh.index()) {
             sh.server().hand_over(sh.server().engine_shard_at(owner), stream, buffer, std::move(req));
@@ -199,7 +226,8 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
     if (upgrade && !co_await accept_websocket(stream, req)) {
         co_return fail(eio::request_error::bad_request);
     }
-    auto s = std::make_shared<session>(sh, make_session_id(sh.index()), *q.transport, q.b64, std::move(info));
+    auto s = std::make_shared<session>(sh, make_session_id(sh.index(), sh.server().node_tag()), *q.transport, q.b64,
+                                       std::move(info));
     slot.release_to_owner();  // ~session gives it back
     if (raw) {
         attach_raw_engine(*s, *raw);

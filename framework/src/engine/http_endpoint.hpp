@@ -18,8 +18,11 @@ boost::asio::awaitable<http_outcome> handle_engine_request(engine_shard& sh, boo
                                                            boost::beast::flat_buffer& buffer, http_request& req,
                                                            http_response& res, const raw_engine_route* raw = nullptr);
 
-/// A fresh session id whose first character names the owning shard.
-std::string make_session_id(std::size_t shard_index);
+/// A fresh session id whose first character names the owning shard, and which ends in
+/// ".<node_tag>" in a cluster (the owning node).
+std::string make_session_id(std::size_t shard_index, std::string_view node_tag = {});
+/// The node tag a session id ends with ("" for none).
+std::string_view node_tag_of_session_id(std::string_view sid) noexcept;
 /// The shard a session id names, or SIZE_MAX if it names none.
 std::size_t shard_of_session_id(std::string_view sid) noexcept;
 

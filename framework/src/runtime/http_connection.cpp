@@ -93,6 +93,8 @@ std::string metrics_text(server_impl& srv)
     line("handshakes_refused_total", "sessions and streams refused by the connection caps or the handshake rate",
          m.handshakes_refused.load());
     line("bad_requests_total", "Engine.IO requests refused", m.bad_requests.load());
+    line("requests_forwarded_total", "polling, sse and upgrade requests forwarded to the node owning their session",
+         m.requests_forwarded.load());
     if (srv.clustered()) {
         auto& c = srv.cluster();
         line("cluster_published_total", "messages published to the other nodes", c.published.load());

@@ -35,6 +35,7 @@ server_impl::server_impl(server_options opts) : node(std::move(opts))
     static_namespace("/");
     if (options().redis) {
         set_cluster_adapter(make_redis_adapter(*this, *options().redis));
+        node_tag_ = adapter().node_tag();
     }
 }
 
@@ -105,6 +106,7 @@ void server_impl::start()
         w->listen(ep);
     }
     port_ = ep.port();
+    set_listen_port(port_);
     // The adapter first: its links must exist before any shard runs a handler that
     // publishes (the links' work is queued on the shards and starts with them).
     start_adapter();

@@ -31,6 +31,11 @@ public:
     void attach_client(session& s) override;
     void hand_over(engine_shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
                    http_request req) override;
+    const std::string& node_tag() const noexcept override { return node_tag_; }
+    boost::asio::awaitable<std::optional<std::string>> node_address(std::string tag) override
+    {
+        co_return co_await adapter().node_address(std::move(tag));
+    }
 
     worker& worker_at(std::size_t i) { return *workers_.at(i); }
 
@@ -66,6 +71,7 @@ private:
     std::vector<std::unique_ptr<worker>> workers_;
     std::deque<raw_engine_route> raw_engines_;  // a deque: sessions' posts refer to its elements
     std::uint16_t port_ = 0;
+    std::string node_tag_;  // the adapter's, fixed at construction
     std::atomic<bool> stopping_{false};
     bool started_ = false;
 };

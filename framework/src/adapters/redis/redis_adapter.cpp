@@ -166,6 +166,11 @@ public:
         });
         // Shard 0's command link numbers durable emits (one queue keeps their order).
         cmd_[0]->on_state([this](bool up, std::string_view) {
+            if (up && !node_tag().empty()) {
+                // Where this node takes forwarded requests (written again on every connect:
+                // Redis may have restarted empty).
+                cmd_[0]->command({"HSET", addresses_key(), uid_, advertised()});
+            }
             durable_.numbering_state(up);
             presence_.link_state(up, [this] { rewrite_presence(); });
         });
@@ -377,6 +382,33 @@ public:
         co_return out;
     }
 
+    std::string node_tag() const override { return srv_.options().tls ? std::string{} : uid_; }
+
+    task<std::optional<std::string>> node_address(std::string tag) override
+    {
+        {
+            std::lock_guard lock(mu_);
+            if (auto it = addresses_.find(tag); it != addresses_.end()) {
+                co_return it->second;
+            }
+        }
+        auto* l = link_here();
+        if (!l || tag.size() > 16) {
+            co_return std::nullopt;
+        }
+        std::vector<std::string> cmd{std::string("HGET"), addresses_key(), tag};
+        auto v = co_await l->call(std::move(cmd));
+        if (v.type != redis::value::kind::bulk || v.str.empty()) {
+            co_return std::nullopt;
+        }
+        std::lock_guard lock(mu_);
+        if (addresses_.size() > 1024) {
+            addresses_.clear();  // nodes come and go: a bound, not a cache policy
+        }
+        addresses_[tag] = v.str;
+        co_return v.str;
+    }
+
     bool numbers(const namespace_state& ns) const override
     {
         const auto* e = static_cast<const entry*>(ns.adapter_slot());
@@ -527,6 +559,26 @@ private:
                 }
             }
         }
+    }
+
+    std::string addresses_key() const { return opts_.key + "#sb:addr"; }
+
+    std::string advertised() const
+    {
+        if (!opts_.advertise.empty()) {
+            return opts_.advertise;
+        }
+        auto host = srv_.options().address;
+        if (host.empty() || host == "0.0.0.0") {
+            host = "127.0.0.1";
+        }
+        else if (host == "::") {
+            host = "::1";
+        }
+        if (host.find(':') != std::string::npos && host.front() != '[') {
+            host = "[" + host + "]";
+        }
+        return host + ":" + std::to_string(srv_.listen_port());
     }
 
     /// The namespace's channels; no lock, since every emit of every shard asks.
@@ -990,6 +1042,7 @@ private:
     std::mutex mu_;  // entries_ (written when a namespace appears) and requests_
     std::map<std::string, std::shared_ptr<entry>> entries_;
     std::unordered_map<std::string, std::shared_ptr<request>> requests_;
+    std::unordered_map<std::string, std::string> addresses_;  // node tag -> host:port (under mu_)
     std::unordered_map<std::string, entry*> by_channel_;  // shard 0 only
     std::string last_down_;                               // shard 0 only
     std::uint64_t bad_logged_ = 0;
