@@ -78,6 +78,9 @@ sb::broadcast_operator select(const sb::namespace_& io, const json::object& o)
     if (auto* l = o.if_contains("local"); l && l->is_bool() && l->as_bool()) {
         op = op.local();
     }
+    if (auto* r = o.if_contains("resumable"); r && r->is_bool() && r->as_bool()) {
+        op = op.resumable();
+    }
     return op;
 }
 
@@ -213,7 +216,8 @@ int main(int argc, char** argv)
                                    .max_message = 1 << 20,
                                    .max_backoff = 1000ms,
                                    .durable_queue = static_cast<std::size_t>(
-                                       std::atoi(arg(argc, argv, "--durable-queue", "10000").c_str()))};
+                                       std::atoi(arg(argc, argv, "--durable-queue", "10000").c_str())),
+                                   .advertise = {}};
     sb::server server{opts};
     serve_contract(server.of("/"), name);
     // The same contract where connection state recovery is on: numbered by the cluster
@@ -226,6 +230,10 @@ int main(int argc, char** argv)
         co_return json::value(s->recovered());
     });
     durable.on("get_data", [](sb::socket_ptr s, sb::event) -> sb::task<sb::reply> { co_return s->data; });
+    // Room histories ("h:*", 100 events) and the plain EventSource endpoint, so that
+    // GET /durable/history?room=h:..&after= can be asked of any node.
+    durable.history("h:*", sb::history_options{.capacity = 100});
+    durable.eventsource();
     // Presence on /durable: `members` (room) answers the sorted ids of its members on
     // every live node; a dead node's members are announced to everyone as `lost`.
     durable.presence(sb::presence_options{.heartbeat = 500ms, .node_timeout = 2000ms});

@@ -460,6 +460,9 @@ void publish(namespace_state& ns, const broadcast_operator& op, std::string_view
         e->conflation_key = job->conflation_key;
         e->resumable = resumable;
         log.record(e, recovery, [&ns](const std::string& room) { return ns.history_rule(room); });
+        if (given && given->log_only) {
+            return;
+        }
         shared = std::move(job);
         auto send_to = [&](shard& sh) {
             if (&sh == here && log.pending(sh.index()).load(std::memory_order_relaxed) == 0) {

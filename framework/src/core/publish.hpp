@@ -23,6 +23,7 @@ struct given_offset {
     std::uint64_t offset = 0;
     bool resumable = false;           ///< the emit was resumable (room histories)
     std::string_view conflation_key;  ///< the emit's conflation key, if any
+    bool log_only = false;            ///< kept for replay, not delivered (a node catching up on the past)
 };
 
 /** Encodes once, and when the event carries an offset (recovery on and not volatile, or

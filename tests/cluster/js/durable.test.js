@@ -123,6 +123,50 @@ describe('durable layer: numbering and recovery across nodes', () => {
   });
 });
 
+describe('durable layer: a node started after the events', () => {
+  let redis, A, C;
+  const clients = [];
+  before(async () => {
+    redis = await h.startRedis();
+    A = await h.startNode('sb', 'A', redis.url);
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await Promise.all([A, C].map((n) => n?.stop()));
+    await redis?.stop();
+  });
+
+  it('fills its log from the stream: it recovers a client and answers history like the others', async () => {
+    const c = await h.connect(at(A), reconnecting());
+    const driver = await h.connect(at(A));
+    clients.push(c, driver);
+    await h.call(c, 'join', 'h:1');
+    for (let i = 1; i <= 3; i++) await h.call(driver, 'emit', { room: 'h:1', event: 'n', args: [i], resumable: true });
+    await h.until(() => h.events(c, 'n').length === 3, 4000, 'three events');
+    await h.sleep(100);
+    c.io.engine.close();  // c stays away (reconnecting to A later would be too easy)
+    c.io.uri = 'http://127.0.0.1:1';
+    for (let i = 4; i <= 8; i++) await h.call(driver, 'emit', { room: 'h:1', event: 'n', args: [i], resumable: true });
+    C = await h.startNode('sb', 'C', redis.url);  // knew nothing of these
+    await h.sleep(500);  // its backfill
+    const body = await (await fetch(`${C.url}/durable/history?room=h:1`)).json();
+    assert.equal(body.resync, false);
+    assert.deepEqual(body.events.map((e) => e.data), [1, 2, 3, 4, 5, 6, 7, 8]);
+    const fromA = await (await fetch(`${A.url}/durable/history?room=h:1`)).json();
+    assert.deepEqual(body.events.map((e) => e.id), fromA.events.map((e) => e.id), 'the same ids on both nodes');
+    const after3 = await (await fetch(`${C.url}/durable/history?room=h:1&after=${encodeURIComponent(fromA.events[2].id)}`)).json();
+    assert.deepEqual(after3.events.map((e) => e.data), [4, 5, 6, 7, 8]);
+    // The client comes back on C: recovered, with 4..8 replayed from C's log.
+    const back = new Promise((resolve) => c.once('connect', resolve));
+    c.io.uri = C.url;
+    await h.withTimeout(back, 5000, 'reconnection to C');
+    assert.equal(c.recovered, true);
+    await h.until(() => h.events(c, 'n').length >= 8, 4000, 'the replay');
+    await h.sleep(200);
+    assert.deepEqual(values(c, 'n'), [1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
+
 describe('durable layer: a long-connected socket survives its node', () => {
   let redis, A, B;
   const clients = [];

@@ -313,6 +313,9 @@ void durable_layer::numbering_state(bool up)
         ++generation_;
         sent_ = 0;
         load_script();
+        if (sub_up_) {
+            catch_up_all();  // the subscriber came first: its catch-up had no link to read with
+        }
     }
     else {
         reset("connection lost");
@@ -337,6 +340,13 @@ void durable_layer::on_numbered(numbered_ns& n, redis_wire::broadcast_message m)
     std::uint64_t offset = 0;
     if (!split_id(m.opts.durable->id, epoch, offset)) {
         srv_.cluster().bad_messages.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    if (n.fetching && n.epoch.empty()) {
+        // A backfill runs: this one goes out after it.
+        if (n.held.size() < opts_.durable_queue) {
+            n.held.emplace(offset, std::move(m));
+        }
         return;
     }
     if (n.epoch.empty()) {
@@ -384,7 +394,7 @@ bool durable_layer::seen(const std::string& uid, std::uint64_t seq)
 }
 
 void durable_layer::deliver(numbered_ns& n, redis_wire::broadcast_message& m, std::uint64_t offset,
-                            std::string_view epoch)
+                            std::string_view epoch, bool log_only)
 {
     if (offset > n.last + 1) {
         srv_.cluster().durable_holes.fetch_add(offset - n.last - 1, std::memory_order_relaxed);
@@ -398,8 +408,10 @@ void durable_layer::deliver(numbered_ns& n, redis_wire::broadcast_message& m, st
         n.ns->log().adopt(epoch, offset);
         return;
     }
-    srv_.cluster().received.fetch_add(1, std::memory_order_relaxed);
-    const given_offset g{epoch, offset, d.resumable, d.conflation_key};
+    if (!log_only) {
+        srv_.cluster().received.fetch_add(1, std::memory_order_relaxed);
+    }
+    const given_offset g{epoch, offset, d.resumable, d.conflation_key, log_only};
     publish(*n.ns, selection(*n.ns, m.opts), m.event, m.args, nullptr, &g);
 }
 
@@ -423,22 +435,9 @@ void durable_layer::fill(numbered_ns& n)
                 if (!v.is_array() || n.epoch != epoch) {
                     break;
                 }
-                for (auto& e : v.elements) {
-                    if (!e.is_array() || e.elements.size() != 2 || !e.elements[1].is_array() ||
-                        e.elements[1].elements.size() != 2) {
-                        continue;
-                    }
-                    const char* why = "";
-                    auto m = redis_wire::decode_broadcast(e.elements[1].elements[1].text(), why);
-                    std::string_view ep;
-                    std::uint64_t off = 0;
-                    if (!m || !m->opts.durable || !split_id(m->opts.durable->id, ep, off) || ep != epoch) {
-                        continue;
-                    }
-                    if (off > n.last) {
-                        deliver(n, *m, off, epoch);
-                    }
-                }
+                each_entry(n, v, epoch, [&](redis_wire::broadcast_message& m, std::uint64_t off) {
+                    deliver(n, m, off, epoch);
+                });
                 if (v.elements.size() < fetch_batch) {
                     break;
                 }
@@ -457,10 +456,78 @@ void durable_layer::fill(numbered_ns& n)
         net::detached);
 }
 
+template <typename F>
+void durable_layer::each_entry(numbered_ns& n, redis::value& v, std::string_view epoch, F&& f)
+{
+    for (auto& e : v.elements) {
+        // [id, [field, value]]: the one field "m", the message as published.
+        if (!e.is_array() || e.elements.size() != 2 || !e.elements[1].is_array() || e.elements[1].elements.size() != 2) {
+            continue;
+        }
+        const char* why = "";
+        auto m = redis_wire::decode_broadcast(e.elements[1].elements[1].text(), why);
+        std::string_view ep;
+        std::uint64_t off = 0;
+        if (!m || !m->opts.durable || !split_id(m->opts.durable->id, ep, off) || ep != epoch) {
+            continue;
+        }
+        if (off > n.last) {
+            f(*m, off);
+        }
+    }
+}
+
+void durable_layer::backfill(numbered_ns& n)
+{
+    n.fetching = true;
+    net::co_spawn(
+        srv_.shard_at(0).context(),
+        [this, &n]() -> net::awaitable<void> {
+            std::string epoch;
+            if (numbering_) {
+                std::vector<std::string> get{std::string("HGET"), n.prefix + "meta", std::string("epoch")};
+                auto e = co_await numbering_->call(std::move(get));
+                epoch = std::string(e.text());
+            }
+            if (!epoch.empty() && n.epoch.empty()) {
+                // Bounded by the stream itself (stream_length entries at most).
+                std::vector<std::string> cmd{std::string("XRANGE"), n.prefix + "s:" + epoch, std::string("-"),
+                                             std::string("+"), std::string("COUNT"),
+                                             std::to_string(opts_.stream_length + 100)};
+                auto v = co_await numbering_->call(std::move(cmd));
+                if (v.is_array() && !v.elements.empty() && n.epoch.empty()) {
+                    n.epoch = epoch;
+                    n.last = 0;
+                    bool first = true;
+                    each_entry(n, v, epoch, [&](redis_wire::broadcast_message& m, std::uint64_t off) {
+                        if (first) {
+                            n.last = off - 1;  // what the stream no longer holds is not a hole here
+                            first = false;
+                        }
+                        deliver(n, m, off, epoch, true);
+                    });
+                }
+            }
+            n.fetching = false;
+            auto held = std::move(n.held);
+            n.held.clear();
+            for (auto& [off, m] : held) {
+                on_numbered(n, std::move(m));
+            }
+        },
+        net::detached);
+}
+
 void durable_layer::catch_up_all()
 {
     for (auto* n : all_) {
-        if (!n->epoch.empty() && !n->fetching) {
+        if (n->fetching) {
+            continue;
+        }
+        if (n->epoch.empty()) {
+            backfill(*n);
+        }
+        else {
             fill(*n);
         }
     }

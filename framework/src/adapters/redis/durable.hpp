@@ -60,7 +60,7 @@ struct numbered_ns {
     std::string channel;  ///< the namespace's broadcast channel ("<key>#<nsp>#")
     std::string epoch;    ///< of the last event delivered ("" before the first)
     std::uint64_t last = 0;
-    bool fetching = false;
+    bool fetching = false;  ///< a fill or backfill runs: live events wait in `held`
     std::map<std::uint64_t, redis_wire::broadcast_message> held;  ///< past a hole, while filling it
 };
 
@@ -100,8 +100,15 @@ private:
     void on_reply(std::uint64_t generation, const redis::value& v);
     void reset(std::string_view why);
     void load_script();
-    void deliver(numbered_ns& n, redis_wire::broadcast_message& m, std::uint64_t offset, std::string_view epoch);
+    void deliver(numbered_ns& n, redis_wire::broadcast_message& m, std::uint64_t offset, std::string_view epoch,
+                 bool log_only = false);
     void fill(numbered_ns& n);
+    /// A node that has heard nothing yet fills its log from the namespace's stream
+    /// (logged, not delivered), so that it can replay and answer history like the others.
+    void backfill(numbered_ns& n);
+    /// Decodes a stream reply and hands each entry past `n.last` of `epoch` to `f`.
+    template <typename F>
+    void each_entry(numbered_ns& n, redis::value& v, std::string_view epoch, F&& f);
     void catch_up_all();
     bool seen(const std::string& uid, std::uint64_t seq);
 
