@@ -28,6 +28,18 @@ std::string make_random_id()
     return id;
 }
 
+std::string hex_of(const unsigned char* bytes, std::size_t n)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        out += hex[bytes[i] >> 4];
+        out += hex[bytes[i] & 15];
+    }
+    return out;
+}
+
 std::string make_epoch()
 {
     auto v = static_cast<std::uint64_t>(

@@ -9,6 +9,7 @@
 #include "core/node.hpp"
 #include "core/observer.hpp"
 #include "core/socket_impl.hpp"
+#include "core/ids.hpp"
 #include "runtime/server_impl.hpp"
 
 #include <switchboard/admin_ui.hpp>
@@ -89,13 +90,7 @@ std::string random_session_id()
     if (RAND_bytes(bytes, sizeof bytes) != 1) {
         throw std::runtime_error("admin UI: no randomness for a session id");
     }
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
-    return out;
+    return hex_of(bytes, sizeof bytes);
 }
 
 std::string host_name()

@@ -150,6 +150,21 @@ http {
   };
 }
 
+/** A fresh Redis, Switchboard nodes named `names`, and round-robin nginx in front. */
+async function startCluster(names, { sticky = false } = {}) {
+  const redis = await startRedis();
+  const nodes = await Promise.all(names.map((n) => startNode('sb', n, redis.url)));
+  const nginx = await startNginx(nodes, { sticky });
+  return {
+    redis, nodes, nginx,
+    stop: async () => {
+      await nginx.stop();
+      await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
+      await redis.stop();
+    },
+  };
+}
+
 const hasNginx = () => ['/usr/sbin/nginx', '/usr/bin/nginx'].some((p) => require('node:fs').existsSync(p));
 
 /** A connected client of `node`, with a list of every event it received. */
@@ -186,4 +201,4 @@ async function settle(clients, n) {
   for (const c of clients) await until(async () => (await call(c, 'server_count')) === n, 8000, `server_count ${n}`);
 }
 
-module.exports = { assert, ROOT, io, sleep, freePort, startRedis, redisCommand, startNode, startNginx, hasNginx, stopChild, connect, call, until, events, settle, withTimeout };
+module.exports = { assert, ROOT, io, sleep, freePort, startRedis, redisCommand, startNode, startNginx, startCluster, hasNginx, stopChild, connect, call, until, events, settle, withTimeout };

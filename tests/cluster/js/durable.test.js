@@ -279,19 +279,16 @@ describe('durable layer: Node peers on the same channels', () => {
 });
 
 describe('durable layer: a node killed with kill -9, behind nginx', { skip: h.hasNginx() ? false : 'nginx not installed' }, () => {
-  let redis, nodes, nginx;
+  let cluster, nodes, nginx;
   const clients = [];
 
   before(async () => {
-    redis = await h.startRedis();
-    nodes = await Promise.all(['N1', 'N2', 'N3'].map((n) => h.startNode('sb', n, redis.url)));
-    nginx = await h.startNginx(nodes, { sticky: false });
+    cluster = await h.startCluster(['N1', 'N2', 'N3']);
+    ({ nodes, nginx } = cluster);
   });
   after(async () => {
     for (const c of clients) c.close();
-    await nginx?.stop();
-    await Promise.all((nodes || []).map((n) => n.stop('SIGKILL')));
-    await redis?.stop();
+    await cluster?.stop();
   });
 
   it('its clients reconnect through nginx to another node, recovered, with no gap', async () => {

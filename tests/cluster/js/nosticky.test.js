@@ -13,20 +13,17 @@ const { assert } = h;
 const { SSE, WebSocket: WebSocketTransport } = require(path.join(h.ROOT, 'clients', 'sse-transport.js'));
 
 describe('polling and sse behind round-robin nginx, no sticky sessions', { skip: h.hasNginx() ? false : 'nginx not installed' }, () => {
-  let redis, nodes, nginx;
+  let cluster, nodes, nginx;
   const clients = [];
   const track = (c) => { clients.push(c); return c; };
 
   before(async () => {
-    redis = await h.startRedis();
-    nodes = await Promise.all(['N1', 'N2', 'N3'].map((n) => h.startNode('sb', n, redis.url)));
-    nginx = await h.startNginx(nodes, { sticky: false });
+    cluster = await h.startCluster(['N1', 'N2', 'N3']);
+    ({ nodes, nginx } = cluster);
   });
   after(async () => {
     for (const c of clients) c.close();
-    await nginx?.stop();
-    await Promise.all((nodes || []).map((n) => n.stop('SIGKILL')));
-    await redis?.stop();
+    await cluster?.stop();
   });
 
   for (const [kind, opts] of [

@@ -66,13 +66,7 @@ std::string sha1_hex(std::string_view s)
 {
     unsigned char d[SHA_DIGEST_LENGTH];
     SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : d) {
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    }
-    return out;
+    return hex_of(d, sizeof d);
 }
 
 /// "<epoch>:<offset>" split; false when malformed.
