@@ -115,7 +115,15 @@ public:
         }
         ctx.others().topic(room).emit_member(ac::MemberChanged{.room = key, .user = ctx.user_id(), .joined = true});
         auto ack = state_.snapshot(key);
-        // The members on every node (presence), beside those this node knows.
+        // The room's history (its resumable messages, the same on every node) ...
+        for (const auto& e : ctx.nsp().room_history(key).events) {
+            ac::ChatMessage m;
+            if (e.event == "message" && !ac::decode(e.data, m))  // no error
+                ack.history.push_back(std::move(m));
+        }
+        if (ack.history.size() > 50)
+            ack.history.erase(ack.history.begin(), ack.history.end() - 50);
+        // ... and the members on every node (presence), beside those this node knows.
         for (const auto& m : co_await ctx.nsp().members(key))
             if (auto user = user_of(m); !user.empty() && !ack.members.contains(user))
                 ack.members[user] = ac::Presence::online;

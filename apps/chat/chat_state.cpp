@@ -85,7 +85,6 @@ ac::JoinAck chat_state::snapshot(const std::string& room) const
     auto it = rooms_.find(room);
     if (it == rooms_.end())
         return out;
-    out.history.assign(it->second.history.begin(), it->second.history.end());
     for (auto& [user, sid] : it->second.members)
         out.members[user] = online_.count(user) ? ac::Presence::online : ac::Presence::offline;
     return out;
@@ -116,10 +115,6 @@ ac::ChatMessage chat_state::post(const std::string& room, const user_id& author,
                         .sent_at = now_ms,
                         .reply_to = in.reply_to,
                         .mentions = mentions(in.text)};
-    auto& h = rooms_[room].history;
-    h.push_back(msg);
-    if (h.size() > history_size)
-        h.pop_front();
     sent_.emplace(key, msg);
     sent_order_.push_back(key);
     if (sent_order_.size() > remembered_sends) {

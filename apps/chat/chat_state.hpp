@@ -1,9 +1,10 @@
 #pragma once
-// The chat's memory: who is online, who is in which room, each room's recent history,
-// and which sends were already stored (idempotency). Plain data behind one mutex: the
-// handlers that touch it run on every shard, and each touch is a few map operations.
-// No I/O here, so the rules (unique nicknames per room, idempotent sends, history
-// bounds) are tested without a socket.
+// The chat's memory on this node: who is online, who is in which room, and which sends
+// were already stored (idempotency). Plain data behind one mutex: the handlers that touch
+// it run on every shard, and each touch is a few map operations. No I/O here, so the
+// rules (unique nicknames per room, idempotent sends) are tested without a socket. The
+// rooms' message history is the framework's (resumable `message` emits, the same on
+// every node of a cluster); who is in a room across nodes is presence's.
 #include "chat.rtdl.hpp"
 
 #include <deque>
@@ -21,8 +22,6 @@ using user_id = acme::common::UserId;
 
 class chat_state {
 public:
-    static constexpr std::size_t history_size = 50;
-
     /// A connection of `user` (socket id `sid`) came online; true for the user's first.
     bool online(const user_id& user, const std::string& sid);
     /// The connection went away; true when it was the user's last. Returns the rooms it
@@ -39,7 +38,7 @@ public:
     bool leave(const std::string& room, const user_id& user);
     bool member(const std::string& room, const user_id& user) const;
 
-    /// What a joiner gets: the recent history and the members with their presence.
+    /// Who a joiner finds in the room (the history comes from the room's, see chat_service).
     ac::JoinAck snapshot(const std::string& room) const;
 
     /** Stores a message unless this (author, nonce) was stored before; either way returns
@@ -50,7 +49,6 @@ public:
 private:
     struct room {
         std::map<user_id, std::string> members; ///< user → socket id
-        std::deque<ac::ChatMessage> history;
     };
     std::string next_id(std::int64_t now_ms);
 

@@ -216,8 +216,7 @@ int main(int argc, char** argv)
                                    .max_message = 1 << 20,
                                    .max_backoff = 1000ms,
                                    .durable_queue = static_cast<std::size_t>(
-                                       std::atoi(arg(argc, argv, "--durable-queue", "10000").c_str())),
-                                   .advertise = {}};
+                                       std::atoi(arg(argc, argv, "--durable-queue", "10000").c_str()))};
     sb::server server{opts};
     serve_contract(server.of("/"), name);
     // The same contract where connection state recovery is on: numbered by the cluster

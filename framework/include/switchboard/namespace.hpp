@@ -50,6 +50,20 @@ using disconnect_handler = std::function<void(socket_ptr, std::string_view reaso
 using handshake_decoder =
     std::function<std::optional<connect_error>(const boost::json::object& query, boost::json::object& handshake)>;
 
+/// What a room's history holds (`namespace_::room_history`), oldest first.
+struct room_history_page {
+    struct entry {
+        std::string id;     ///< "<epoch>:<offset>"
+        std::string event;  ///< the event name
+        std::string data;   ///< its first argument as JSON text ("" when none)
+    };
+    std::vector<entry> events;
+    /// True when `after` could not be resumed from (another epoch, or older than the
+    /// history keeps): `events` is then everything kept, to start over from.
+    bool resync = false;
+    std::string last_id;  ///< the newest id assigned in the namespace
+};
+
 /// A plain EventSource endpoint of a namespace (see `namespace_::eventsource`).
 struct eventsource_options {
     /// Query → handshake; empty: the handshake is the query itself (string values).
@@ -122,6 +136,10 @@ public:
         of the replay; a malformed one is refused with HTTP 400. Heartbeats are `:`
         comment lines. Binary attachments are not carried. */
     namespace_& eventsource(eventsource_options o = {});
+    /** The `resumable` events `room`'s history keeps (see `history`), after the id
+        `after` if given, conflated (newest per key). In a cluster every node keeps the
+        same ones (the durable layer numbers them), so any node answers the same. */
+    room_history_page room_history(std::string_view room, std::string_view after = {}) const;
     /** Presence for the rooms of this namespace (sockets' own rooms left out): `members`
         answers who is in a room on every live node, and a dead node's members drop out
         within `o.node_timeout` (see `presence_options`). */

@@ -177,7 +177,7 @@ struct redis_options {
         listen address (127.0.0.1 when that is 0.0.0.0 or ::) and port. Nodes must reach
         each other over plain HTTP: with `server_options::tls` set, nothing is forwarded
         (sticky sessions are then needed for polling). */
-    std::string advertise;
+    std::string advertise{};
     /// Entries kept in a namespace's stream (trimmed approximately beyond it): how far a
     /// node that missed messages can catch up.
     std::size_t stream_length = 10000;

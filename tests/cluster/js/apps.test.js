@@ -81,6 +81,8 @@ describe('chat app across two nodes', () => {
       const joined = await h.call(carol, 'join_room', { name: 'cpp' });
       assert.equal(joined.members.alice, undefined, JSON.stringify(joined.members));
       assert.equal(joined.members.bob, 'online');
+      // The room's history is the same on node 2: alice's message, sent on node 1, is in it.
+      assert.ok(joined.history.some((m) => m.author === 'alice' && m.text === 'hello bob'), JSON.stringify(joined.history));
     } finally {
       carol.close();
     }
