@@ -8,6 +8,7 @@
 #include "ticker/market.hpp"
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -55,10 +56,11 @@ public:
             (joined ? out.accepted : out.rejected).push_back(s);
         }
         // The current quote of each new symbol at once, so the page has a price before
-        // the market next moves.
+        // the market next moves: the newest the symbol's history holds (what every node
+        // of a cluster has, whichever node runs the market), else this node's market.
         for (auto& s : out.accepted) {
             tk::Quote q;
-            {
+            if (!latest_quote(ctx, s, q)) {
                 std::lock_guard lock(market_->m);
                 q = market_->mk.quote(s, apps::now_ms());
             }
@@ -75,6 +77,15 @@ public:
     }
 
 private:
+    static bool latest_quote(tk::ticker_context& ctx, const std::string& symbol, tk::Quote& q)
+    {
+        const auto page = ctx.nsp().room_history(tk::symbol_room{symbol}.key());
+        for (auto it = page.events.rbegin(); it != page.events.rend(); ++it)
+            if (it->event == "quote" && !tk::decode(it->data, q))  // no error
+                return true;
+        return false;
+    }
+
     bool listed(const std::string& s)
     {
         std::lock_guard lock(market_->m);
@@ -84,11 +95,14 @@ private:
     std::shared_ptr<shared_market> market_;
 };
 
-/// Moves the market every `interval` and emits what changed; stops when destroyed.
+/// Moves the market every `interval` and emits what changed; stops when destroyed. In a
+/// cluster only the node that `leads()` does (one market, not one per node).
 class publisher {
 public:
-    publisher(std::shared_ptr<shared_market> mk, tk::ticker_rooms rooms, std::chrono::milliseconds interval)
-        : thread_([this, mk = std::move(mk), rooms = std::move(rooms), interval] { run(*mk, rooms, interval); })
+    publisher(std::shared_ptr<shared_market> mk, tk::ticker_rooms rooms, std::chrono::milliseconds interval,
+              std::function<bool()> leads)
+        : leads_(std::move(leads)),
+          thread_([this, mk = std::move(mk), rooms = std::move(rooms), interval] { run(*mk, rooms, interval); })
     {
     }
     ~publisher()
@@ -113,6 +127,8 @@ private:
                 if (cv_.wait_until(lock, next, [&] { return stop_; }))
                     return;
             }
+            if (!leads_())
+                continue;  // another node runs the market
             const auto ts = apps::now_ms();
             market_tick t;
             {
@@ -133,7 +149,8 @@ private:
     std::mutex m_;
     std::condition_variable cv_;
     bool stop_ = false;
-    std::thread thread_;
+    std::function<bool()> leads_;
+    std::thread thread_;  // last: it runs with everything above
 };
 
 } // namespace
@@ -145,7 +162,7 @@ std::shared_ptr<void> mount(sb::server& server, options o)
     auto mk = std::make_shared<shared_market>(market{market::default_symbols(o.symbols), o.seed});
     tk::mount(server, std::make_shared<ticker_app>(mk));
     tk::ticker_rooms rooms{sb::broadcast_operator{server.of(std::string(tk::ticker_path)).state()}};
-    return std::make_shared<publisher>(mk, std::move(rooms), o.interval);
+    return std::make_shared<publisher>(mk, std::move(rooms), o.interval, [srv = &server] { return srv->leads(); });
 }
 
 } // namespace ticker

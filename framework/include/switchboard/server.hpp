@@ -67,6 +67,13 @@ public:
     /// Blocks until the shards have stopped.
     void wait();
 
+    /** True on exactly one node of the cluster at a time, for work that one node must do
+        (a market feed, a scheduled job): a lease in Redis (`<key>#sb:leader`) that the
+        holder renews every second and that passes to another node about 3 s after its
+        holder stops (at once when it stops cleanly). The first call starts asking for
+        it, so the first answers are false. Without a cluster: always true. Any thread. */
+    bool leads() const noexcept;
+
     /// The bound port (useful with `port = 0`). Valid after `start()`.
     std::uint16_t port() const noexcept;
     const server_options& options() const noexcept;

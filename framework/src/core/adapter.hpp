@@ -95,6 +95,9 @@ public:
     /// Where the node tagged `tag` takes forwarded requests ("host:port"), if known.
     virtual task<std::optional<std::string>> node_address(std::string /*tag*/) { co_return std::nullopt; }
 
+    /// True on one node of the cluster at a time (`server::leads`). Any thread.
+    virtual bool leads() const noexcept { return true; }
+
     // ---- presence (namespace_::presence) -------------------------------------------
     /// A socket of a presence namespace joined / left `room` (not its own). Does not suspend.
     virtual void member_joined(namespace_state&, const std::string& /*room*/, const std::string& /*sid*/,

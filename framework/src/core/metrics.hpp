@@ -29,6 +29,7 @@ struct cluster_metrics {
     std::atomic<std::uint64_t> reconnects{0};        ///< connections re-established
     std::atomic<std::uint64_t> request_timeouts{0};  ///< requests answered partially
     std::atomic<int> connected{0};                   ///< 1 while the subscriber is up
+    std::atomic<int> leader{0};                      ///< 1 while this node holds the lease (server::leads)
     // the durable layer (adapters/redis/durable.hpp)
     std::atomic<std::uint64_t> durable_dropped{0};  ///< numbered events lost: queue full, or refused by Redis
     std::atomic<std::uint64_t> durable_waiting{0};  ///< numbered events queued for Redis now

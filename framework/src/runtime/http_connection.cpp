@@ -114,6 +114,10 @@ std::string metrics_text(server_impl& srv)
                "# TYPE switchboard_cluster_durable_waiting gauge\nswitchboard_cluster_durable_waiting ";
         out += std::to_string(c.durable_waiting.load());
         out += '\n';
+        out += "# HELP switchboard_cluster_leader 1 while this node holds the cluster lease (server::leads)\n"
+               "# TYPE switchboard_cluster_leader gauge\nswitchboard_cluster_leader ";
+        out += std::to_string(c.leader.load());
+        out += '\n';
         out += "# HELP switchboard_cluster_connected 1 while the bus subscriber is connected\n"
                "# TYPE switchboard_cluster_connected gauge\nswitchboard_cluster_connected ";
         out += std::to_string(c.connected.load());

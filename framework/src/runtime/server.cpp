@@ -219,6 +219,8 @@ void server::run(bool handle_signals)
 void server::stop() { impl_->stop(); }
 void server::wait() { impl_->wait(); }
 std::uint16_t server::port() const noexcept { return impl_->port(); }
+
+bool server::leads() const noexcept { return impl_->adapter().leads(); }
 const server_options& server::options() const noexcept { return impl_->options(); }
 
 } // namespace sb

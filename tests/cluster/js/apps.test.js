@@ -21,15 +21,15 @@ function tokenFor(user) {
   return `${data}.${crypto.createHmac('sha256', SECRET).update(data).digest('base64url')}`;
 }
 
-async function startApp(redisUrl) {
-  const child = spawn(APP, ['--app', 'chat', '--port', '0', '--threads', '2', '--redis', redisUrl, '--jwt-secret', SECRET], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startApp(redisUrl, app = 'chat', extra = ['--jwt-secret', SECRET]) {
+  const child = spawn(APP, ['--app', app, '--port', '0', '--threads', '2', '--redis', redisUrl, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr.on('data', () => {});
   const port = await h.withTimeout(new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => { out += d; const m = /listening on http:\/\/[\d.]+:(\d+)/.exec(out); if (m) resolve(Number(m[1])); });
     child.on('exit', (code) => reject(new Error(`switchboard-app exited (${code})`)));
   }), 8000, 'switchboard-app listening');
-  return { child, url: `http://127.0.0.1:${port}/chat`, stop: () => h.stopChild(child) };
+  return { child, url: `http://127.0.0.1:${port}/${app}`, stop: () => h.stopChild(child) };
 }
 
 describe('chat app across two nodes', () => {
@@ -98,5 +98,53 @@ describe('chat app across two nodes', () => {
     const forged = tokenFor('mallory').replace(/\.[^.]+$/, '.' + Buffer.alloc(32).toString('base64url'));
     assert.equal(await refusal(n2.url, { token: forged }), 'bad signature');
     assert.equal(await refusal(n2.url.replace('/chat', '/dev-tokens'), {}), 'Invalid namespace', 'no mint with --jwt-secret');
+  });
+});
+
+describe('ticker app across two nodes', () => {
+  let redis, n1, n2;
+  const clients = [];
+  before(async () => {
+    redis = await h.startRedis();
+    [n1, n2] = await Promise.all([startApp(redis.url, 'ticker', ['--interval-ms', '100']),
+      startApp(redis.url, 'ticker', ['--interval-ms', '100'])]);
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await Promise.all([n1?.stop(), n2?.stop()]);
+    await redis?.stop();
+  });
+
+  const subscriber = async (node) => {
+    const s = await h.connect({ url: node.url, name: node.url });
+    clients.push(s);
+    const ack = await h.call(s, 'subscribe', { symbols: ['AAPL'] });
+    assert.deepEqual(ack.accepted, ['AAPL']);
+    return s;
+  };
+  const quotes = (s) => h.events(s, 'quote').map(([q]) => `${q.ts}:${q.bid}:${q.ask}`);
+
+  it('one market for the cluster: users on either node see the same quotes', async () => {
+    const a = await subscriber(n1);
+    const b = await subscriber(n2);
+    await h.until(() => quotes(a).length > 15 && quotes(b).length > 15, 8000, 'quotes on both nodes');
+    // Past the first (the subscribe-time snapshot), both see one stream: the same quotes.
+    const tailA = quotes(a).slice(-10);
+    await h.until(() => tailA.every((q) => quotes(b).includes(q)), 2000, 'node 2 has node 1\'s quotes');
+    const ts = h.events(a, 'quote').slice(1).map(([q]) => q.ts);
+    for (let i = 1; i < ts.length; i++) assert.ok(ts[i] >= ts[i - 1], 'one market moving forward, not two interleaved');
+  });
+
+  it('when the node running the market dies, the other takes over within seconds', async () => {
+    const leader = async (n) => Number(/^switchboard_cluster_leader (\d)$/m.exec(await (await fetch(n.url.replace('/ticker', '/metrics'))).text())[1]);
+    const flags = [await leader(n1), await leader(n2)];
+    assert.equal(flags[0] + flags[1], 1, `exactly one leader: ${flags}`);
+    const [dead, alive] = flags[0] ? [n1, n2] : [n2, n1];
+    const b = clients[dead === n1 ? 1 : 0];
+    dead.child.kill('SIGKILL');
+    const before = quotes(b).length;
+    await h.sleep(500);
+    await h.until(() => quotes(b).length > before + 10, 10000, 'quotes again, from the survivor');
+    await h.until(async () => (await leader(alive)) === 1, 5000, 'the survivor leads');
   });
 });

@@ -192,6 +192,8 @@ public:
         for (auto& l : cmd_) {
             l->start();
         }
+        lease_timer_ = std::make_unique<net::steady_timer>(srv_.shard_at(0).context());
+        net::co_spawn(srv_.shard_at(0).context(), hold_lease(*lease_timer_), net::detached);
         for (auto& sh : srv_.shards()) {
             refresh_.push_back(std::make_unique<net::steady_timer>(sh->context()));
             net::co_spawn(sh->context(), refresh_sessions(*sh, *refresh_.back()), net::detached);
@@ -203,6 +205,15 @@ public:
     {
         stopping_.store(true, std::memory_order_release);
         presence_.stop();
+        if (lease_timer_) {
+            net::post(srv_.shard_at(0).context(), [this] {
+                lease_timer_->cancel();
+                if (leader_.exchange(false) && cmd_[0]->up()) {
+                    // Handed back at once, so another node takes over without waiting.
+                    cmd_[0]->command({"EVAL", std::string(release_script), "0", lease_key(), uid_});
+                }
+            });
+        }
         for (std::size_t i = 0; i < refresh_.size(); ++i) {
             net::post(srv_.shard_at(i).context(), [t = refresh_[i].get()] { t->cancel(); });
         }
@@ -380,6 +391,12 @@ public:
             out.ec = make_error_code(error::timeout);
         }
         co_return out;
+    }
+
+    bool leads() const noexcept override
+    {
+        lease_wanted_.store(true, std::memory_order_relaxed);
+        return leader_.load(std::memory_order_acquire);
     }
 
     std::string node_tag() const override { return srv_.options().tls ? std::string{} : uid_; }
@@ -562,6 +579,46 @@ private:
     }
 
     std::string addresses_key() const { return opts_.key + "#sb:addr"; }
+    std::string lease_key() const { return opts_.key + "#sb:leader"; }
+
+    // ARGV: key, uid, ttl ms. Renews the lease if held, takes it if free: 1 when held.
+    static constexpr std::string_view lease_script = R"lua(
+local v = redis.call('GET', ARGV[1])
+if v == ARGV[2] then redis.call('PEXPIRE', ARGV[1], ARGV[3]) return 1 end
+if not v then redis.call('SET', ARGV[1], ARGV[2], 'PX', ARGV[3]) return 1 end
+return 0
+)lua";
+    static constexpr std::string_view release_script = R"lua(
+if redis.call('GET', ARGV[1]) == ARGV[2] then redis.call('DEL', ARGV[1]) end
+return 0
+)lua";
+
+    /// Shard 0, every second once someone asked (server::leads): renews or takes the
+    /// lease. Redis away: not the leader (the lease may have passed to another node).
+    net::awaitable<void> hold_lease(net::steady_timer& t)
+    {
+        for (;;) {
+            t.expires_after(std::chrono::seconds(1));
+            auto [ec] = co_await t.async_wait(tuple_awaitable);
+            if (ec || stopping_.load(std::memory_order_acquire)) {
+                co_return;
+            }
+            if (!lease_wanted_.load(std::memory_order_relaxed)) {
+                continue;
+            }
+            if (!cmd_[0]->up()) {
+                leader_.store(false, std::memory_order_release);
+                srv_.cluster().leader.store(0, std::memory_order_relaxed);
+                continue;
+            }
+            std::vector<std::string> cmd{std::string("EVAL"), std::string(lease_script), std::string("0"), lease_key(),
+                                         uid_, std::string("3000")};
+            auto v = co_await cmd_[0]->call(std::move(cmd));
+            const bool held = v.type == redis::value::kind::integer && v.integer == 1;
+            leader_.store(held, std::memory_order_release);
+            srv_.cluster().leader.store(held ? 1 : 0, std::memory_order_relaxed);
+        }
+    }
 
     std::string advertised() const
     {
@@ -1036,6 +1093,9 @@ private:
     redis::endpoint ep_;
     std::atomic<bool> started_{false};  // set once the links exist
     std::atomic<bool> stopping_{false};
+    mutable std::atomic<bool> lease_wanted_{false};
+    std::atomic<bool> leader_{false};
+    std::unique_ptr<net::steady_timer> lease_timer_;  // on shard 0
     std::vector<std::unique_ptr<net::steady_timer>> refresh_;  // one per shard, on that shard
     std::vector<std::shared_ptr<redis::link>> cmd_;  // one per shard, on that shard
     std::shared_ptr<redis::link> sub_;                // on shard 0
