@@ -13,7 +13,8 @@
 # CPU; Redis's CPU over the same run is reported beside it.
 #
 # Knobs: BUILD_DIR (default build-release), REPEAT (1), NODES (3), FANOUT_CLIENTS (1000),
-# FANOUT_RATE (20), DURATION (10), WARMUP (2), SB_THREADS per node (1, as Node has one).
+# FANOUT_RATE (20), DURATION (10), WARMUP (2), SB_THREADS per node (1, as Node has one),
+# RESULTS (the JSON written; default results/cluster-latest.json).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,7 +26,7 @@ FANOUT_RATE=${FANOUT_RATE:-20}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 SB_THREADS=${SB_THREADS:-1}
-RESULTS=$ROOT/benchmarks/results/cluster-latest.json
+RESULTS=${RESULTS:-$ROOT/benchmarks/results/cluster-latest.json}
 TMP=$(mktemp -d)
 PIDS=()
 log() { echo "cluster.sh: $*" >&2; }
