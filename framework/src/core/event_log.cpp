@@ -219,4 +219,31 @@ replay_result event_log::history(std::optional<std::uint64_t> after, const std::
     return r;
 }
 
+replay_result event_log::history_after(std::string_view after, const std::string& room)
+{
+    std::optional<std::uint64_t> from;
+    std::string refused;
+    if (!after.empty()) {
+        const auto p = parse_id(after);
+        if (p.state == parsed_id::status::ok) {
+            from = p.offset;
+        }
+        else {
+            refused = p.state == parsed_id::status::other_epoch ? "unknown epoch" : "malformed id";
+        }
+    }
+    replay_result r;
+    if (refused.empty()) {
+        r = history(from, {room}, false);
+        if (r.state == replay_result::status::ok) {
+            return r;
+        }
+        refused = std::move(r.reason);
+    }
+    r = history(std::nullopt, {room}, false);  // everything kept, to start over from
+    r.state = replay_result::status::resync;
+    r.reason = std::move(refused);
+    return r;
+}
+
 } // namespace sb::detail

@@ -115,6 +115,10 @@ public:
     /// a history dropped events after `after`, or `after` is newer than the log.
     replay_result history(std::optional<std::uint64_t> after, const std::vector<std::string>& rooms,
                           bool filter_except);
+    /// One room's history after the id `after` ("": everything kept), as `GET /history`
+    /// and `namespace_::room_history` answer it: a resync (another epoch, a malformed
+    /// id, older than kept, newer than the log) comes with everything kept, to start over.
+    replay_result history_after(std::string_view after, const std::string& room);
 
 private:
     struct ring {

@@ -63,22 +63,9 @@ namespace_& namespace_::history(std::string room_pattern, history_options o)
 room_history_page namespace_::room_history(std::string_view room, std::string_view after) const
 {
     auto& log = st_->log();
-    std::optional<std::uint64_t> from;
+    const auto r = log.history_after(after, std::string(room));
     room_history_page page;
-    if (!after.empty()) {
-        const auto p = log.parse_id(after);
-        if (p.state == detail::parsed_id::status::ok) {
-            from = p.offset;
-        }
-        else {
-            page.resync = true;
-        }
-    }
-    auto r = log.history(from, {std::string(room)}, false);
-    if (r.state == detail::replay_result::status::resync) {
-        page.resync = true;
-        r = log.history(std::nullopt, {std::string(room)}, false);
-    }
+    page.resync = r.state == detail::replay_result::status::resync;
     page.last_id = log.id(r.upto);
     page.events.reserve(r.events.size());
     for (const auto& e : r.events) {

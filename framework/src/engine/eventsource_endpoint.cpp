@@ -385,28 +385,16 @@ http_response serve_history(const http_request& req, namespace_state& ns)
         return json_error(req, 404, "no_history", "this room keeps no history");
     }
     auto& log = ns.log();
-    std::optional<std::uint64_t> after;
-    bool resync = false;
-    std::string reason;
+    std::string_view after;
     if (const auto* a = query.if_contains("after"); a && !a->as_string().empty()) {
-        const auto p = log.parse_id(a->as_string());
-        if (p.state == parsed_id::status::malformed) {
+        after = a->as_string();
+        if (log.parse_id(after).state == parsed_id::status::malformed) {
             return json_error(req, 400, "bad_after", "after=<id> is not an id of this endpoint");
         }
-        if (p.state == parsed_id::status::other_epoch) {
-            resync = true;
-            reason = "unknown epoch";
-        }
-        else {
-            after = p.offset;
-        }
     }
-    auto r = log.history(resync ? std::nullopt : after, {room_name}, false);
-    if (r.state == replay_result::status::resync) {
-        resync = true;
-        reason = r.reason;
-        r = log.history(std::nullopt, {room_name}, false);  // everything kept, to start over
-    }
+    const auto r = log.history_after(after, room_name);
+    const bool resync = r.state == replay_result::status::resync;
+    const auto& reason = r.reason;
     // {"room":..,"resync":..,"last_id":..,"events":[{"id":..,"event":..,"data":..}]}
     std::string body = "{\"room\":";
     body += json::serialize(json::string(room_name));
