@@ -129,7 +129,7 @@ void client::connect(std::string nsp, std::string auth_json)
         if (restored && cluster.numbers(*ns)) {
             cluster.drop_session(*ns, restored->pid);  // taken here: no other node may
         }
-        else if (!restored && cluster.numbers(*ns)) {
+        else if (cluster.numbers(*ns)) {
             // Kept by another node (or by this one before a restart): ask the cluster.
             // The log here holds the cluster's offsets, so it can replay what was missed.
             connecting_.emplace(nsp, true);

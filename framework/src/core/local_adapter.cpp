@@ -359,6 +359,11 @@ bool needs_publish(const namespace_state& ns, const broadcast_operator& op) noex
            (!op.is_volatile() && ns.recovery() != nullptr);
 }
 
+bool carries_offset(const namespace_state& ns, const broadcast_operator& op) noexcept
+{
+    return !op.is_volatile() && (ns.recovery() != nullptr || op.is_resumable());
+}
+
 std::shared_ptr<const std::string> make_sse_frame(std::string_view event, std::string_view data, std::string_view id)
 {
     std::string f;

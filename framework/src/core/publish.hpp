@@ -16,6 +16,9 @@ class shard;
 
 /// True when an emit through `op` in `ns` must go through `publish`.
 bool needs_publish(const namespace_state& ns, const broadcast_operator& op) noexcept;
+/// True when such an emit carries an offset: recovery on and not volatile, or resumable
+/// (what a cluster that numbers events must number).
+bool carries_offset(const namespace_state& ns, const broadcast_operator& op) noexcept;
 
 /// An offset assigned by the cluster (adapters/redis durable layer), not by this node.
 struct given_offset {

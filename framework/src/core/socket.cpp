@@ -219,7 +219,7 @@ void socket_impl::join_room(const std::string& room)
     if (auto* o = shard_.server().observer()) {
         o->joined(*this, room);
     }
-    if (ns_.presence() && room != id_) {
+    if (tracks_presence(room)) {
         shard_.server().adapter().member_joined(ns_, room, id_, data);
     }
     session_changed();
@@ -236,10 +236,15 @@ void socket_impl::leave_room(const std::string& room)
     if (auto* o = shard_.server().observer()) {
         o->left(*this, room);
     }
-    if (ns_.presence() && room != id_) {
+    if (tracks_presence(room)) {
         shard_.server().adapter().member_left(ns_, room, id_);
     }
     session_changed();
+}
+
+bool socket_impl::tracks_presence(const std::string& room) const
+{
+    return ns_.presence() != nullptr && room != id_;
 }
 
 void socket_impl::session_changed()
@@ -264,8 +269,7 @@ void socket_impl::save_session_now()
 {
     save_queued_ = false;
     if (const auto* rec = ns_.recovery(); rec && connected_ && !pid_.empty()) {
-        shard_.server().adapter().save_session(ns_, persisted_session{id_, pid_, rooms_, data, {}},
-                                               rec->max_disconnection_duration);
+        shard_.server().adapter().save_session(ns_, session(), rec->max_disconnection_duration);
     }
 }
 
@@ -388,7 +392,7 @@ void socket_impl::on_disconnect(std::string_view reason)
         // socket.io socket.ts RECOVERABLE_DISCONNECT_REASONS: kept for the client's return.
         // In a cluster that keeps sessions, there only: a copy here would go stale once
         // another node took the session (and it may come back here later).
-        persisted_session kept{id_, pid_, rooms_, data, {}};
+        auto kept = session();
         if (!shard_.server().adapter().save_session(ns_, kept, rec->max_disconnection_duration)) {
             ns_.log().persist(std::move(kept), rec->max_disconnection_duration);
         }
@@ -401,13 +405,12 @@ void socket_impl::on_disconnect(std::string_view reason)
     if (watcher) {
         watcher->disconnected(*this, reason);
     }
-    const bool presence = ns_.presence() != nullptr;
     for (const auto& r : rooms_) {
         local.leave(this, r);
         if (watcher) {
             watcher->left(*this, r);
         }
-        if (presence && r != id_) {
+        if (tracks_presence(r)) {
             shard_.server().adapter().member_left(ns_, r, id_);
         }
     }

@@ -1,6 +1,7 @@
 #pragma once
 // The implementation behind `sb::socket`.
 #include "core/client.hpp"
+#include "core/event_log.hpp"
 #include "core/socket_sink.hpp"
 
 #include <switchboard/socket.hpp>
@@ -130,6 +131,10 @@ public:
 
 private:
     void send_reply(std::uint64_t id, const reply& r);
+    /// What recovery keeps of this socket (a persisted session) as it stands now.
+    persisted_session session() const { return persisted_session{id_, pid_, rooms_, data, {}}; }
+    /// Presence tracks `room` for this socket (on, and not its own room).
+    bool tracks_presence(const std::string& room) const;
 
     client* client_;
     event_stream* stream_ = nullptr;

@@ -11,6 +11,7 @@
 #include "core/local_namespace.hpp"
 #include "core/namespace_state.hpp"
 #include "core/node.hpp"
+#include "core/publish.hpp"
 #include "core/shard.hpp"
 #include "core/socket_impl.hpp"
 
@@ -125,12 +126,12 @@ public:
         if (durable_layer::wanted(ns, opts_)) {
             e->num = std::make_unique<numbered_ns>();
             e->num->ns = &ns;
-            e->num->prefix = e->ch.broadcast + "sb:";
+            e->num->prefix = e->ch.keys;
             e->num->channel = e->ch.broadcast;
             ns.log().set_external();
         }
         if (ns.presence()) {
-            presence_.track(ns, e->ch.broadcast + "sb:");
+            presence_.track(ns, e->ch.keys);
         }
         {
             std::lock_guard lock(mu_);
@@ -232,7 +233,7 @@ public:
     {
         if (!op.is_local()) {
             if (auto* e = find(ns)) {
-                if (e->num && !op.is_volatile() && (ns.recovery() || op.is_resumable())) {
+                if (e->num && carries_offset(ns, op)) {
                     durable_.emit(*e->num, op, event, args);  // delivered here when numbered
                     return;
                 }
@@ -461,8 +462,8 @@ public:
                        const json::value& data) override
     {
         if (auto* e = find(ns); e && !cmd_.empty()) {
-            net::post(srv_.shard_at(0).context(), [this, prefix = e->ch.broadcast + "sb:", room, sid, data] {
-                presence_.joined(cmd_[0].get(), prefix, room, sid, data);
+            net::post(srv_.shard_at(0).context(), [this, e, room, sid, data] {
+                presence_.joined(cmd_[0].get(), e->ch.keys, room, sid, data);
             });
         }
     }
@@ -470,8 +471,8 @@ public:
     void member_left(namespace_state& ns, const std::string& room, const std::string& sid) override
     {
         if (auto* e = find(ns); e && !cmd_.empty()) {
-            net::post(srv_.shard_at(0).context(), [this, prefix = e->ch.broadcast + "sb:", room, sid] {
-                presence_.left(cmd_[0].get(), prefix, room, sid);
+            net::post(srv_.shard_at(0).context(), [this, e, room, sid] {
+                presence_.left(cmd_[0].get(), e->ch.keys, room, sid);
             });
         }
     }
@@ -485,7 +486,7 @@ public:
             // that answers.
             co_return co_await adapter::members(ns, std::move(room));
         }
-        co_return co_await presence_.members(l, e->ch.broadcast + "sb:", std::move(room), ns.presence()->node_timeout);
+        co_return co_await presence_.members(l, e->ch.keys, std::move(room), ns.presence()->node_timeout);
     }
 
     task<std::size_t> server_count() override
@@ -517,7 +518,7 @@ private:
             std::lock_guard lock(mu_);
             for (auto& [name, e] : entries_) {
                 if (e->ns->presence()) {
-                    tracked.emplace_back(e->ns, e->ch.broadcast + "sb:");
+                    tracked.emplace_back(e->ns, e->ch.keys);
                 }
             }
         }

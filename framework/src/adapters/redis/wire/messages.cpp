@@ -18,6 +18,7 @@ channels::channels(std::string_view key, std::string_view nsp, std::string_view 
     response.append(key).append("-response#").append(nsp).append("#");
     specific_response = response;
     specific_response.append(uid).append("#");
+    keys = broadcast + "sb:";
 }
 
 std::string channels::broadcast_for(const std::vector<std::string>& rooms) const

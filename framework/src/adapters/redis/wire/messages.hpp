@@ -45,6 +45,7 @@ struct channels {
     std::string request;            ///< "<key>-request#<nsp>#"
     std::string response;           ///< "<key>-response#<nsp>#"
     std::string specific_response;  ///< "<key>-response#<nsp>#<uid>#"
+    std::string keys;               ///< "<key>#<nsp>#sb:": the prefix of the namespace's keys (durable layer, presence)
     /// Where a broadcast to `rooms` is published.
     std::string broadcast_for(const std::vector<std::string>& rooms) const;
     /// The PSUBSCRIBE pattern for every broadcast channel of the namespace (glob
