@@ -242,6 +242,10 @@ void durable_layer::on_reply(std::uint64_t generation, const redis::value& v)
     }
     else {
         srv_.cluster().published.fetch_add(1, std::memory_order_relaxed);
+        unechoed_.push_back(std::move(queue_.front()));
+        if (unechoed_.size() > opts_.durable_queue) {
+            unechoed_.pop_front();  // our subscriber is far behind: a bound, not a promise
+        }
     }
     queue_.pop_front();
     --sent_;
@@ -267,6 +271,8 @@ void durable_layer::reset(std::string_view why)
     ++generation_;
     sent_ = 0;
     recovering_ = true;
+    queue_.insert(queue_.begin(), std::make_move_iterator(unechoed_.begin()), std::make_move_iterator(unechoed_.end()));
+    unechoed_.clear();
     const bool was_loaded = std::exchange(loaded_, false);
     if (was_loaded) {
         log(srv_.options(), log_level::warning, "redis",
@@ -356,6 +362,7 @@ void durable_layer::on_numbered(numbered_ns& n, redis_wire::broadcast_message m)
         n.held.clear();
     }
     if (offset <= n.last) {
+        echoed(m);
         return;  // had it (from the stream, while filling a hole)
     }
     if (offset == n.last + 1 && !n.fetching) {
@@ -367,6 +374,19 @@ void durable_layer::on_numbered(numbered_ns& n, redis_wire::broadcast_message m)
     }
     if (!n.fetching) {
         fill(n);
+    }
+}
+
+void durable_layer::echoed(const redis_wire::broadcast_message& m)
+{
+    if (m.uid != uid_ || !m.opts.durable || unechoed_.empty()) {
+        return;
+    }
+    // In order, nearly always the front (one queue sends them).
+    const auto it = std::find_if(unechoed_.begin(), unechoed_.end(),
+                                 [seq = m.opts.durable->seq](const queued& q) { return q.seq == seq; });
+    if (it != unechoed_.end()) {
+        unechoed_.erase(it);
     }
 }
 
@@ -390,6 +410,7 @@ bool durable_layer::seen(const std::string& uid, std::uint64_t seq)
 void durable_layer::deliver(numbered_ns& n, redis_wire::broadcast_message& m, std::uint64_t offset,
                             std::string_view epoch, bool log_only)
 {
+    echoed(m);
     if (offset > n.last + 1) {
         srv_.cluster().durable_holes.fetch_add(offset - n.last - 1, std::memory_order_relaxed);
     }

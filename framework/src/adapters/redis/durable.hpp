@@ -111,6 +111,8 @@ private:
     void each_entry(numbered_ns& n, redis::value& v, std::string_view epoch, F&& f);
     void catch_up_all();
     bool seen(const std::string& uid, std::uint64_t seq);
+    /// One of ours came back: it need not be sent again.
+    void echoed(const redis_wire::broadcast_message& m);
 
     node& srv_;
     const redis_options& opts_;
@@ -128,6 +130,11 @@ private:
     bool recovering_ = false;  ///< since a reset, until the queue is empty
     std::uint64_t generation_ = 0;  ///< replies of an older one are ignored
     std::deque<queued> queue_;
+    /// Numbered (Redis answered) but not yet seen back on the bus. A Redis killed right
+    /// after running the script may have answered its caller and never written the
+    /// publish to the subscribers, and its new life has no stream to fill that from:
+    /// these are sent again when the numbering link drops (receivers drop a copy).
+    std::deque<queued> unechoed_;
     std::size_t sent_ = 0;  ///< of queue_'s front, sent and unanswered
     std::vector<numbered_ns*> all_;
     /// Per sender (uid and shard), the sequence numbers delivered: everything up to
