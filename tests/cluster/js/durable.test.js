@@ -5,8 +5,11 @@
 // recovers on any node: after a clean drop, after its node was killed with kill -9
 // (through nginx), and while Redis itself is killed and restarted.
 const { describe, it, before, after } = require('node:test');
+const path = require('node:path');
 const h = require('./cluster.js');
 const { assert } = h;
+
+const { SSE } = require(path.join(h.ROOT, 'clients', 'sse-transport.js'));
 
 const at = (node, nsp = '/durable') => ({ ...node, url: node.url + nsp });
 const offsetOf = (args) => args[args.length - 1];  // recovery appends the offset
@@ -53,8 +56,9 @@ describe('durable layer: numbering and recovery across nodes', () => {
     assert.deepEqual(h.events(plain, 'plain')[0], [1]);
   });
 
-  it('a client that drops on one node recovers on another: same id, rooms, data, every missed event once', async () => {
-    const c = track(await h.connect(at(A), reconnecting()));
+  for (const [transport, opts] of [['websocket', {}], ['polling', { transports: ['polling'] }], ['sse', { transports: [SSE] }]]) {
+  it(`${transport}: a client that drops on one node recovers on another: same id, rooms, data, every missed event once`, async () => {
+    const c = track(await h.connect(at(A), reconnecting(opts)));
     const driver = track(await h.connect(at(B)));
     await h.call(c, 'join', 'r');
     await h.call(c, 'set_data', { n: 7 });
@@ -84,6 +88,7 @@ describe('durable layer: numbering and recovery across nodes', () => {
     await h.until(() => h.events(c, 'after').length === 1);
     assert.ok(split(offsetOf(h.events(c, 'after')[0])).n > split(offsetOf(h.events(c, 'missed')[4])).n);
   });
+  }
 
   /** Points the client's own reconnection at `node` and drops the transport. */
   async function moveTo(c, node) {
