@@ -1,9 +1,10 @@
 'use strict';
-// The sample chat as a cluster: two switchboard-app nodes in one Redis. A message sent on
-// one node reaches the room's members on the other (rooms and broadcasts are cluster-wide),
-// member lists come from presence (every node), and a dead node's users are announced as
-// gone by the survivor. The chat's message history is still per node (README "Running a
-// cluster").
+// The sample apps as clusters of switchboard-app nodes in one Redis. Chat: a message sent
+// on one node reaches the room's members on the other, member lists come from presence,
+// the history is the same everywhere, and a dead node's users are announced as gone.
+// Ticker: one market for the cluster, passed on when its node dies. Game: one world per
+// match on the hosting node, whatever node each player is on (docs/cluster.md, "The
+// sample apps as a cluster").
 const { describe, it, before, after } = require('node:test');
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -146,5 +147,100 @@ describe('ticker app across two nodes', () => {
     await h.sleep(500);
     await h.until(() => quotes(b).length > before + 10, 10000, 'quotes again, from the survivor');
     await h.until(async () => (await leader(alive)) === 1, 5000, 'the survivor leads');
+  });
+});
+
+describe('game app across three nodes', () => {
+  // One world per match for the whole cluster: it lives on the node that leads, the
+  // others forward joins and inputs to it, and its snapshots reach every node's players.
+  let redis;
+  const nodes = [];
+  const players = [];
+  before(async () => {
+    redis = await h.startRedis();
+    nodes.push(...await Promise.all([0, 1, 2].map(() => startApp(redis.url, 'game', []))));
+  });
+  after(async () => {
+    for (const p of players) { clearInterval(p.inputs); p.close(); }
+    await Promise.all(nodes.map((n) => n.stop()));
+    await redis?.stop();
+  });
+
+  const leads = async (n) => Number(/^switchboard_cluster_leader (\d)$/m.exec(await (await fetch(n.url.replace('/game', '/metrics'))).text())[1]);
+  const player = async (node, user) => {
+    const s = await h.connect({ url: node.url.replace('/game', '/arena'), name: user }, { auth: { user } });
+    s.user = user;
+    s.node = node;
+    s.on('ready_check', (_c, ack) => ack({ ready: true }));
+    s.on('ping', (p, ack) => ack({ server_time: p.server_time, client_time: Date.now() }));
+    players.push(s);
+    // A page sends its input every frame; here every 50 ms, moving left.
+    let seq = 0;
+    s.inputs = setInterval(() => s.connected && s.emit('input', { seq: ++seq, client_tick: seq, actions: [{ kind: 'move', dx: -1, dy: 0 }] }), 50);
+    return s;
+  };
+  const joinMatch = async (s) => {
+    for (let i = 0; ; i++) {
+      const r = await h.call(s, 'join_match', { match_id: 'CLUS01', nickname: s.user });
+      // "unavailable": the nodes are still choosing a host (or do not see each other yet);
+      // join_match allows one a second.
+      if (r?.error?.code === 'unavailable' && i < 10) { await h.sleep(1100); continue; }
+      assert.ok(!r?.error, `${s.user} joins: ${JSON.stringify(r)}`);
+      return r;
+    }
+  };
+  const snapshots = (s) => h.events(s, 'snapshot').map(([snap]) => snap);
+  const latest = (s) => snapshots(s).at(-1);
+  const users = (snap) => (snap?.entities ?? []).map((e) => e.user).sort();
+
+  it('players on three nodes play in one world: teams balanced, the same snapshots, inputs applied', async () => {
+    const [ann, bob, carol] = await Promise.all([player(nodes[0], 'ann'), player(nodes[1], 'bob'), player(nodes[2], 'carol')]);
+    // A host is chosen within a second or two of the first node asking.
+    await h.until(async () => (await Promise.all(nodes.map(leads))).includes(1), 6000, 'a host');
+    const teams = [];
+    for (const p of [ann, bob, carol]) teams.push((await joinMatch(p)).team);
+    // Seated by one world: red, blue, red. Three worlds would have seated all three red.
+    assert.deepEqual(teams, ['red', 'blue', 'red']);
+    for (const p of [ann, bob, carol])
+      await h.until(() => users(latest(p)).join() === 'ann,bob,carol', 6000, `${p.user} sees all three`);
+    // The same tick carries the same world on every node.
+    const t = latest(ann).tick;
+    await h.until(() => [bob, carol].every((p) => snapshots(p).some((s) => s.tick === t)), 3000, 'tick on every node');
+    const at = (p) => snapshots(p).find((s) => s.tick === t);
+    assert.deepEqual(at(bob).entities, at(ann).entities);
+    assert.deepEqual(at(carol).entities, at(ann).entities);
+    // The ready check reached every node's player (a round started) and inputs sent on
+    // every node are applied: everyone moved left of their spawn, acknowledged by seq.
+    await h.until(() => {
+      const snap = latest(ann);
+      return ['ann', 'bob', 'carol'].every((u) => snap.last_input[u] > 0);
+    }, 6000, 'every player\'s inputs applied by the one world');
+    const spawn = { red: 96, blue: 864 };
+    await h.until(() => latest(carol).entities.every((e) => e.pos.x < spawn[e.team] - 20), 6000, 'everyone moved left');
+  });
+
+  it('a dead node\'s player leaves the match; when the host dies, another node hosts and play goes on', async () => {
+    const flags = await Promise.all(nodes.map(leads));
+    assert.equal(flags.reduce((a, b) => a + b, 0), 1, `one host: ${flags}`);
+    const host = nodes[flags.indexOf(1)];
+    const others = nodes.filter((n) => n !== host);
+    const [victim, survivor] = others;
+    const watcher = players.find((p) => p.node === survivor);
+    const lostUser = players.find((p) => p.node === victim).user;
+    victim.child.kill('SIGKILL');
+    // Presence notices the node is gone (5 s) and the host unseats its player.
+    await h.until(() => !users(latest(watcher)).includes(lostUser), 15000, `${lostUser} leaves the snapshots`);
+
+    const hostUser = players.find((p) => p.node === host).user;
+    host.child.kill('SIGKILL');
+    const before = snapshots(watcher).length;
+    // The lease passes (about 3 s); the survivor's world seats its player from the
+    // inputs that keep coming, runs a ready check, and steps the match again.
+    await h.until(() => snapshots(watcher).length > before + 20, 15000, 'snapshots again, from the new host');
+    await h.until(async () => (await leads(survivor)) === 1, 5000, 'the survivor hosts');
+    const snap = latest(watcher);
+    assert.deepEqual(users(snap), [watcher.user], JSON.stringify(snap));
+    assert.ok(!users(snap).includes(hostUser));
+    await h.until(() => latest(watcher).last_input[watcher.user] > 0, 6000, 'the new host applies inputs');
   });
 });
