@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -73,7 +74,15 @@ public:
     /// After the io_context's handlers were destroyed: drops the sessions.
     void clear() { sessions_.clear(); }
 
+    /** The shard's one receive buffer (uWebSockets' idea): a websocket waits for
+        readability with no buffer of its own and reads into this one, then keeps only an
+        incomplete frame's bytes. An idle connection holds no receive memory. Valid on the
+        shard's thread, until the next suspension. */
+    std::span<char> receive_buffer() noexcept { return {receive_.get(), receive_size}; }
+
 private:
+    static constexpr std::size_t receive_size = 64 * 1024;
+    std::unique_ptr<char[]> receive_ = std::make_unique_for_overwrite<char[]>(receive_size);
     engine_host& host_;
     shard& exec_;
     std::unordered_map<std::string, std::shared_ptr<session>> sessions_;

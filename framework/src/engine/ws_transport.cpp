@@ -122,43 +122,79 @@ net::awaitable<void> ws_transport::read_loop()
 {
     auto self = shared_from_this();
     std::string_view reason = "transport close";
-    std::size_t used = 0;
-    char chunk[16 * 1024];
+    sock_.non_blocking(true);
     for (;;) {
-        // Consume what is buffered, one message at a time.
-        while (used < rbuf_.size()) {
-            boost::system::error_code ec;
-            used += parser_.put(std::string_view(rbuf_).substr(used), ec);
-            if (ec) {
-                // RFC 6455 §7.4.1: 1009 for a message too big, 1002/1007 for violations.
-                const std::uint16_t code = ec == sb::error::payload_too_large ? 1009
-                                           : ec == sb::error::bad_utf8        ? 1007
-                                                                              : 1002;
-                close(code, ec.message());
-                finish("transport error");
+        // Consume what is buffered (bytes left over from the upgrade request, or the
+        // tail of an incomplete frame).
+        if (!rbuf_.empty()) {
+            const auto used = consume(rbuf_);
+            if (finished_)
                 co_return;
-            }
-            if (!parser_.ready()) {
+            rbuf_.erase(0, used);
+        }
+        // Wait for readability without a buffer, then read into the shard's: an idle
+        // connection keeps no receive memory (a 16 KiB buffer in this frame was most of
+        // an idle connection's heap). Frames are parsed where they landed; only an
+        // incomplete one's bytes are kept in rbuf_.
+        auto [ec] = co_await sock_.async_wait(net::socket_base::wait_read, net::as_tuple(net::use_awaitable));
+        for (bool more = !ec; more;) {
+            const auto buf = shard_.receive_buffer();
+            const auto n = sock_.read_some(net::buffer(buf.data(), buf.size()), ec);
+            if (ec == net::error::would_block || ec == net::error::try_again) {
+                ec = {};
                 break;
             }
-            handle_message();
-            parser_.next();
-            if (finished_) {
-                co_return;
+            if (ec)
+                break;
+            more = n == buf.size();  // the kernel may hold more
+            std::string_view got(buf.data(), n);
+            if (!rbuf_.empty()) {
+                rbuf_.append(got);
+                got = rbuf_;
             }
+            const auto used = consume(got);
+            if (finished_)
+                co_return;
+            if (rbuf_.empty())
+                rbuf_.assign(got.substr(used));
+            else
+                rbuf_.erase(0, used);
         }
-        rbuf_.erase(0, used);
-        used = 0;
-        auto [ec, n] = co_await sock_.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable));
         if (ec) {
             reason = (ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::operation_aborted)
                          ? "transport close"
                          : "transport error";
             break;
         }
-        rbuf_.append(chunk, n);
+        if (rbuf_.capacity() > 4096 && rbuf_.size() < 512)
+            rbuf_.shrink_to_fit();  // a large message passed: keep an idle connection small
     }
     finish(reason);
+}
+
+std::size_t ws_transport::consume(std::string_view bytes)
+{
+    std::size_t used = 0;
+    while (used < bytes.size()) {
+        boost::system::error_code ec;
+        used += parser_.put(bytes.substr(used), ec);
+        if (ec) {
+            // RFC 6455 §7.4.1: 1009 for a message too big, 1002/1007 for violations.
+            const std::uint16_t code = ec == sb::error::payload_too_large ? 1009
+                                       : ec == sb::error::bad_utf8        ? 1007
+                                                                          : 1002;
+            close(code, ec.message());
+            finish("transport error");
+            return used;
+        }
+        if (!parser_.ready())
+            break;
+        handle_message();
+        parser_.next();
+        if (finished_)
+            return used;
+    }
+    return used;
 }
 
 void ws_transport::handle_message()
