@@ -217,6 +217,7 @@ net::awaitable<session::poll_result> session::poll_get()
         queued_bytes_ -= d.size();
         queue_.pop_front();
     }
+    queue_.compact();  // between polls a session holds at most a small buffer
     if (closed_ && queue_.empty()) {
         eio::append_payload(r.body, client_closed_ ? eio::packet_type::noop : eio::packet_type::close, {});
         close_sent_ = true;

@@ -7,6 +7,7 @@
 // `socket_sink` (core/socket_sink.hpp) to send encoded packets to, and hears it as a
 // `sink_listener`: it never knows which transport is in use.
 #include "core/socket_sink.hpp"
+#include "engine/packet_fifo.hpp"
 
 #include <switchboard/options.hpp>
 #include <switchboard/protocol/eio_packet.hpp>
@@ -17,7 +18,6 @@
 #include <boost/json/object.hpp>
 
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -98,7 +98,7 @@ public:
     bool has_websocket() const noexcept { return ws_ != nullptr; }
 
     /// Packets waiting for the transport (for the websocket writer, which drains them).
-    std::deque<out_packet>& queue() noexcept { return queue_; }
+    packet_fifo& queue() noexcept { return queue_; }
     void take_queue_bytes(std::size_t n) noexcept { queued_bytes_ -= n; }
 
 private:
@@ -118,7 +118,7 @@ private:
     handshake_info handshake_;
     std::unique_ptr<session_handler> handler_;
 
-    std::deque<out_packet> queue_;
+    packet_fifo queue_;
     std::size_t queued_bytes_ = 0;
 
     // Heartbeat: one timer; `ping_generation_` tells a stale wake-up from a live one.

@@ -229,6 +229,8 @@ void sse_transport::on_written(const boost::system::error_code& ec)
         sock_.close(ignored);
         return;
     }
+    if (session_ && session_->queue().empty())
+        session_->queue().compact();  // idle again: a burst's buffer goes back
     flush();
 }
 

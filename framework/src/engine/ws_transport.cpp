@@ -289,18 +289,12 @@ void ws_transport::flush()
     inflight_.clear();
     inflight_direct_.clear();
     b64_frames_.clear();
-    while (!direct_.empty()) {
-        inflight_direct_.push_back(std::move(direct_.front()));
-        direct_.pop_front();
-    }
+    inflight_direct_.swap(direct_);
     if (active_ && session_) {
-        auto& q = session_->queue();
+        session_->queue().take_all(inflight_);
         std::size_t bytes = 0;
-        while (!q.empty()) {
-            bytes += q.front().data->size();
-            inflight_.push_back(std::move(q.front()));
-            q.pop_front();
-        }
+        for (const auto& p : inflight_)
+            bytes += p.data->size();
         session_->take_queue_bytes(bytes);
     }
     // The session's queue was drained just above when this is its transport; a probe's
@@ -386,6 +380,11 @@ void ws_transport::on_written(const boost::system::error_code& ec)
 {
     writing_ = false;
     inflight_.clear();  // drop our references to shared payloads now
+    if (session_ && session_->queue().empty()) {
+        // Idle again: a burst's buffers go back (a busy writer keeps them).
+        packet_fifo::recycle(inflight_);
+        session_->queue().compact();
+    }
     if (ec) {
         abort();
         finish("transport error");

@@ -18,7 +18,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -84,7 +83,7 @@ private:
         ws::opcode op;
         std::string payload;
     };
-    std::deque<direct_frame> direct_;  // control/probe frames ahead of the queue
+    std::vector<direct_frame> direct_;  // control/probe frames ahead of the queue
     std::vector<out_packet> inflight_;
     std::vector<direct_frame> inflight_direct_;
     std::vector<std::string> b64_frames_;  // binary packets re-encoded for b64 clients
