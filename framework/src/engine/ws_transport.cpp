@@ -123,21 +123,17 @@ net::awaitable<void> ws_transport::read_loop()
     auto self = shared_from_this();
     std::string_view reason = "transport close";
     sock_.non_blocking(true);
-    for (;;) {
-        // Consume what is buffered (bytes left over from the upgrade request, or the
-        // tail of an incomplete frame).
-        if (!rbuf_.empty()) {
-            const auto used = consume(rbuf_);
-            if (finished_)
-                co_return;
-            rbuf_.erase(0, used);
-        }
+    // Bytes read past the upgrade request come first. The parser keeps what it needs of
+    // an incomplete frame, so whatever it is given is consumed whole (or the transport
+    // finished): nothing is ever carried over here.
+    consume(rbuf_);
+    std::string().swap(rbuf_);
+    while (!finished_) {
         // Wait for readability without a buffer, then read into the shard's: an idle
         // connection keeps no receive memory (a 16 KiB buffer in this frame was most of
-        // an idle connection's heap). Frames are parsed where they landed; only an
-        // incomplete one's bytes are kept in rbuf_.
+        // an idle connection's heap).
         auto [ec] = co_await sock_.async_wait(net::socket_base::wait_read, net::as_tuple(net::use_awaitable));
-        for (bool more = !ec; more;) {
+        for (bool more = !ec; more && !finished_;) {
             const auto buf = shard_.receive_buffer();
             const auto n = sock_.read_some(net::buffer(buf.data(), buf.size()), ec);
             if (ec == net::error::would_block || ec == net::error::try_again) {
@@ -147,32 +143,19 @@ net::awaitable<void> ws_transport::read_loop()
             if (ec)
                 break;
             more = n == buf.size();  // the kernel may hold more
-            std::string_view got(buf.data(), n);
-            if (!rbuf_.empty()) {
-                rbuf_.append(got);
-                got = rbuf_;
-            }
-            const auto used = consume(got);
-            if (finished_)
-                co_return;
-            if (rbuf_.empty())
-                rbuf_.assign(got.substr(used));
-            else
-                rbuf_.erase(0, used);
+            consume(std::string_view(buf.data(), n));
         }
         if (ec) {
             reason = (ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::operation_aborted)
                          ? "transport close"
                          : "transport error";
-            break;
+            finish(reason);
+            co_return;
         }
-        if (rbuf_.capacity() > 4096 && rbuf_.size() < 512)
-            rbuf_.shrink_to_fit();  // a large message passed: keep an idle connection small
     }
-    finish(reason);
 }
 
-std::size_t ws_transport::consume(std::string_view bytes)
+void ws_transport::consume(std::string_view bytes)
 {
     std::size_t used = 0;
     while (used < bytes.size()) {
@@ -185,16 +168,15 @@ std::size_t ws_transport::consume(std::string_view bytes)
                                                                           : 1002;
             close(code, ec.message());
             finish("transport error");
-            return used;
+            return;
         }
         if (!parser_.ready())
             break;
         handle_message();
         parser_.next();
         if (finished_)
-            return used;
+            return;
     }
-    return used;
 }
 
 void ws_transport::handle_message()

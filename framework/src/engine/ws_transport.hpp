@@ -58,9 +58,9 @@ public:
 
 private:
     boost::asio::awaitable<void> read_loop();
-    /// Parses `bytes` and handles each complete message; returns how many it consumed
-    /// (the rest is an incomplete frame). Stops early once the transport finished.
-    std::size_t consume(std::string_view bytes);
+    /// Parses `bytes` and handles each complete message (the parser keeps an incomplete
+    /// frame's part). Stops early once the transport finished.
+    void consume(std::string_view bytes);
     void handle_message();
     void flush();
     void on_written(const boost::system::error_code& ec);
