@@ -74,6 +74,20 @@ function redisCommand(port, args) {
   });
 }
 
+/**
+ * Resolves once Redis stops answering (a CLIENT PAUSE or DEBUG SLEEP sent just before has
+ * taken effect): a PING that gets no answer within 100 ms. Under load, a fixed sleep after
+ * sending the stall was not always enough for it to reach Redis.
+ */
+async function redisStalled(port, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const answered = await Promise.race([redisCommand(port, ['PING']).then(() => true, () => true), sleep(100).then(() => false)]);
+    if (!answered) return;
+  }
+  throw new Error(`redis on ${port} did not stall within ${ms} ms`);
+}
+
 /** Starts a node: kind 'sb' (Switchboard) or 'node' (Node + official adapter). */
 async function startNode(kind, name, redisUrl, extra = []) {
   const cmd = kind === 'sb'
@@ -201,4 +215,4 @@ async function settle(clients, n) {
   for (const c of clients) await until(async () => (await call(c, 'server_count')) === n, 8000, `server_count ${n}`);
 }
 
-module.exports = { assert, ROOT, io, sleep, freePort, startRedis, redisCommand, startNode, startNginx, startCluster, hasNginx, stopChild, connect, call, until, events, settle, withTimeout };
+module.exports = { assert, ROOT, io, sleep, freePort, startRedis, redisCommand, redisStalled, startNode, startNginx, startCluster, hasNginx, stopChild, connect, call, until, events, settle, withTimeout };

@@ -233,7 +233,7 @@ describe('durable layer: a stalled Redis (CLIENT PAUSE, DEBUG SLEEP)', () => {
       await h.settle([driver, onB], 2);
       const dropped = await metric(A, 'cluster_durable_dropped_total');
       const stalled = h.redisCommand(redis.port, stall).catch(() => {});
-      await h.sleep(100);
+      await h.redisStalled(redis.port);
       const t0 = Date.now();
       // Plain local work does not wait for Redis: an ack and a local broadcast, now.
       await h.call(plainA, 'emit', { local: true, event: 'local_now', args: [1] });
@@ -365,7 +365,9 @@ describe('durable layer: Redis killed with kill -9 at event 300 of 1000, back af
           const v = values(c, 'n');
           const gaps = v.filter((x, i) => i > 0 && x !== v[i - 1] + 1).slice(0, 5);
           console.error(`received ${v.length}, last ${v[v.length - 1]}, breaks at ${gaps}`);
+          console.error(`ids around the break: ${JSON.stringify(h.events(c, "n").slice(296, 306).map((x) => x.join(" ")))}`);
         }
+        console.error(`A: ${A.child.stderrText}\nB: ${B.child.stderrText}`);
         throw e;
       });
     await h.sleep(300);

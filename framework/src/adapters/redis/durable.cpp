@@ -82,15 +82,6 @@ bool split_id(std::string_view id, std::string_view& epoch, std::uint64_t& offse
     return ec == std::errc{} && p == num.data() + num.size() && offset > 0;
 }
 
-/// Errors after which the same call may succeed later (the link or Redis is not ready).
-bool retryable(const redis::value& v)
-{
-    const auto t = std::string_view(v.str);
-    return t.empty() || (t[0] >= 'a' && t[0] <= 'z') ||  // the link's own: not connected, lost
-           t.starts_with("LOADING") || t.starts_with("BUSY") || t.starts_with("TRYAGAIN") ||
-           t.starts_with("NOSCRIPT") || t.starts_with("MASTERDOWN");
-}
-
 std::string session_key(const numbered_ns& n, std::string_view pid)
 {
     std::string k = n.prefix;
@@ -232,7 +223,7 @@ void durable_layer::on_reply(std::uint64_t generation, const redis::value& v)
         return;  // sent before a reset: it is queued again
     }
     if (v.is_error()) {
-        if (retryable(v)) {
+        if (v.retry_later()) {
             reset(v.str);
             return;
         }

@@ -26,6 +26,7 @@ value error_value(std::string_view why)
 {
     value v;
     v.type = value::kind::error;
+    v.local = true;
     v.str = "ERR ";
     v.str += why;
     return v;

@@ -147,6 +147,19 @@ struct cursor {
 
 } // namespace
 
+bool value::retry_later() const noexcept
+{
+    if (!is_error()) {
+        return false;
+    }
+    if (local) {
+        return true;
+    }
+    const auto t = std::string_view(str);
+    return t.starts_with("LOADING") || t.starts_with("BUSY") || t.starts_with("TRYAGAIN") ||
+           t.starts_with("NOSCRIPT") || t.starts_with("MASTERDOWN");
+}
+
 parse_result parse(std::string_view in, value& out, const limits& lim)
 {
     cursor c{in, 0, lim};

@@ -22,8 +22,15 @@ struct value {
     std::string str;                ///< simple, error, bulk
     std::int64_t integer = 0;       ///< integer
     std::vector<value> elements{};  ///< array
+    /// An error the client made itself (not connected, connection lost, no answer in
+    /// time): Redis never refused the command, and may not even have seen it.
+    bool local = false;
 
     bool is_error() const noexcept { return type == kind::error; }
+    /// An error after which the same command may succeed later: the client's own, or
+    /// Redis saying it is not ready (LOADING, BUSY, TRYAGAIN, NOSCRIPT, MASTERDOWN).
+    /// Any other error is a refusal that would repeat (a bad argument, out of memory).
+    bool retry_later() const noexcept;
     bool is_array() const noexcept { return type == kind::array; }
     /// Text of a simple or bulk string ("" otherwise).
     std::string_view text() const noexcept
