@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# Runs the same load against Switchboard and the Node socket.io peer, prints a table with
-# Switchboard/Node ratios, and writes benchmarks/results/latest.json. A benchmark, not a test:
+# Runs the same load against Switchboard and two Node peers, prints a table with
+# Switchboard/peer ratios, and writes benchmarks/results/latest.json. A benchmark, not a test:
 # it never fails CI, and its numbers are only as quiet as the machine it runs on.
+#
+# The peers: `node` is socket.io 4.8 as is (the framework we replace); `ws` is npm ws with
+# the least Socket.IO text written by hand (benchmarks/peers/ws_server.js), the floor of
+# what a raw WebSocket server pays in Node.
+#
+# With PIN=1 (the default on 2 or more CPUs) the server runs on CPU 0 and the load
+# generator on CPU 1 (taskset), so neither steals the other's core.
 #
 #   benchmarks/run.sh
 #
@@ -9,27 +16,42 @@
 #   BUILD_DIR        Release build directory (default <repo>/build-release; configured and built here)
 #   LOADGEN          use this sb_loadgen binary and skip the build
 #   SB_SERVER        the Switchboard bench server (default $BUILD_DIR/benchmarks/sb_bench_server)
-#   TARGETS          default "switchboard node"
-#   SCENARIOS        default "fanout fanout_paced echo"
-#   FANOUT_CLIENTS   default 1000     ECHO_CLIENTS    default 100
+#   TARGETS          default "switchboard node ws"
+#   SCENARIOS        default "fanout fanout_paced echo echo_paced idle"
+#   FANOUT_CLIENTS   default 1000     ECHO_CLIENTS    default 100     IDLE_CLIENTS  default 10000
 #   FANOUT_RATE      publishes/s of fanout_paced (default 20, i.e. 20k deliveries/s with 1000 clients)
+#   ECHO_RATE        round trips/s of echo_paced over all clients (default 10000)
+#   PIN              1: server on CPU 0, load generator on CPU 1 (default 1 when nproc >= 2)
 #   DURATION         measured seconds (default 10)     WARMUP  seconds before measuring (default 2)
-#   SB_THREADS       server threads for Switchboard (default 2)
+#   SB_THREADS       server threads for Switchboard (default 1 when pinned, else 2)
 #   LOADGEN_THREADS  load generator threads (default 1)
 #   REPEAT           rounds (default 1); the table shows each metric's median over the rounds
 # The server contract is in benchmarks/loadgen/CONTRACT.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# What produced the results, knobs included, recorded with them.
+COMMAND="$( (env | grep -E '^(TARGETS|SCENARIOS|FANOUT_CLIENTS|ECHO_CLIENTS|IDLE_CLIENTS|FANOUT_RATE|ECHO_RATE|PIN|DURATION|WARMUP|SB_THREADS|LOADGEN_THREADS|REPEAT)=' || true) | sort | tr '\n' ' ')benchmarks/run.sh"
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-release}
-TARGETS=${TARGETS:-switchboard node}
-SCENARIOS=${SCENARIOS:-fanout fanout_paced echo}
+TARGETS=${TARGETS:-switchboard node ws}
+SCENARIOS=${SCENARIOS:-fanout fanout_paced echo echo_paced idle}
 FANOUT_CLIENTS=${FANOUT_CLIENTS:-1000}
 ECHO_CLIENTS=${ECHO_CLIENTS:-100}
+IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
 FANOUT_RATE=${FANOUT_RATE:-20}
+ECHO_RATE=${ECHO_RATE:-10000}
+if [[ -z ${PIN:-} ]]; then
+    PIN=$([[ $(nproc) -ge 2 ]] && echo 1 || echo 0)
+fi
+SERVER_CPU=()
+LOADGEN_CPU=()
+if [[ $PIN == 1 ]]; then
+    SERVER_CPU=(taskset -c 0)
+    LOADGEN_CPU=(taskset -c 1)
+fi
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
-SB_THREADS=${SB_THREADS:-2}
+SB_THREADS=${SB_THREADS:-$([[ $PIN == 1 ]] && echo 1 || echo 2)}
 LOADGEN_THREADS=${LOADGEN_THREADS:-1}
 REPEAT=${REPEAT:-1}
 RESULTS=$ROOT/benchmarks/results/latest.json
@@ -64,8 +86,9 @@ start_server() {
     local out=$TMP/server.out
     : >"$out"
     case $target in
-    node) node "$ROOT/benchmarks/peers/node_server.js" --port 0 >"$out" 2>"$TMP/server.err" & ;;
-    switchboard) "$SB_SERVER" --port 0 --threads "$SB_THREADS" >"$out" 2>"$TMP/server.err" & ;;
+    node) "${SERVER_CPU[@]}" node "$ROOT/benchmarks/peers/node_server.js" --port 0 >"$out" 2>"$TMP/server.err" & ;;
+    ws) "${SERVER_CPU[@]}" node "$ROOT/benchmarks/peers/ws_server.js" --port 0 >"$out" 2>"$TMP/server.err" & ;;
+    switchboard) "${SERVER_CPU[@]}" "$SB_SERVER" --port 0 --threads "$SB_THREADS" >"$out" 2>"$TMP/server.err" & ;;
     esac
     SERVER_PID=$!
     SERVER_PORT=""
@@ -106,6 +129,8 @@ run_one() {
     fanout) args+=(--scenario fanout --clients "$FANOUT_CLIENTS") ;;
     fanout_paced) args+=(--scenario fanout --clients "$FANOUT_CLIENTS" --rate "$FANOUT_RATE") ;;
     echo) args+=(--scenario echo --clients "$ECHO_CLIENTS") ;;
+    echo_paced) args+=(--scenario echo --clients "$ECHO_CLIENTS" --rate "$ECHO_RATE") ;;
+    idle) args+=(--scenario idle --clients "$IDLE_CLIENTS") ;;
     *) log "unknown scenario $name"; return 1 ;;
     esac
     if [[ $target == switchboard && ! -x $SB_SERVER ]]; then
@@ -114,7 +139,7 @@ run_one() {
         result='{"error":"server did not start"}'
     else
         log "$name against $target (pid $SERVER_PID, port $SERVER_PORT)"
-        result=$("$LOADGEN" "${args[@]}" --port "$SERVER_PORT" --server-pid "$SERVER_PID") || true
+        result=$("${LOADGEN_CPU[@]}" "$LOADGEN" "${args[@]}" --port "$SERVER_PORT" --server-pid "$SERVER_PID") || true
         [[ -n $result ]] || result='{"error":"sb_loadgen failed"}'
         stop_server
         sleep 1  # let the closed connections drain before the next server starts
@@ -142,8 +167,8 @@ for round in $(seq "$REPEAT"); do
 done
 
 mkdir -p "$(dirname "$RESULTS")"
-LOAD_BEFORE=$load1 CPUS=$(nproc) FANOUT_RATE=$FANOUT_RATE SB_THREADS=$SB_THREADS REPEAT=$REPEAT \
-    LOADGEN_THREADS=$LOADGEN_THREADS \
+LOAD_BEFORE=$load1 CPUS=$(nproc) FANOUT_RATE=$FANOUT_RATE ECHO_RATE=$ECHO_RATE SB_THREADS=$SB_THREADS \
+    REPEAT=$REPEAT LOADGEN_THREADS=$LOADGEN_THREADS PIN=$PIN COMMAND="$COMMAND" \
     node - "$TMP/runs.jsonl" "$RESULTS" <<'EOF'
 // Prints the comparison table and writes the JSON summary.
 'use strict';
@@ -174,6 +199,11 @@ const rows = [
   ['echo', 'latency p50 us', 'latency_us.p50', false],
   ['echo', 'latency p99 us', 'latency_us.p99', false],
   ['echo', 'server CPU %', 'server_cpu_pct', null],
+  ['echo_paced', 'latency p50 us', 'latency_us.p50', false],
+  ['echo_paced', 'latency p99 us', 'latency_us.p99', false],
+  ['echo_paced', 'latency max us', 'latency_us.max', false],
+  ['echo_paced', 'server CPU %', 'server_cpu_pct', false],
+  ['idle', 'RSS bytes per session', 'rss_per_session_bytes', false],
 ];
 const get = (obj, path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
 // A metric's median over the rounds; for gaps and disconnects, the worst round.
@@ -185,25 +215,31 @@ const worst = (target, name, key) => {
 const fmt = (v) => (v === undefined ? 'n/a' : typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
 
 const names = [...new Set(runs.map((r) => r.name))];
-const table = [['scenario', 'metric', 'switchboard', 'node', 'sb/node']];
+const targets = [...new Set(runs.map((r) => r.target))];
+const peers = targets.filter((t) => t !== 'switchboard');
+const hasSb = targets.includes('switchboard');
+const table = [['scenario', 'metric', ...targets, ...(hasSb ? peers.map((p) => `sb/${p}`) : [])]];
 const ratios = {};
 for (const [name, label, path, higherBetter] of rows) {
   if (!names.includes(name)) continue;
-  let a, b;
-  if (path === null) {
-    const both = (t) => (resultsOf(t, name).length ? `${worst(t, name, 'gaps')} / ${worst(t, name, 'disconnects')}` : undefined);
-    a = both('switchboard');
-    b = both('node');
-  } else {
-    a = metric('switchboard', name, path);
-    b = metric('node', name, path);
+  const value = (t) => {
+    if (path !== null) return metric(t, name, path);
+    return resultsOf(t, name).length ? `${worst(t, name, 'gaps')} / ${worst(t, name, 'disconnects')}` : undefined;
+  };
+  const values = Object.fromEntries(targets.map((t) => [t, value(t)]));
+  const cells = [];
+  if (hasSb) {
+    for (const p of peers) {
+      const a = values.switchboard, b = values[p];
+      if (typeof a === 'number' && typeof b === 'number' && b !== 0) {
+        cells.push((a / b).toFixed(2) + (higherBetter === true ? ' ↑' : higherBetter === false ? ' ↓' : ''));
+        ratios[`${p}.${name}.${path}`] = Number((a / b).toFixed(3));
+      } else {
+        cells.push('');
+      }
+    }
   }
-  let ratio = '';
-  if (typeof a === 'number' && typeof b === 'number' && b !== 0) {
-    ratio = (a / b).toFixed(2) + (higherBetter === true ? ' ↑' : higherBetter === false ? ' ↓' : '');
-    ratios[`${name}.${path}`] = Number((a / b).toFixed(3));
-  }
-  table.push([name, label, fmt(a), fmt(b), ratio]);
+  table.push([name, label, ...targets.map((t) => fmt(values[t])), ...cells]);
 }
 const widths = table[0].map((_, i) => Math.max(...table.map((r) => String(r[i]).length)));
 const line = (r) => r.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
@@ -227,7 +263,9 @@ const summary = {
   machine: { cpus: Number(process.env.CPUS), load_average_before: Number(process.env.LOAD_BEFORE) },
   config: {
     sb_threads: Number(process.env.SB_THREADS), loadgen_threads: Number(process.env.LOADGEN_THREADS),
-    fanout_rate: Number(process.env.FANOUT_RATE), repeat: Number(process.env.REPEAT), node: process.version,
+    fanout_rate: Number(process.env.FANOUT_RATE), echo_rate: Number(process.env.ECHO_RATE),
+    pinned: process.env.PIN === '1', repeat: Number(process.env.REPEAT), node: process.version,
+    command: process.env.COMMAND,
   },
   runs,
   ratios,

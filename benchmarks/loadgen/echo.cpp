@@ -5,9 +5,13 @@
 #include "scenarios.hpp"
 #include "shard_stats.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <thread>
 
 namespace loadgen {
@@ -22,12 +26,29 @@ struct echo_run {
     std::atomic<bool> stopping{false};
 };
 
-net::awaitable<void> echo_loop(echo_run& run, std::shared_ptr<sio_client> c, std::size_t shard)
+net::awaitable<void> echo_loop(echo_run& run, std::shared_ptr<sio_client> c, std::size_t shard, double period_s)
 {
     shard_stats& stats = run.stats[shard];
     std::string packet;
     std::string expected;
+    // Paced (--rate): each client sends on its own fixed schedule, phases spread at random
+    // over one period, so the server sees a steady stream rather than bursts. A late
+    // answer makes the next send late too (one in flight), which the latency shows.
+    std::optional<net::steady_timer> pace;
+    auto next = std::chrono::steady_clock::now();
+    const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>{period_s});
+    if (period_s > 0) {
+        pace.emplace(co_await net::this_coro::executor);
+        next += std::chrono::steady_clock::duration{
+            static_cast<std::int64_t>(std::hash<const void*>{}(c.get()) % static_cast<std::size_t>(period.count() + 1))};
+    }
     for (std::uint64_t id = 1; !run.stopping; ++id) {
+        if (pace) {
+            pace->expires_at(next);
+            co_await pace->async_wait(net::use_awaitable);
+            next += period;
+        }
         const std::string id_text = std::to_string(id);
         const std::uint64_t sent = now_ns();
         packet = "2" + id_text + "[\"echo\",{\"t\":" + std::to_string(sent) + "}]";
@@ -56,12 +77,14 @@ boost::json::object run_echo(const options& opt, const net::ip::tcp::endpoint& s
     echo_run run{.stats = stats_table{threads.size()}, .window = measured_window{opt.server_pid}};
     fleet clients{threads, server, transport_of(opt)};
     boost::json::object out{{"scenario", "echo"},     {"label", opt.label},     {"clients", opt.clients},
-                            {"threads", opt.threads}, {"transport", opt.transport}};
+                            {"threads", opt.threads}, {"transport", opt.transport}, {"rate", std::llround(opt.rate)}};
+    // --rate: round trips/s over all clients, each client a share of it.
+    const double period = opt.rate > 0 ? static_cast<double>(opt.clients) / opt.rate : 0.0;
 
     threads.start();
     clients.launch(opt.clients, opt.connect_concurrency,
-                   {.setup = {}, .run = [&run](auto c, std::size_t shard) {
-                        return echo_loop(run, std::move(c), shard);
+                   {.setup = {}, .run = [&run, period](auto c, std::size_t shard) {
+                        return echo_loop(run, std::move(c), shard, period);
                     }});
     if (!clients.wait_ready(std::chrono::seconds{120})) {
         report_error(out, "connect failed: " + std::to_string(clients.failed()) +
