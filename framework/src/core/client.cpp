@@ -26,11 +26,11 @@ namespace sb::detail {
 client::client(node& srv, shard& sh, socket_sink& sink)
     : srv_(srv), shard_(sh), sink_(sink),
       decoder_(sio::decoder_options{.max_attachments = srv.options().socketio.max_attachments}),
-      connect_timer_(sh.context())
+      connect_timer_(std::make_unique<net::steady_timer>(sh.context()))
 {
     // connectTimeout: a session that joins no namespace in time is closed (client.ts l.101).
-    connect_timer_.expires_after(srv.options().socketio.connect_timeout);
-    connect_timer_.async_wait([this, w = std::weak_ptr<void>(sink.keep_alive())](boost::system::error_code ec) {
+    connect_timer_->expires_after(srv.options().socketio.connect_timeout);
+    connect_timer_->async_wait([this, w = std::weak_ptr<void>(sink.keep_alive())](boost::system::error_code ec) {
         auto alive = w.lock();
         if (!ec && alive && !closed_ && sockets_.empty()) {
             close("forced close");
@@ -38,10 +38,7 @@ client::client(node& srv, shard& sh, socket_sink& sink)
     });
 }
 
-client::~client()
-{
-    connect_timer_.cancel();
-}
+client::~client() = default;  // the timer, destroyed, cancels its wait
 
 void client::send_packet(const sio::packet& p)
 {
@@ -171,7 +168,7 @@ void client::admit_socket(std::string nsp, namespace_state* ns, boost::json::obj
     auto rooms = restored ? std::make_shared<std::vector<std::string>>(std::move(restored->rooms)) : nullptr;
 
     auto admit = [this, nsp, sock, rooms, after] {
-        connect_timer_.cancel();
+        end_connect_timer();
         sockets_.emplace(nsp, sock);
         sock->on_connected();
         replay_result missed;
@@ -277,7 +274,7 @@ void client::on_upgrade()
 void client::on_close(std::string_view reason)
 {
     closed_ = true;
-    connect_timer_.cancel();
+    end_connect_timer();
     auto sockets = std::move(sockets_);
     sockets_.clear();
     for (auto& [nsp, sock] : sockets) {

@@ -61,7 +61,10 @@ private:
     sio::decoder decoder_;
     std::map<std::string, std::shared_ptr<socket_impl>, std::less<>> sockets_;
     std::map<std::string, bool, std::less<>> connecting_;  // namespaces whose middleware runs
-    boost::asio::steady_timer connect_timer_;
+    // connectTimeout, until the first namespace joins; then freed (an idle timer is
+    // ~90 bytes of every connection).
+    std::unique_ptr<boost::asio::steady_timer> connect_timer_;
+    void end_connect_timer() noexcept { connect_timer_.reset(); }
     bool closed_ = false;
 };
 

@@ -19,26 +19,34 @@ class lazy_deadline {
 public:
     using clock = std::chrono::steady_clock;
 
-    explicit lazy_deadline(const boost::asio::any_io_executor& ex) : timer_(ex) {}
-
     /// The timer fires no later than `at` and then calls `owner.on_deadline()`, unless the
     /// owner is gone. The owner is only referenced (weak_from_this) when the timer really
     /// is re-armed: the common call, from a write starting, touches no reference count.
+    ///
+    /// The timer itself (120 bytes, and its pending wait) exists only while armed: it is
+    /// made here and freed once it fires with nothing left to watch, so an idle connection
+    /// carries none. That costs one allocation per write timeout of a busy connection.
     template <class Owner>
-    void arm(clock::time_point at, Owner& owner)
+    void arm(clock::time_point at, Owner& owner, const boost::asio::any_io_executor& ex)
     {
-        if (armed_ && timer_.expiry() <= at) {
+        if (armed_ && timer_->expiry() <= at) {
             return;
         }
+        if (!timer_) {
+            timer_ = std::make_unique<boost::asio::steady_timer>(ex);
+        }
         armed_ = true;
-        timer_.expires_at(at);
-        timer_.async_wait([this, w = owner.weak_from_this()](boost::system::error_code ec) {
+        timer_->expires_at(at);
+        timer_->async_wait([this, w = owner.weak_from_this()](boost::system::error_code ec) {
             if (ec) {
                 return;  // re-armed earlier, cancelled, or the owner is being destroyed
             }
             if (auto o = w.lock()) {
                 armed_ = false;
                 o->on_deadline();
+                if (!armed_) {
+                    timer_.reset();  // its handler is this one, already off the timer
+                }
             }
         });
     }
@@ -54,11 +62,13 @@ public:
     void cancel()
     {
         armed_ = false;
-        timer_.cancel();
+        if (timer_) {
+            timer_->cancel();
+        }
     }
 
 private:
-    boost::asio::steady_timer timer_;
+    std::unique_ptr<boost::asio::steady_timer> timer_;
     bool armed_ = false;
 };
 

@@ -26,7 +26,7 @@ const std::shared_ptr<const std::string>& ping_packet()
 
 session::session(engine_shard& sh, std::string sid, eio::transport_kind transport, bool b64, handshake_info handshake)
     : shard_(sh), opts_(sh.server().options().engine), sid_(std::move(sid)), transport_(transport), b64_(b64),
-      handshake_(std::move(handshake)), ping_timer_(sh.context()), upgrade_timer_(sh.context())
+      handshake_(std::move(handshake)), ping_timer_(sh.context())
 {
     sh.server().metrics().sessions_opened.fetch_add(1, std::memory_order_relaxed);
 }
@@ -265,8 +265,8 @@ void session::attach_websocket(std::shared_ptr<ws_transport> ws)
     }
     probe_ = std::move(ws);
     probe_->start(shared_from_this(), true);
-    upgrade_timer_.expires_after(opts_.upgrade_timeout);
-    upgrade_timer_.async_wait([w = weak_from_this(), probe = std::weak_ptr<ws_transport>(probe_)](
+    upgrade_timer().expires_after(opts_.upgrade_timeout);
+    upgrade_timer().async_wait([w = weak_from_this(), probe = std::weak_ptr<ws_transport>(probe_)](
                                   boost::system::error_code ec) {
         auto self = w.lock();
         auto pr = probe.lock();
@@ -305,13 +305,13 @@ void session::on_probe_packet(ws_transport& ws, const eio::packet_view& p)
     auto pr = std::move(probe_);
     probe_answered_ = false;
     resume_sse();
-    upgrade_timer_.cancel();
+    cancel_upgrade_timer();
     pr->close();
 }
 
 void session::switch_to_websocket()
 {
-    upgrade_timer_.cancel();
+    cancel_upgrade_timer();
     ws_ = std::move(probe_);
     probe_answered_ = false;
     transport_ = eio::transport_kind::websocket;
@@ -333,7 +333,7 @@ void session::on_websocket_closed(ws_transport& ws, std::string_view reason)
     if (probe_.get() == &ws) {
         probe_ = nullptr;
         probe_answered_ = false;
-        upgrade_timer_.cancel();
+        cancel_upgrade_timer();
         resume_sse();
         return;
     }
@@ -382,6 +382,14 @@ void session::on_sse_closed(sse_transport& sse, std::string_view reason)
 
 // ---- closing ------------------------------------------------------------------------
 
+boost::asio::steady_timer& session::upgrade_timer()
+{
+    if (!upgrade_timer_) {
+        upgrade_timer_ = std::make_unique<boost::asio::steady_timer>(shard_.context());
+    }
+    return *upgrade_timer_;
+}
+
 void session::close(std::string_view reason)
 {
     if (closed_) {
@@ -391,7 +399,7 @@ void session::close(std::string_view reason)
     auto self = shared_from_this();
     ++ping_generation_;
     ping_timer_.cancel();
-    upgrade_timer_.cancel();
+    cancel_upgrade_timer();
     if (probe_) {
         std::exchange(probe_, nullptr)->close();
     }
@@ -425,8 +433,8 @@ void session::close(std::string_view reason)
         shard_.remove_session(sid_);  // the client is gone or broke the protocol
         return;
     }
-    upgrade_timer_.expires_after(std::min<std::chrono::milliseconds>(opts_.ping_interval, std::chrono::seconds{5}));
-    upgrade_timer_.async_wait([self](boost::system::error_code) {
+    upgrade_timer().expires_after(std::min<std::chrono::milliseconds>(opts_.ping_interval, std::chrono::seconds{5}));
+    upgrade_timer().async_wait([self](boost::system::error_code) {
         if (!self->close_sent_) {
             self->shard_.remove_session(self->sid_);
         }

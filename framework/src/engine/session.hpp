@@ -136,7 +136,16 @@ private:
     // Websocket: the current transport and an upgrade probe.
     std::shared_ptr<ws_transport> ws_;
     std::shared_ptr<ws_transport> probe_;
-    boost::asio::steady_timer upgrade_timer_;
+    // Made on first use: most sessions never probe an upgrade nor linger after a close,
+    // and an idle timer is ~90 bytes of every connection.
+    std::unique_ptr<boost::asio::steady_timer> upgrade_timer_;
+    boost::asio::steady_timer& upgrade_timer();
+    void cancel_upgrade_timer() noexcept
+    {
+        if (upgrade_timer_) {
+            upgrade_timer_->cancel();
+        }
+    }
     bool probe_answered_ = false;
 
     // SSE: the event stream (server to client; the client POSTs as with polling).

@@ -24,7 +24,7 @@ bool append_sse_packet(std::string& out, const out_packet& p)
 }
 
 sse_transport::sse_transport(net::ip::tcp::socket sock, engine_shard& sh, std::string head)
-    : sock_(std::move(sock)), shard_(sh), deadline_(sock_.get_executor()), pending_(std::move(head))
+    : sock_(std::move(sock)), shard_(sh), pending_(std::move(head))
 {
     boost::system::error_code ignored;
     sock_.set_option(net::ip::tcp::no_delay(true), ignored);
@@ -107,7 +107,7 @@ void sse_transport::close(bool with_close_packet)
     // the rest: do not keep its socket and buffers for ever.
     if (!finished_) {
         close_by_ = lazy_deadline::clock::now() + shard_.server().options().timeouts.close;
-        deadline_.arm(close_by_, *this);
+        deadline_.arm(close_by_, *this, sock_.get_executor());
     }
 }
 
@@ -129,7 +129,7 @@ void sse_transport::on_deadline()
         return;
     }
     if (due != lazy_deadline::clock::time_point::max()) {
-        deadline_.arm(due, *this);
+        deadline_.arm(due, *this, sock_.get_executor());
     }
 }
 
@@ -209,7 +209,7 @@ void sse_transport::flush()
     }
     writing_ = true;
     write_started_ = lazy_deadline::clock::now();
-    deadline_.arm(write_started_ + shard_.server().options().timeouts.write, *this);
+    deadline_.arm(write_started_ + shard_.server().options().timeouts.write, *this, sock_.get_executor());
     net::async_write(sock_, net::buffer(out_),
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
 }

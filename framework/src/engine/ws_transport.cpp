@@ -17,7 +17,7 @@ namespace net = boost::asio;
 namespace sb::detail {
 
 ws_transport::ws_transport(net::ip::tcp::socket sock, engine_shard& sh, bool b64, std::string leftover)
-    : sock_(std::move(sock)), shard_(sh), timeouts_(sh.server().options().timeouts), deadline_(sock_.get_executor()),
+    : sock_(std::move(sock)), shard_(sh), timeouts_(sh.server().options().timeouts),
       parser_(ws::role::server, sh.server().options().engine.max_payload), b64_(b64), rbuf_(std::move(leftover))
 {
     boost::system::error_code ignored;
@@ -88,7 +88,7 @@ void ws_transport::close(std::uint16_t code, std::string_view reason)
     close_frame_.resize(n);
     close_frame_ += payload;
     close_by_ = lazy_deadline::clock::now() + timeouts_.close;
-    deadline_.arm(close_by_, *this);
+    deadline_.arm(close_by_, *this, sock_.get_executor());
     kick();
 }
 
@@ -105,7 +105,7 @@ void ws_transport::on_deadline()
         return;
     }
     if (due != lazy_deadline::clock::time_point::max()) {
-        deadline_.arm(due, *this);
+        deadline_.arm(due, *this, sock_.get_executor());
     }
 }
 
@@ -353,7 +353,7 @@ void ws_transport::flush()
     cut();
     writing_ = true;
     write_started_ = lazy_deadline::clock::now();
-    deadline_.arm(write_started_ + timeouts_.write, *this);
+    deadline_.arm(write_started_ + timeouts_.write, *this, sock_.get_executor());
     net::async_write(sock_, bufs_,
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
 }
