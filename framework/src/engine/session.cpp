@@ -26,13 +26,14 @@ const std::shared_ptr<const std::string>& ping_packet()
 
 session::session(engine_shard& sh, std::string sid, eio::transport_kind transport, bool b64, handshake_info handshake)
     : shard_(sh), opts_(sh.server().options().engine), sid_(std::move(sid)), transport_(transport), b64_(b64),
-      handshake_(std::move(handshake)), ping_timer_(sh.context())
+      handshake_(std::move(handshake))
 {
     sh.server().metrics().sessions_opened.fetch_add(1, std::memory_order_relaxed);
 }
 
 session::~session()
 {
+    shard_.heartbeat_clock().cancel(*this);  // a session never closed (the server stopping)
     // Every session is admitted by client_limits at its handshake (http_endpoint.cpp).
     shard_.server().limits().release(handshake_.address);
     shard_.server().metrics().sessions_closed.fetch_add(1, std::memory_order_relaxed);
@@ -61,26 +62,23 @@ void session::open()
 
 void session::schedule_ping()
 {
-    const auto gen = ++ping_generation_;
     awaiting_pong_ = false;
-    ping_timer_.expires_after(opts_.ping_interval);
-    ping_timer_.async_wait([w = weak_from_this(), gen](boost::system::error_code ec) {
-        auto self = w.lock();
-        if (ec || !self || self->closed_ || gen != self->ping_generation_) {
-            return;
-        }
-        self->send(out_packet{ping_packet()});
-        self->awaiting_pong_ = true;
-        const auto gen2 = ++self->ping_generation_;
-        self->ping_timer_.expires_after(self->opts_.ping_timeout);
-        self->ping_timer_.async_wait([w, gen2](boost::system::error_code ec2) {
-            auto s = w.lock();
-            if (ec2 || !s || s->closed_ || gen2 != s->ping_generation_) {
-                return;
-            }
-            s->close("ping timeout");
-        });
-    });
+    shard_.heartbeat_clock().schedule(*this, heartbeats::clock::now() + opts_.ping_interval);
+}
+
+void session::on_heartbeat()
+{
+    if (closed_) {
+        return;
+    }
+    if (awaiting_pong_) {
+        auto self = shared_from_this();  // closing may drop the shard's reference
+        close("ping timeout");
+        return;
+    }
+    send(out_packet{ping_packet()});
+    awaiting_pong_ = true;
+    shard_.heartbeat_clock().schedule(*this, heartbeats::clock::now() + opts_.ping_timeout);
 }
 
 void session::on_pong()
@@ -397,8 +395,7 @@ void session::close(std::string_view reason)
     }
     closed_ = true;
     auto self = shared_from_this();
-    ++ping_generation_;
-    ping_timer_.cancel();
+    shard_.heartbeat_clock().cancel(*this);
     cancel_upgrade_timer();
     if (probe_) {
         std::exchange(probe_, nullptr)->close();
