@@ -1,11 +1,13 @@
 #pragma once
 // A connection's deadlines ("this write must be taken by then", "the close must be done by
-// then") on one timer that is armed lazily: a deadline later than the armed one is not
-// re-armed, the owner looks again when the timer fires. A write starting on the hot path
-// then costs a clock read and a compare, not a timer cancel (a completion) and a re-arm.
+// then") on one entry of the shard's timers that is set lazily: a deadline later than the
+// set one is not taken, the owner looks again when it fires. A write starting on the hot
+// path then costs a clock read and a compare, not a timer cancel (a completion) and a re-arm.
 //
 // The owner keeps its own time points and implements `on_deadline()`: it ends what is
 // overdue and re-arms for the next one it still has.
+#include "engine/shard_timers.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -15,40 +17,36 @@
 
 namespace sb::detail {
 
-class lazy_deadline {
+class lazy_deadline final : public shard_timer {
 public:
     using clock = std::chrono::steady_clock;
 
-    /// The timer fires no later than `at` and then calls `owner.on_deadline()`, unless the
-    /// owner is gone. The owner is only referenced (weak_from_this) when the timer really
-    /// is re-armed: the common call, from a write starting, touches no reference count.
-    ///
-    /// The timer itself (120 bytes, and its pending wait) exists only while armed: it is
-    /// made here and freed once it fires with nothing left to watch, so an idle connection
-    /// carries none. That costs one allocation per write timeout of a busy connection.
-    template <class Owner>
-    void arm(clock::time_point at, Owner& owner, const boost::asio::any_io_executor& ex)
+    lazy_deadline() = default;
+    lazy_deadline(const lazy_deadline&) = delete;
+    lazy_deadline& operator=(const lazy_deadline&) = delete;
+    ~lazy_deadline()
     {
-        if (armed_ && timer_->expiry() <= at) {
-            return;
+        if (timers_) {
+            timers_->cancel(*this);
         }
-        if (!timer_) {
-            timer_ = std::make_unique<boost::asio::steady_timer>(ex);
+    }
+
+    /// On the shard's timers (shard_timers.hpp), which hold no timer per connection: fires
+    /// no later than `at` and then calls `owner.on_deadline()`, the owner kept alive for
+    /// the call. A deadline later than the one set is not taken: the owner looks again
+    /// when it fires, so a write starting on the hot path costs a compare.
+    template <class Owner>
+    void arm(clock::time_point at, Owner& owner, shard_timers& timers)
+    {
+        if (!timers_) {
+            timers_ = &timers;
+            owner_ = &owner;
+            call_ = [](void* o) {
+                auto self = static_cast<Owner*>(o)->shared_from_this();
+                self->on_deadline();
+            };
         }
-        armed_ = true;
-        timer_->expires_at(at);
-        timer_->async_wait([this, w = owner.weak_from_this()](boost::system::error_code ec) {
-            if (ec) {
-                return;  // re-armed earlier, cancelled, or the owner is being destroyed
-            }
-            if (auto o = w.lock()) {
-                armed_ = false;
-                o->on_deadline();
-                if (!armed_) {
-                    timer_.reset();  // its handler is this one, already off the timer
-                }
-            }
-        });
+        timers.schedule_by(*this, at);
     }
 
     /// What an owner's on_deadline() compares the clock with: its close deadline, or, while
@@ -59,17 +57,19 @@ public:
         return writing ? std::min(close_by, write_started + write_limit) : close_by;
     }
 
-    void cancel()
+    void cancel() noexcept
     {
-        armed_ = false;
-        if (timer_) {
-            timer_->cancel();
+        if (timers_) {
+            timers_->cancel(*this);
         }
     }
 
 private:
-    std::unique_ptr<boost::asio::steady_timer> timer_;
-    bool armed_ = false;
+    void on_timer() override { call_(owner_); }
+
+    shard_timers* timers_ = nullptr;
+    void* owner_ = nullptr;
+    void (*call_)(void*) = nullptr;
 };
 
 /// One coroutine writer, as a watchdog sees it: begin() before each write, end() after.

@@ -3,7 +3,7 @@
 // writes, and what the engine needs of the server around it (`engine_host`, which the
 // runtime implements). Touched only from the shard's thread.
 #include "core/metrics.hpp"
-#include "engine/heartbeats.hpp"
+#include "engine/shard_timers.hpp"
 #include "core/shard.hpp"
 #include "net/http.hpp"
 
@@ -51,7 +51,7 @@ protected:
 
 class engine_shard {
 public:
-    engine_shard(engine_host& host, shard& exec) : host_(host), exec_(exec), heartbeats_(exec.context()) {}
+    engine_shard(engine_host& host, shard& exec) : host_(host), exec_(exec), timers_(exec.context()) {}
 
     engine_host& server() noexcept { return host_; }
     /// The core shard this one runs on (its io_context, its sockets and rooms).
@@ -82,14 +82,14 @@ public:
     std::span<char> receive_buffer() noexcept { return {receive_.get(), receive_size}; }
 
     /// Every session's ping and ping-timeout deadline, on one timer.
-    heartbeats& heartbeat_clock() noexcept { return heartbeats_; }
+    shard_timers& timers() noexcept { return timers_; }
 
 private:
     static constexpr std::size_t receive_size = 64 * 1024;
     std::unique_ptr<char[]> receive_ = std::make_unique_for_overwrite<char[]>(receive_size);
     engine_host& host_;
     shard& exec_;
-    heartbeats heartbeats_;  // before sessions_: a session leaves it when destroyed
+    shard_timers timers_;  // before sessions_: a session leaves it when destroyed
     std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
     std::vector<std::shared_ptr<deferred_flush>> dirty_;  // awaiting a deferred flush
     std::vector<std::shared_ptr<deferred_flush>> flushing_;

@@ -33,7 +33,7 @@ session::session(engine_shard& sh, std::string sid, eio::transport_kind transpor
 
 session::~session()
 {
-    shard_.heartbeat_clock().cancel(*this);  // a session never closed (the server stopping)
+    shard_.timers().cancel(*this);  // a session never closed (the server stopping)
     // Every session is admitted by client_limits at its handshake (http_endpoint.cpp).
     shard_.server().limits().release(handshake_.address);
     shard_.server().metrics().sessions_closed.fetch_add(1, std::memory_order_relaxed);
@@ -63,22 +63,24 @@ void session::open()
 void session::schedule_ping()
 {
     awaiting_pong_ = false;
-    shard_.heartbeat_clock().schedule(*this, heartbeats::clock::now() + opts_.ping_interval);
+    shard_.timers().schedule(*this, shard_timers::clock::now() + opts_.ping_interval);
 }
 
-void session::on_heartbeat()
+void session::on_timer()
 {
     if (closed_) {
         return;
     }
+    auto self = shared_from_this();  // closing (or a failed send) may drop the shard's reference
     if (awaiting_pong_) {
-        auto self = shared_from_this();  // closing may drop the shard's reference
         close("ping timeout");
         return;
     }
-    send(out_packet{ping_packet()});
+    if (send(out_packet{ping_packet()}) == send_status::closed || closed_) {
+        return;
+    }
     awaiting_pong_ = true;
-    shard_.heartbeat_clock().schedule(*this, heartbeats::clock::now() + opts_.ping_timeout);
+    shard_.timers().schedule(*this, shard_timers::clock::now() + opts_.ping_timeout);
 }
 
 void session::on_pong()
@@ -395,7 +397,7 @@ void session::close(std::string_view reason)
     }
     closed_ = true;
     auto self = shared_from_this();
-    shard_.heartbeat_clock().cancel(*this);
+    shard_.timers().cancel(*this);
     cancel_upgrade_timer();
     if (probe_) {
         std::exchange(probe_, nullptr)->close();

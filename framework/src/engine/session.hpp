@@ -7,7 +7,7 @@
 // `socket_sink` (core/socket_sink.hpp) to send encoded packets to, and hears it as a
 // `sink_listener`: it never knows which transport is in use.
 #include "core/socket_sink.hpp"
-#include "engine/heartbeats.hpp"
+#include "engine/shard_timers.hpp"
 #include "engine/packet_fifo.hpp"
 
 #include <switchboard/options.hpp>
@@ -33,7 +33,7 @@ class sse_transport;
 /// What the session delivers upward (the Socket.IO client, core/client.hpp).
 using session_handler = sink_listener;
 
-class session final : public socket_sink, public heartbeat_entry, public std::enable_shared_from_this<session> {
+class session final : public socket_sink, public shard_timer, public std::enable_shared_from_this<session> {
 public:
     session(engine_shard& sh, std::string sid, eio::transport_kind transport, bool b64, handshake_info handshake);
     ~session();
@@ -106,7 +106,7 @@ private:
     void schedule_ping();
     void on_pong();
     /// The shard's heartbeat clock: time to ping, or the pong is overdue.
-    void on_heartbeat() override;
+    void on_timer() override;
     void wake_transport();
     void switch_to_websocket();
     /// The upgrade probe failed: the sse stream carries on (or, gone meanwhile, the session ends).
@@ -124,7 +124,7 @@ private:
     packet_fifo queue_;
     std::size_t queued_bytes_ = 0;
 
-    // Heartbeat, on the shard's clock (heartbeat_entry): the next ping, or, while
+    // Heartbeat, on the shard's clock (shard_timer): the next ping, or, while
     // awaiting_pong_, the ping timeout.
     bool awaiting_pong_ = false;
 

@@ -107,7 +107,7 @@ void sse_transport::close(bool with_close_packet)
     // the rest: do not keep its socket and buffers for ever.
     if (!finished_) {
         close_by_ = lazy_deadline::clock::now() + shard_.server().options().timeouts.close;
-        deadline_.arm(close_by_, *this, sock_.get_executor());
+        deadline_.arm(close_by_, *this, shard_.timers());
     }
 }
 
@@ -129,7 +129,7 @@ void sse_transport::on_deadline()
         return;
     }
     if (due != lazy_deadline::clock::time_point::max()) {
-        deadline_.arm(due, *this, sock_.get_executor());
+        deadline_.arm(due, *this, shard_.timers());
     }
 }
 
@@ -209,7 +209,7 @@ void sse_transport::flush()
     }
     writing_ = true;
     write_started_ = lazy_deadline::clock::now();
-    deadline_.arm(write_started_ + shard_.server().options().timeouts.write, *this, sock_.get_executor());
+    deadline_.arm(write_started_ + shard_.server().options().timeouts.write, *this, shard_.timers());
     net::async_write(sock_, net::buffer(out_),
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
 }

@@ -88,7 +88,7 @@ void ws_transport::close(std::uint16_t code, std::string_view reason)
     close_frame_.resize(n);
     close_frame_ += payload;
     close_by_ = lazy_deadline::clock::now() + timeouts_.close;
-    deadline_.arm(close_by_, *this, sock_.get_executor());
+    deadline_.arm(close_by_, *this, shard_.timers());
     kick();
 }
 
@@ -105,7 +105,7 @@ void ws_transport::on_deadline()
         return;
     }
     if (due != lazy_deadline::clock::time_point::max()) {
-        deadline_.arm(due, *this, sock_.get_executor());
+        deadline_.arm(due, *this, shard_.timers());
     }
 }
 
@@ -353,7 +353,7 @@ void ws_transport::flush()
     cut();
     writing_ = true;
     write_started_ = lazy_deadline::clock::now();
-    deadline_.arm(write_started_ + timeouts_.write, *this, sock_.get_executor());
+    deadline_.arm(write_started_ + timeouts_.write, *this, shard_.timers());
     net::async_write(sock_, bufs_,
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
 }

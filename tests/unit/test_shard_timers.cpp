@@ -1,6 +1,6 @@
-// The shard's heartbeat clock: order, precision, rescheduling and cancelling, on a real
+// The shard's timers: order, precision, rescheduling and cancelling, on a real
 // io_context (timers, no sockets).
-#include "engine/heartbeats.hpp"
+#include "engine/shard_timers.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
@@ -15,16 +15,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct probe final : heartbeat_entry {
-    heartbeats* clock = nullptr;
-    heartbeats::clock::time_point due{};
-    std::vector<heartbeats::clock::time_point>* fired_at = nullptr;
+struct probe final : shard_timer {
+    shard_timers* clock = nullptr;
+    shard_timers::clock::time_point due{};
+    std::vector<shard_timers::clock::time_point>* fired_at = nullptr;
     std::vector<int>* order = nullptr;
     int id = 0;
     int again = 0;  // reschedule itself this many times, 5 ms apart
-    void on_heartbeat() override
+    void on_timer() override
     {
-        const auto now = heartbeats::clock::now();
+        const auto now = shard_timers::clock::now();
         CHECK(now >= due);
         CHECK(now - due < 50ms);  // loose: CI machines are busy
         order->push_back(id);
@@ -44,15 +44,15 @@ struct probe final : heartbeat_entry {
 
 } // namespace
 
-TEST_CASE("heartbeats: each entry fires once, at or just after its time, in time order", "[heartbeats]")
+TEST_CASE("shard_timers: each entry fires once, at or just after its time, in time order", "[shard_timers]")
 {
     boost::asio::io_context io;
-    heartbeats hb(io.get_executor());
+    shard_timers hb(io.get_executor());
     std::vector<int> order;
-    std::vector<heartbeats::clock::time_point> fired;
+    std::vector<shard_timers::clock::time_point> fired;
     std::vector<std::unique_ptr<probe>> ps;
     std::mt19937 rng(7);
-    const auto t0 = heartbeats::clock::now();
+    const auto t0 = shard_timers::clock::now();
     for (int i = 0; i < 200; ++i) {
         auto p = std::make_unique<probe>();
         p->clock = &hb;
@@ -86,12 +86,12 @@ TEST_CASE("heartbeats: each entry fires once, at or just after its time, in time
     }
 }
 
-TEST_CASE("heartbeats: an entry rescheduling itself from its callback keeps ticking", "[heartbeats]")
+TEST_CASE("shard_timers: an entry rescheduling itself from its callback keeps ticking", "[shard_timers]")
 {
     boost::asio::io_context io;
-    heartbeats hb(io.get_executor());
+    shard_timers hb(io.get_executor());
     std::vector<int> order;
-    std::vector<heartbeats::clock::time_point> fired;
+    std::vector<shard_timers::clock::time_point> fired;
     probe a, b;
     for (auto* p : {&a, &b}) {
         p->clock = &hb;
@@ -101,7 +101,7 @@ TEST_CASE("heartbeats: an entry rescheduling itself from its callback keeps tick
     }
     a.id = 1;
     b.id = 2;
-    a.due = heartbeats::clock::now() + 5ms;
+    a.due = shard_timers::clock::now() + 5ms;
     b.due = a.due;  // the same instant: both fire
     hb.schedule(a, a.due);
     hb.schedule(b, b.due);
@@ -110,18 +110,38 @@ TEST_CASE("heartbeats: an entry rescheduling itself from its callback keeps tick
     CHECK(std::count(order.begin(), order.end(), 2) == 5);
 }
 
-TEST_CASE("heartbeats: an entry destroyed while scheduled leaves the clock", "[heartbeats]")
+TEST_CASE("shard_timers: schedule_by only ever brings a time earlier", "[shard_timers]")
 {
     boost::asio::io_context io;
-    heartbeats hb(io.get_executor());
+    shard_timers t(io.get_executor());
     std::vector<int> order;
-    std::vector<heartbeats::clock::time_point> fired;
+    std::vector<shard_timers::clock::time_point> fired;
+    probe p;
+    p.clock = &t;
+    p.order = &order;
+    p.fired_at = &fired;
+    const auto t0 = shard_timers::clock::now();
+    t.schedule_by(p, t0 + 300ms);
+    t.schedule_by(p, t0 + 600ms);  // later: ignored
+    t.schedule_by(p, t0 + 10ms);   // earlier: taken
+    p.due = t0 + 10ms;
+    io.run();
+    REQUIRE(fired.size() == 1);
+    CHECK(fired[0] - t0 < 300ms);
+}
+
+TEST_CASE("shard_timers: an entry destroyed while scheduled leaves the clock", "[shard_timers]")
+{
+    boost::asio::io_context io;
+    shard_timers hb(io.get_executor());
+    std::vector<int> order;
+    std::vector<shard_timers::clock::time_point> fired;
     {
         probe gone;
         gone.clock = &hb;
         gone.order = &order;
         gone.fired_at = &fired;
-        gone.due = heartbeats::clock::now() + 5ms;
+        gone.due = shard_timers::clock::now() + 5ms;
         hb.schedule(gone, gone.due);
         CHECK(hb.size() == 1);
     }

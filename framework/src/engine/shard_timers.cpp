@@ -1,14 +1,14 @@
-#include "engine/heartbeats.hpp"
+#include "engine/shard_timers.hpp"
 
 namespace sb::detail {
 
-void heartbeats::place(std::size_t i, item it) noexcept
+void shard_timers::place(std::size_t i, item it) noexcept
 {
     heap_[i] = it;
     it.e->slot_ = i;
 }
 
-void heartbeats::sift_up(std::size_t i) noexcept
+void shard_timers::sift_up(std::size_t i) noexcept
 {
     const item it = heap_[i];
     while (i > 0) {
@@ -22,7 +22,7 @@ void heartbeats::sift_up(std::size_t i) noexcept
     place(i, it);
 }
 
-void heartbeats::sift_down(std::size_t i) noexcept
+void shard_timers::sift_down(std::size_t i) noexcept
 {
     const item it = heap_[i];
     const std::size_t n = heap_.size();
@@ -43,9 +43,9 @@ void heartbeats::sift_down(std::size_t i) noexcept
     place(i, it);
 }
 
-void heartbeats::remove_at(std::size_t i) noexcept
+void shard_timers::remove_at(std::size_t i) noexcept
 {
-    heap_[i].e->slot_ = heartbeat_entry::none;
+    heap_[i].e->slot_ = shard_timer::none;
     const item last = heap_.back();
     heap_.pop_back();
     if (i == heap_.size()) {
@@ -56,9 +56,9 @@ void heartbeats::remove_at(std::size_t i) noexcept
     sift_up(last.e->slot_);  // it may be smaller than its new parent, too
 }
 
-void heartbeats::schedule(heartbeat_entry& e, clock::time_point at)
+void shard_timers::schedule(shard_timer& e, clock::time_point at)
 {
-    if (e.slot_ != heartbeat_entry::none) {
+    if (e.slot_ != shard_timer::none) {
         remove_at(e.slot_);
     }
     heap_.push_back({at, &e});
@@ -69,16 +69,16 @@ void heartbeats::schedule(heartbeat_entry& e, clock::time_point at)
     }
 }
 
-void heartbeats::cancel(heartbeat_entry& e) noexcept
+void shard_timers::cancel(shard_timer& e) noexcept
 {
-    if (e.slot_ != heartbeat_entry::none) {
+    if (e.slot_ != shard_timer::none) {
         remove_at(e.slot_);
     }
     // The timer stays armed for a time that may now be nobody's: it then finds nothing
     // due and re-arms for the next entry. Cheaper than re-arming on every close.
 }
 
-void heartbeats::arm()
+void shard_timers::arm()
 {
     if (heap_.empty()) {
         return;
@@ -92,14 +92,14 @@ void heartbeats::arm()
     });
 }
 
-void heartbeats::fire()
+void shard_timers::fire()
 {
     armed_for_ = clock::time_point::max();
     const auto now = clock::now();
     while (!heap_.empty() && heap_.front().at <= now) {
-        heartbeat_entry* e = heap_.front().e;
+        shard_timer* e = heap_.front().e;
         remove_at(0);
-        e->on_heartbeat();  // may schedule it again, or close it
+        e->on_timer();  // may schedule it again, or close it
     }
     if (armed_for_ == clock::time_point::max()) {
         arm();
