@@ -1,6 +1,7 @@
 #include "engine/deadline.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace net = boost::asio;

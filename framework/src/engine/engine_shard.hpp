@@ -3,8 +3,8 @@
 // writes, and what the engine needs of the server around it (`engine_host`, which the
 // runtime implements). Touched only from the shard's thread.
 #include "core/metrics.hpp"
-#include "engine/shard_timers.hpp"
 #include "core/shard.hpp"
+#include "engine/shard_timers.hpp"
 #include "net/http.hpp"
 
 #include <switchboard/options.hpp>
@@ -81,7 +81,8 @@ public:
         shard's thread, until the next suspension. */
     std::span<char> receive_buffer() noexcept { return {receive_.get(), receive_size}; }
 
-    /// Every session's ping and ping-timeout deadline, on one timer.
+    /// Every connection's deadlines on this shard (heartbeats, write and close deadlines),
+    /// on one asio timer.
     shard_timers& timers() noexcept { return timers_; }
 
 private:
@@ -89,7 +90,7 @@ private:
     std::unique_ptr<char[]> receive_ = std::make_unique_for_overwrite<char[]>(receive_size);
     engine_host& host_;
     shard& exec_;
-    shard_timers timers_;  // before sessions_: a session leaves it when destroyed
+    shard_timers timers_;  // before sessions_: a session (and its transport) leaves it when destroyed
     std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
     std::vector<std::shared_ptr<deferred_flush>> dirty_;  // awaiting a deferred flush
     std::vector<std::shared_ptr<deferred_flush>> flushing_;

@@ -7,8 +7,8 @@
 // `socket_sink` (core/socket_sink.hpp) to send encoded packets to, and hears it as a
 // `sink_listener`: it never knows which transport is in use.
 #include "core/socket_sink.hpp"
-#include "engine/shard_timers.hpp"
 #include "engine/packet_fifo.hpp"
+#include "engine/shard_timers.hpp"
 
 #include <switchboard/options.hpp>
 #include <switchboard/protocol/eio_packet.hpp>
@@ -105,7 +105,7 @@ public:
 private:
     void schedule_ping();
     void on_pong();
-    /// The shard's heartbeat clock: time to ping, or the pong is overdue.
+    /// Its entry on the shard's timers came due: time to ping, or the pong is overdue.
     void on_timer() override;
     void wake_transport();
     void switch_to_websocket();
