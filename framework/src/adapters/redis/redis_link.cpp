@@ -133,7 +133,8 @@ net::awaitable<value> link::call(std::vector<std::string> args)
 
 void link::subscribe(std::string channel)
 {
-    if (channels_.insert(channel).second && up_) {
+    // While the handshake is in flight too: it was written without this channel.
+    if (channels_.insert(channel).second && connected_) {
         std::string_view a[] = {"SUBSCRIBE", channel};
         append_command(out_, a);
         wake_writer();
@@ -142,7 +143,7 @@ void link::subscribe(std::string channel)
 
 void link::psubscribe(std::string pattern)
 {
-    if (patterns_.insert(pattern).second && up_) {
+    if (patterns_.insert(pattern).second && connected_) {
         std::string_view a[] = {"PSUBSCRIBE", pattern};
         append_command(out_, a);
         wake_writer();
@@ -212,13 +213,12 @@ net::awaitable<bool> link::connect_once(std::string& why)
     if (!opts_.name.empty()) {
         handshake({"CLIENT", "SETNAME", opts_.name});
     }
+    handshake({"PING"});  // answered even with nothing above: Redis is there
     for (const auto& c : channels_) {
-        std::string_view a[] = {"SUBSCRIBE", c};
-        append_command(out_, a);
+        handshake({"SUBSCRIBE", c});
     }
     for (const auto& p : patterns_) {
-        std::string_view a[] = {"PSUBSCRIBE", p};
-        append_command(out_, a);
+        handshake({"PSUBSCRIBE", p});
     }
     co_return true;
 }
@@ -227,7 +227,6 @@ net::awaitable<void> link::run()
 {
     auto self = shared_from_this();  // alive while the loop runs
     auto backoff = opts_.min_backoff;
-    bool was_up = false;
     while (!stopped_) {
         std::string why;
         bool connected = false;
@@ -238,28 +237,27 @@ net::awaitable<void> link::run()
             why = e.what();
         }
         if (connected && !stopped_) {
-            up_ = true;
-            backoff = opts_.min_backoff;
-            if (on_state_) {
-                on_state_(true, was_up ? "reconnected" : "connected");
-            }
-            was_up = true;
+            connected_ = true;
             try {
-                co_await (read_loop() || write_loop());
+                co_await (read_loop() || write_loop() || handshake_deadline());
             }
             catch (const std::exception& e) {
                 // A handler that threw must not end the link for good.
                 opts_.log(log_level::warning, opts_.name + ": " + e.what() + "; reconnecting");
             }
-            up_ = false;
+            const bool was_up = std::exchange(up_, false);
+            connected_ = false;
             boost::system::error_code ignored;
             sock_.close(ignored);
             fail_pending("connection to redis lost");
             if (stopped_) {
                 break;
             }
+            if (was_up) {
+                backoff = opts_.min_backoff;
+            }
             if (on_state_) {
-                on_state_(false, "connection lost");
+                on_state_(false, was_up ? "connection lost" : "redis did not answer the handshake");
             }
         }
         else if (on_state_) {
@@ -268,6 +266,25 @@ net::awaitable<void> link::run()
         backoff_.expires_after(backoff);
         co_await backoff_.async_wait(tuple_awaitable);
         backoff = std::min(backoff * 2, opts_.max_backoff);
+    }
+}
+
+net::awaitable<void> link::handshake_deadline()
+{
+    net::steady_timer t(ex_, opts_.connect_timeout);
+    co_await t.async_wait(tuple_awaitable);
+    if (!up_) {
+        co_return;  // ends the connection: the read and write loops are cancelled
+    }
+    t.expires_at(net::steady_timer::time_point::max());
+    co_await t.async_wait(tuple_awaitable);  // until the loops end
+}
+
+void link::handshake_answered()
+{
+    up_ = true;
+    if (on_state_) {
+        on_state_(true, std::exchange(ever_up_, true) ? "reconnected" : "connected");
     }
 }
 
@@ -328,10 +345,15 @@ net::awaitable<void> link::read_loop()
 
 void link::handle(value v)
 {
-    if (handshake_replies_ > 0) {
-        --handshake_replies_;
+    // Once one subscription holds, messages may come between the confirmations.
+    const bool push = on_message_ && v.is_array() && !v.elements.empty() &&
+                      (v.elements[0].text() == "message" || v.elements[0].text() == "pmessage");
+    if (handshake_replies_ > 0 && !push) {
         if (v.is_error()) {
             opts_.log(log_level::error, opts_.name + ": " + v.str);
+        }
+        if (--handshake_replies_ == 0) {
+            handshake_answered();
         }
         return;
     }

@@ -8,6 +8,11 @@
 //               link is down a command fails at once (an error reply), so nothing waits
 //               on a dead Redis.
 //   subscriber  SUBSCRIBE/PSUBSCRIBE; every message is handed to `on_message`.
+//
+// "Up" means Redis answered: a TCP connection alone is not enough (a proxy in front
+// of a dead Redis accepts it), and a subscriber is up once every subscription it
+// asked for is confirmed, so that whoever reads what it missed meanwhile reads after
+// the subscriptions hold.
 #include "adapters/redis/wire/resp.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -90,7 +95,10 @@ private:
     boost::asio::awaitable<bool> connect_once(std::string& why);
     boost::asio::awaitable<void> read_loop();
     boost::asio::awaitable<void> write_loop();
+    /// Ends the connection if the handshake is not answered within `connect_timeout`.
+    boost::asio::awaitable<void> handshake_deadline();
     void handle(value v);
+    void handshake_answered();
     void fail_pending(std::string_view why);
     void wake_writer();
 
@@ -106,11 +114,15 @@ private:
     std::set<std::string> patterns_;
     message_handler on_message_;
     state_handler on_state_;
-    bool up_ = false;
+    bool up_ = false;         ///< the handshake was answered
+    bool connected_ = false;  ///< the socket is open (the handshake may be in flight)
+    bool ever_up_ = false;
     bool stopped_ = false;
     bool started_ = false;
     std::uint64_t protocol_errors_ = 0;
-    std::size_t handshake_replies_ = 0;  ///< replies to AUTH/SELECT/SETNAME still to skip
+    /// Replies to the handshake (AUTH, SELECT, SETNAME, PING, each (P)SUBSCRIBE) still
+    /// to come; the link is up when it reaches 0.
+    std::size_t handshake_replies_ = 0;
 };
 
 } // namespace sb::redis
