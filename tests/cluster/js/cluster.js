@@ -88,6 +88,38 @@ async function redisStalled(port, ms = 5000) {
   throw new Error(`redis on ${port} did not stall within ${ms} ms`);
 }
 
+/**
+ * A TCP relay on a free loopback port to `port` that holds everything `delayMs` in each
+ * direction, the connect included: a node behind it hears Redis late, as one on a far or
+ * busy network would. The order of bytes is kept. Resolves with { port, url, stop }.
+ */
+async function startDelayProxy(port, delayMs) {
+  const open = new Set();
+  const server = net.createServer((down) => {
+    open.add(down);
+    const held = [];
+    let up = null;
+    const kill = () => { down.destroy(); up?.destroy(); open.delete(down); };
+    down.on('data', (d) => setTimeout(() => (up ? up.write(d) : held.push(d)), delayMs));
+    down.on('close', kill);
+    down.on('error', kill);
+    setTimeout(() => {
+      if (down.destroyed) return;
+      up = net.connect(port, '127.0.0.1', () => { for (const d of held.splice(0)) up.write(d); });
+      up.on('data', (d) => setTimeout(() => { if (!down.destroyed) down.write(d); }, delayMs));
+      // What Redis sent before it closed still arrives, late, then the close.
+      up.on('close', () => setTimeout(kill, delayMs));
+      up.on('error', () => setTimeout(kill, delayMs));
+    }, delayMs);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const p = server.address().port;
+  return {
+    port: p, url: `redis://127.0.0.1:${p}`,
+    stop: () => new Promise((resolve) => { for (const d of open) d.destroy(); server.close(() => resolve()); }),
+  };
+}
+
 /** Starts a node: kind 'sb' (Switchboard) or 'node' (Node + official adapter). */
 async function startNode(kind, name, redisUrl, extra = []) {
   const cmd = kind === 'sb'
@@ -215,4 +247,4 @@ async function settle(clients, n) {
   for (const c of clients) await until(async () => (await call(c, 'server_count')) === n, 8000, `server_count ${n}`);
 }
 
-module.exports = { assert, ROOT, io, sleep, freePort, startRedis, redisCommand, redisStalled, startNode, startNginx, startCluster, hasNginx, stopChild, connect, call, until, events, settle, withTimeout };
+module.exports = { assert, ROOT, io, sleep, freePort, startRedis, redisCommand, redisStalled, startDelayProxy, startNode, startNginx, startCluster, hasNginx, stopChild, connect, call, until, events, settle, withTimeout };

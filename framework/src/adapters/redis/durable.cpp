@@ -347,10 +347,12 @@ void durable_layer::on_numbered(numbered_ns& n, redis_wire::broadcast_message m)
         n.last = offset - 1;
     }
     else if (epoch != n.epoch) {
-        // Redis lost its state: a new epoch counts from 1 again.
+        // Redis lost its state: a new epoch counts from 1 again. What is held of the old
+        // one goes first, holes and all: no stream of it is left to fill them from.
+        // A fill in flight reads the new epoch's stream when its answer comes.
+        flush_held(n);
         n.epoch = std::string(epoch);
         n.last = 0;
-        n.held.clear();
     }
     if (offset <= n.last) {
         echoed(m);
@@ -423,6 +425,9 @@ void durable_layer::deliver(numbered_ns& n, redis_wire::broadcast_message& m, st
 
 void durable_layer::fill(numbered_ns& n)
 {
+    if (!numbering_ || !numbering_->up()) {
+        return;  // what is held waits: the link coming back looks again (numbering_state)
+    }
     n.fetching = true;
     net::co_spawn(
         srv_.shard_at(0).context(),
@@ -433,13 +438,19 @@ void durable_layer::fill(numbered_ns& n)
                 std::vector<std::string> cmd{std::string("XRANGE"), n.prefix + "s:" + epoch,
                                              std::to_string(n.last + 1) + "-0", std::string("+"), std::string("COUNT"),
                                              std::to_string(fetch_batch)};
-                if (!numbering_) {
-                    break;
-                }
                 // Not in a conditional expression: GCC 12 miscompiles co_await there.
                 auto v = co_await numbering_->call(std::move(cmd));
-                if (!v.is_array() || n.epoch != epoch) {
-                    break;
+                if (n.epoch != epoch) {
+                    // A live message of a new epoch came meanwhile (Redis restarted): its
+                    // stream has what this node missed of it, from offset 1.
+                    continue;
+                }
+                if (!v.is_array()) {
+                    // Redis could not be read. Delivering what is held now would skip the
+                    // hole for good: it waits for the next look instead (the next message
+                    // past the hole, or the numbering link coming back).
+                    n.fetching = false;
+                    co_return;
                 }
                 each_entry(n, v, epoch, [&](redis_wire::broadcast_message& m, std::uint64_t off) {
                     deliver(n, m, off, epoch);
@@ -448,18 +459,23 @@ void durable_layer::fill(numbered_ns& n)
                     break;
                 }
             }
-            // What is still held past the last is delivered, holes and all (the stream
-            // did not have them: trimmed, expired, or Redis away); the log notes them.
-            auto held = std::move(n.held);
-            n.held.clear();
+            // What is still held past the last is delivered, holes and all: the stream,
+            // read just now, does not have them (trimmed or expired); the log notes them.
             n.fetching = false;
-            for (auto& [off, m] : held) {
-                if (off > n.last) {
-                    deliver(n, m, off, n.epoch);
-                }
-            }
+            flush_held(n);
         },
         net::detached);
+}
+
+void durable_layer::flush_held(numbered_ns& n)
+{
+    auto held = std::move(n.held);
+    n.held.clear();
+    for (auto& [off, m] : held) {
+        if (off > n.last) {
+            deliver(n, m, off, n.epoch);
+        }
+    }
 }
 
 template <typename F>

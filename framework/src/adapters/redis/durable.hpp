@@ -102,7 +102,11 @@ private:
     void load_script();
     void deliver(numbered_ns& n, redis_wire::broadcast_message& m, std::uint64_t offset, std::string_view epoch,
                  bool log_only = false);
+    /// Reads the hole after `n.last` from the namespace's stream, then delivers what is
+    /// held; while Redis cannot be read, what is held waits.
     void fill(numbered_ns& n);
+    /// Delivers what is held past `n.last`, in order, holes and all (`fetching` untouched).
+    void flush_held(numbered_ns& n);
     /// A node that has heard nothing yet fills its log from the namespace's stream
     /// (logged, not delivered), so that it can replay and answer history like the others.
     void backfill(numbered_ns& n);
