@@ -6,10 +6,7 @@
 #include <switchboard/protocol/base64.hpp>
 #include <switchboard/protocol/eio_packet.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 namespace net = boost::asio;
@@ -30,7 +27,8 @@ void ws_transport::start(std::shared_ptr<session> s, bool probe)
 {
     session_ = std::move(s);
     probe_ = probe;
-    net::co_spawn(sock_.get_executor(), [self = shared_from_this()] { return self->read_loop(); }, net::detached);
+    // Posted: the leftover bytes may hold packets, and the caller is still setting up.
+    net::post(sock_.get_executor(), [self = shared_from_this()] { self->begin_reading(); });
 }
 
 void ws_transport::activate()
@@ -118,41 +116,53 @@ void ws_transport::abort()
 
 // ---- reading --------------------------------------------------------------------
 
-net::awaitable<void> ws_transport::read_loop()
+// A completion handler, not a coroutine: an idle connection keeps only the pending
+// wait's small operation (asio's, with this transport's shared_ptr), where a reader
+// coroutine kept its frame and co_spawn's state, ~900 B per connection.
+void ws_transport::begin_reading()
 {
-    auto self = shared_from_this();
-    std::string_view reason = "transport close";
     sock_.non_blocking(true);
     // Bytes read past the upgrade request come first. The parser keeps what it needs of
     // an incomplete frame, so whatever it is given is consumed whole (or the transport
     // finished): nothing is ever carried over here.
     consume(rbuf_);
     std::string().swap(rbuf_);
-    while (!finished_) {
-        // Wait for readability without a buffer, then read into the shard's: an idle
-        // connection keeps no receive memory (a 16 KiB buffer in this frame was most of
-        // an idle connection's heap).
-        auto [ec] = co_await sock_.async_wait(net::socket_base::wait_read, net::as_tuple(net::use_awaitable));
-        for (bool more = !ec; more && !finished_;) {
-            const auto buf = shard_.receive_buffer();
-            const auto n = sock_.read_some(net::buffer(buf.data(), buf.size()), ec);
-            if (ec == net::error::would_block || ec == net::error::try_again) {
-                ec = {};
-                break;
-            }
-            if (ec)
-                break;
-            more = n == buf.size();  // the kernel may hold more
-            consume(std::string_view(buf.data(), n));
-        }
-        if (ec) {
-            reason = (ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::operation_aborted)
-                         ? "transport close"
-                         : "transport error";
-            finish(reason);
-            co_return;
-        }
+    wait_readable();
+}
+
+void ws_transport::wait_readable()
+{
+    if (finished_) {
+        return;
     }
+    // Wait for readability without a buffer, then read into the shard's: an idle
+    // connection keeps no receive memory (a 16 KiB buffer per connection was most of
+    // an idle connection's heap).
+    sock_.async_wait(net::socket_base::wait_read,
+                     [self = shared_from_this()](const boost::system::error_code& ec) { self->on_readable(ec); });
+}
+
+void ws_transport::on_readable(boost::system::error_code ec)
+{
+    for (bool more = !ec; more && !finished_;) {
+        const auto buf = shard_.receive_buffer();
+        const auto n = sock_.read_some(net::buffer(buf.data(), buf.size()), ec);
+        if (ec == net::error::would_block || ec == net::error::try_again) {
+            ec = {};
+            break;
+        }
+        if (ec)
+            break;
+        more = n == buf.size();  // the kernel may hold more
+        consume(std::string_view(buf.data(), n));
+    }
+    if (ec) {
+        finish((ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::operation_aborted)
+                   ? "transport close"
+                   : "transport error");
+        return;
+    }
+    wait_readable();
 }
 
 void ws_transport::consume(std::string_view bytes)

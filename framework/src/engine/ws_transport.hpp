@@ -3,8 +3,9 @@
 // TCP socket, so that everything queued while a write is in flight leaves in the next
 // single gather-write (uWebSockets-style coalescing), with no copy of large shared payloads.
 //
-// One reader coroutine decodes frames and hands Engine.IO packets to the session; the
-// writer is a chain of async_write completions that is the only thing writing.
+// The reader is a chain of readiness waits (no buffer while idle) that decodes frames
+// and hands Engine.IO packets to the session; the writer is a chain of async_write
+// completions that is the only thing writing.
 #include "engine/deadline.hpp"
 #include "engine/deferred_flush.hpp"
 
@@ -12,7 +13,6 @@
 
 #include <switchboard/protocol/ws_frame.hpp>
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -57,7 +57,9 @@ public:
     void on_deadline();
 
 private:
-    boost::asio::awaitable<void> read_loop();
+    void begin_reading();
+    void wait_readable();
+    void on_readable(boost::system::error_code ec);
     /// Parses `bytes` and handles each complete message (the parser keeps an incomplete
     /// frame's part). Stops early once the transport finished.
     void consume(std::string_view bytes);
