@@ -7,13 +7,93 @@
 #include <boost/json/object.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 namespace sb {
+
+/** A request's header lines, in order, each a (name, value) pair of string views.
+
+    Kept in one buffer: a connection holds its handshake for its whole life, and a string
+    per name and per value (with a pair and a vector slot each) was ~400 B of every idle
+    connection with a handful of headers, more with a browser's.
+    `for (auto [name, value] : headers)` reads it; the views live as long as the list.
+*/
+class header_list {
+public:
+    using value_type = std::pair<std::string_view, std::string_view>;
+
+    class iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = header_list::value_type;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = value_type;
+
+        iterator() = default;
+        value_type operator*() const noexcept
+        {
+            const auto n = length(p_);
+            const auto v = length(p_ + 4 + n);
+            return {std::string_view(p_ + 4, n), std::string_view(p_ + 8 + n, v)};
+        }
+        iterator& operator++() noexcept
+        {
+            const auto n = length(p_);
+            p_ += 8 + n + length(p_ + 4 + n);
+            return *this;
+        }
+        iterator operator++(int) noexcept
+        {
+            auto old = *this;
+            ++*this;
+            return old;
+        }
+        friend bool operator==(iterator a, iterator b) noexcept { return a.p_ == b.p_; }
+
+    private:
+        friend class header_list;
+        explicit iterator(const char* p) noexcept : p_(p) {}
+        static std::uint32_t length(const char* p) noexcept
+        {
+            std::uint32_t n;
+            std::memcpy(&n, p, sizeof n);
+            return n;
+        }
+        const char* p_ = nullptr;
+    };
+
+    /// Appends a line (the framework lower-cases names before).
+    void add(std::string_view name, std::string_view value)
+    {
+        put(name);
+        put(value);
+        ++count_;
+    }
+    /// Room for `bytes` of names and values over `lines` lines, to add them without regrowing.
+    void reserve(std::size_t lines, std::size_t bytes) { data_.reserve(data_.size() + 8 * lines + bytes); }
+
+    iterator begin() const noexcept { return iterator(data_.data()); }
+    iterator end() const noexcept { return iterator(data_.data() + data_.size()); }
+    std::size_t size() const noexcept { return count_; }
+    bool empty() const noexcept { return count_ == 0; }
+
+private:
+    void put(std::string_view s)
+    {
+        const auto n = static_cast<std::uint32_t>(s.size());
+        data_.append(reinterpret_cast<const char*>(&n), sizeof n);
+        data_.append(s);
+    }
+    std::string data_;  ///< per line: u32 name length, name, u32 value length, value
+    std::size_t count_ = 0;
+};
 
 /** The handshake request of an Engine.IO session (or of a plain EventSource stream).
 
@@ -23,7 +103,7 @@ namespace sb {
 struct handshake_info {
     /// Every request header as received, names in lower case, in order (a repeated header
     /// appears once per line).
-    std::vector<std::pair<std::string, std::string>> headers;
+    header_list headers;
     /// The request target: path and query, e.g. "/socket.io/?EIO=4&transport=polling".
     std::string url;
     /// The client's IP address: the TCP peer, or what a proxy in

@@ -55,12 +55,19 @@ boost::json::object query_object(std::string_view q)
 handshake_info make_handshake(const http_request& req, std::string address, bool secure)
 {
     handshake_info h;
-    h.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
+    std::size_t lines = 0;
+    std::size_t bytes = 0;
     for (const auto& f : req) {
-        std::string name(f.name_string());
+        ++lines;
+        bytes += f.name_string().size() + f.value().size();
+    }
+    h.headers.reserve(lines, bytes);  // one allocation, of the exact size
+    std::string name;
+    for (const auto& f : req) {
+        name.assign(f.name_string());
         std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-        h.headers.emplace_back(std::move(name), std::string(f.value()));
-        if (h.headers.back().first == "origin") {
+        h.headers.add(name, f.value());
+        if (name == "origin") {
             h.xdomain = true;
         }
     }

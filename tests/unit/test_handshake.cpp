@@ -1,0 +1,62 @@
+// handshake_info as the framework builds it from the HTTP request: header lines kept in
+// order in one buffer, names lower-cased, repeated lines joined as Node joins them.
+#include "net/http.hpp"
+
+#include <switchboard/handshake.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace http = boost::beast::http;
+
+TEST_CASE("handshake: header lines in order, lower-cased, joined like Node's headers", "[handshake]")
+{
+    sb::detail::http_request req{http::verb::get, "/socket.io/?EIO=4&transport=websocket&name=a%20b", 11};
+    req.set(http::field::host, "127.0.0.1:3000");
+    req.insert("X-Custom", "one");
+    req.insert("Origin", "http://example.test");
+    req.insert("x-custom", "two");
+    req.insert("X-Empty", "");
+    const std::string long_value(5000, 'v');  // longer than any small-string buffer
+    req.insert("Cookie", long_value);
+
+    const auto h = sb::detail::make_handshake(req, "10.0.0.7", false);
+
+    std::vector<std::pair<std::string, std::string>> lines;
+    for (auto [name, value] : h.headers) {
+        lines.emplace_back(name, value);
+    }
+    // In Beast's order: a repeated name's lines stay together, in the order received.
+    const std::vector<std::pair<std::string, std::string>> want{
+        {"host", "127.0.0.1:3000"}, {"x-custom", "one"}, {"x-custom", "two"},
+        {"origin", "http://example.test"}, {"x-empty", ""}, {"cookie", long_value}};
+    CHECK(lines == want);
+    CHECK(h.headers.size() == 6);
+    CHECK_FALSE(h.headers.empty());
+    CHECK(h.xdomain);
+    CHECK(h.header("X-CUSTOM") == "one, two");
+    CHECK(h.header("x-empty").empty());
+    CHECK(h.header("absent").empty());
+    CHECK(h.query.at("name").as_string() == "a b");
+    CHECK(h.address == "10.0.0.7");
+
+    const auto j = h.to_json({});
+    const auto& hs = j.at("headers").as_object();
+    CHECK(hs.size() == 5);  // one key per name
+    CHECK(hs.at("x-custom").as_string() == "one, two");
+    CHECK(hs.at("cookie").as_string().size() == 5000);
+}
+
+TEST_CASE("handshake: a request without headers, and without an Origin", "[handshake]")
+{
+    sb::detail::http_request req{http::verb::get, "/socket.io/?EIO=4", 11};
+    const auto h = sb::detail::make_handshake(req, "", true);
+    CHECK(h.headers.empty());
+    CHECK(h.headers.begin() == h.headers.end());
+    CHECK_FALSE(h.xdomain);
+    CHECK(h.secure);
+    CHECK(h.header("host").empty());
+}
