@@ -17,7 +17,14 @@
 #   LOADGEN          use this sb_loadgen binary and skip the build
 #   SB_SERVER        the Switchboard bench server (default $BUILD_DIR/benchmarks/sb_bench_server)
 #   TARGETS          default "switchboard node ws"
-#   SCENARIOS        default "fanout fanout_paced echo echo_paced idle"
+#   SCENARIOS        default "fanout fanout_paced echo echo_paced echo_noisy idle fanout_sse fanout_polling fanout_2shards"
+#                    fanout_sse / fanout_polling: the fan-out with the subscribers on that
+#                    transport (the publisher stays on websocket; ws has neither, node has
+#                    no sse). fanout_2shards: Switchboard alone, 2 shards on both CPUs, the
+#                    load generator unpinned beside it (a 2-CPU machine has no third core):
+#                    compared per server CPU-second with the 1-shard fanout.
+#                    echo_noisy: echo_paced with a busy loop pinned beside the server (its
+#                    CPU), a noisy neighbour taking half of the server's core.
 #   FANOUT_CLIENTS   default 1000     ECHO_CLIENTS    default 100     IDLE_CLIENTS  default 10000
 #   FANOUT_RATE      publishes/s of fanout_paced (default 20, i.e. 20k deliveries/s with 1000 clients)
 #   ECHO_RATE        round trips/s of echo_paced over all clients (default 10000)
@@ -34,7 +41,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 COMMAND="$( (env | grep -E '^(TARGETS|SCENARIOS|FANOUT_CLIENTS|ECHO_CLIENTS|IDLE_CLIENTS|FANOUT_RATE|ECHO_RATE|PIN|DURATION|WARMUP|SB_THREADS|LOADGEN_THREADS|REPEAT)=' || true) | sort | tr '\n' ' ')benchmarks/run.sh"
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-release}
 TARGETS=${TARGETS:-switchboard node ws}
-SCENARIOS=${SCENARIOS:-fanout fanout_paced echo echo_paced idle}
+SCENARIOS=${SCENARIOS:-fanout fanout_paced echo echo_paced echo_noisy idle fanout_sse fanout_polling fanout_2shards}
 FANOUT_CLIENTS=${FANOUT_CLIENTS:-1000}
 ECHO_CLIENTS=${ECHO_CLIENTS:-100}
 IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
@@ -80,15 +87,28 @@ build() {
     LOADGEN=$BUILD_DIR/benchmarks/sb_loadgen
 }
 
-# Starts a fresh server for one run; sets SERVER_PID and SERVER_PORT.
+# Whether `target` can run scenario `name` at all.
+supports() {
+    local target=$1 name=$2
+    case $name in
+    fanout_sse | fanout_2shards) [[ $target == switchboard ]] ;;
+    fanout_polling) [[ $target != ws ]] ;;
+    *) true ;;
+    esac
+}
+
+# Starts a fresh server for one run; sets SERVER_PID and SERVER_PORT. `threads` and
+# `cpus` override SB_THREADS and the pinning (fanout_2shards).
 start_server() {
-    local target=$1
+    local target=$1 threads=${2:-$SB_THREADS}
+    local SERVER_CPU=("${SERVER_CPU[@]}")
+    [[ -z ${3:-} ]] || SERVER_CPU=($3)
     local out=$TMP/server.out
     : >"$out"
     case $target in
     node) "${SERVER_CPU[@]}" node "$ROOT/benchmarks/peers/node_server.js" --port 0 >"$out" 2>"$TMP/server.err" & ;;
     ws) "${SERVER_CPU[@]}" node "$ROOT/benchmarks/peers/ws_server.js" --port 0 >"$out" 2>"$TMP/server.err" & ;;
-    switchboard) "${SERVER_CPU[@]}" "$SB_SERVER" --port 0 --threads "$SB_THREADS" >"$out" 2>"$TMP/server.err" & ;;
+    switchboard) "${SERVER_CPU[@]}" "$SB_SERVER" --port 0 --threads "$threads" >"$out" 2>"$TMP/server.err" & ;;
     esac
     SERVER_PID=$!
     SERVER_PORT=""
@@ -124,22 +144,37 @@ stop_server() {
 # Runs one scenario against one target and appends {"target","name","round","result"} to runs.jsonl.
 run_one() {
     local target=$1 name=$2 round=$3 result
+    supports "$target" "$name" || return 0
     local args=(--label "$target" --threads "$LOADGEN_THREADS" --warmup "$WARMUP" --duration "$DURATION")
+    local threads=$SB_THREADS cpus="" LOADGEN_CPU=("${LOADGEN_CPU[@]}")
     case $name in
     fanout) args+=(--scenario fanout --clients "$FANOUT_CLIENTS") ;;
+    fanout_sse) args+=(--scenario fanout --clients "$FANOUT_CLIENTS" --transport sse) ;;
+    fanout_polling) args+=(--scenario fanout --clients "$FANOUT_CLIENTS" --transport polling) ;;
+    fanout_2shards)
+        args+=(--scenario fanout --clients "$FANOUT_CLIENTS")
+        threads=2
+        if [[ $PIN == 1 ]]; then cpus="taskset -c 0,1"; LOADGEN_CPU=(taskset -c 0,1); fi
+        ;;
     fanout_paced) args+=(--scenario fanout --clients "$FANOUT_CLIENTS" --rate "$FANOUT_RATE") ;;
     echo) args+=(--scenario echo --clients "$ECHO_CLIENTS") ;;
-    echo_paced) args+=(--scenario echo --clients "$ECHO_CLIENTS" --rate "$ECHO_RATE") ;;
+    echo_paced | echo_noisy) args+=(--scenario echo --clients "$ECHO_CLIENTS" --rate "$ECHO_RATE") ;;
     idle) args+=(--scenario idle --clients "$IDLE_CLIENTS") ;;
     *) log "unknown scenario $name"; return 1 ;;
     esac
     if [[ $target == switchboard && ! -x $SB_SERVER ]]; then
         result='{"error":"sb_bench_server not built"}'
-    elif ! start_server "$target"; then
+    elif ! start_server "$target" "$threads" "$cpus"; then
         result='{"error":"server did not start"}'
     else
         log "$name against $target (pid $SERVER_PID, port $SERVER_PORT)"
+        local noisy=""
+        if [[ $name == echo_noisy ]]; then
+            "${SERVER_CPU[@]}" bash -c 'while :; do :; done' &
+            noisy=$!
+        fi
         result=$("${LOADGEN_CPU[@]}" "$LOADGEN" "${args[@]}" --port "$SERVER_PORT" --server-pid "$SERVER_PID") || true
+        [[ -z $noisy ]] || { kill "$noisy" 2>/dev/null; wait "$noisy" 2>/dev/null || true; }
         [[ -n $result ]] || result='{"error":"sb_loadgen failed"}'
         stop_server
         sleep 1  # let the closed connections drain before the next server starts
@@ -203,7 +238,18 @@ const rows = [
   ['echo_paced', 'latency p99 us', 'latency_us.p99', false],
   ['echo_paced', 'latency max us', 'latency_us.max', false],
   ['echo_paced', 'server CPU %', 'server_cpu_pct', false],
+  ['echo_noisy', 'latency p50 us', 'latency_us.p50', false],
+  ['echo_noisy', 'latency p99 us', 'latency_us.p99', false],
+  ['echo_noisy', 'latency max us', 'latency_us.max', false],
+  ['echo_noisy', 'server CPU %', 'server_cpu_pct', false],
   ['idle', 'RSS bytes per session', 'rss_per_session_bytes', false],
+  ['fanout_sse', 'delivered msgs/s', 'delivered_per_s', true],
+  ['fanout_sse', 'delivered per server CPU-s', 'delivered_per_server_cpu_s', true],
+  ['fanout_polling', 'delivered msgs/s', 'delivered_per_s', true],
+  ['fanout_polling', 'delivered per server CPU-s', 'delivered_per_server_cpu_s', true],
+  ['fanout_2shards', 'delivered msgs/s', 'delivered_per_s', true],
+  ['fanout_2shards', 'delivered per server CPU-s', 'delivered_per_server_cpu_s', true],
+  ['fanout_2shards', 'server CPU %', 'server_cpu_pct', null],
 ];
 const get = (obj, path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
 // A metric's median over the rounds; for gaps and disconnects, the worst round.
@@ -248,6 +294,26 @@ console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of table.slice(1)) console.log(line(r));
 console.log(`↑ higher is better, ↓ lower is better. Medians of ${process.env.REPEAT} round(s).`);
 for (const r of runs) if (r.result.error) console.log(`${r.target} ${r.name}: ${r.result.error}`);
+// Switchboard against itself: the other transports and two shards, each as a ratio of the
+// websocket fan-out with one shard, per server CPU-second (the issue's yardsticks: sse and
+// polling within 2x of websocket, i.e. >= 0.5; two shards >= 1.7x one, i.e. per CPU-second
+// >= 0.85 of one shard's while using two cores).
+const scaling = {};
+const base = metric('switchboard', 'fanout', 'delivered_per_server_cpu_s');
+for (const name of ['fanout_sse', 'fanout_polling', 'fanout_2shards']) {
+  const v = metric('switchboard', name, 'delivered_per_server_cpu_s');
+  if (typeof v === 'number' && typeof base === 'number' && base > 0) {
+    scaling[name] = Number((v / base).toFixed(3));
+    console.log(`switchboard ${name} / fanout, delivered per server CPU-s: ${scaling[name].toFixed(2)}`);
+  }
+}
+const rate2 = metric('switchboard', 'fanout_2shards', 'delivered_per_s');
+const rate1 = metric('switchboard', 'fanout', 'delivered_per_s');
+if (typeof rate2 === 'number' && typeof rate1 === 'number' && rate1 > 0) {
+  scaling.fanout_2shards_rate = Number((rate2 / rate1).toFixed(3));
+  console.log(`switchboard fanout_2shards / fanout, delivered msgs/s: ${scaling.fanout_2shards_rate.toFixed(2)}` +
+              ' (the load generator shares the two CPUs)');
+}
 // The generator's cost grows with TCP segments rather than messages; near a full core per
 // thread it, not the server, may be what limits the result.
 const generatorLimit = 85 * Number(process.env.LOADGEN_THREADS);
@@ -269,6 +335,7 @@ const summary = {
   },
   runs,
   ratios,
+  switchboard_scaling: scaling,
 };
 fs.writeFileSync(outPath, JSON.stringify(summary, null, 2) + '\n');
 console.log(`wrote ${require("path").relative(process.cwd(), outPath) || outPath}`);

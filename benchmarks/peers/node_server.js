@@ -28,7 +28,9 @@ function parseArgs(argv) {
 const { port, redis } = parseArgs(process.argv.slice(2));
 const httpServer = http.createServer();
 const io = new Server(httpServer, {
-  transports: ['websocket'], // the load generator speaks websocket only; polling would only add a branch
+  // Both of socket.io's own transports (the default): sb_loadgen --transport polling
+  // compares long polling too; a websocket client connects straight to websocket.
+  transports: ['polling', 'websocket'],
   serveClient: false,
 });
 
