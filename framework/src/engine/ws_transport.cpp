@@ -13,9 +13,33 @@ namespace net = boost::asio;
 
 namespace sb::detail {
 
+struct ws_transport::write_buffers {
+    struct direct_frame {
+        ws::opcode op;
+        std::string payload;
+    };
+    std::vector<direct_frame> direct;  // control/probe frames ahead of the queue
+    std::string close_frame;           // due after the queue once closing_
+    // the write in flight
+    std::vector<out_packet> inflight;
+    std::vector<direct_frame> inflight_direct;
+    std::vector<std::string> b64_frames;  // binary packets re-encoded for b64 clients
+    std::string staging;  // headers and small payloads, contiguous
+    std::vector<net::const_buffer> bufs;
+};
+
+ws_transport::write_buffers& ws_transport::out()
+{
+    if (!out_) {
+        out_ = std::make_unique<write_buffers>();
+    }
+    return *out_;
+}
+
 ws_transport::ws_transport(net::ip::tcp::socket sock, engine_shard& sh, bool b64, std::string leftover)
     : sock_(std::move(sock)), shard_(sh), timeouts_(sh.server().options().timeouts),
-      parser_(ws::role::server, sh.server().options().engine.max_payload), b64_(b64), rbuf_(std::move(leftover))
+      parser_(ws::role::server, sh.server().options().engine.max_payload), b64_(b64),
+      leftover_(leftover.empty() ? nullptr : std::make_unique<std::string>(std::move(leftover)))
 {
     boost::system::error_code ignored;
     sock_.set_option(net::ip::tcp::no_delay(true), ignored);
@@ -61,15 +85,16 @@ void ws_transport::flush_deferred()
 
 void ws_transport::send_frame(ws::opcode op, std::string payload)
 {
+    auto& direct = out().direct;
     if (op == ws::opcode::pong) {
-        for (auto& f : direct_) {
+        for (auto& f : direct) {
             if (f.op == ws::opcode::pong) {
                 f.payload = std::move(payload);
                 return;  // already due to be written
             }
         }
     }
-    direct_.push_back(direct_frame{op, std::move(payload)});
+    direct.push_back(write_buffers::direct_frame{op, std::move(payload)});
     kick();
 }
 
@@ -79,12 +104,13 @@ void ws_transport::close(std::uint16_t code, std::string_view reason)
         return;
     }
     closing_ = true;
-    close_frame_.resize(ws::max_header_size);
+    auto& frame = out().close_frame;
+    frame.resize(ws::max_header_size);
     const auto payload = ws::close_payload(code, reason);
-    const auto n = ws::write_header(reinterpret_cast<std::uint8_t*>(close_frame_.data()), ws::opcode::close,
-                                    payload.size());
-    close_frame_.resize(n);
-    close_frame_ += payload;
+    const auto n =
+        ws::write_header(reinterpret_cast<std::uint8_t*>(frame.data()), ws::opcode::close, payload.size());
+    frame.resize(n);
+    frame += payload;
     close_by_ = lazy_deadline::clock::now() + timeouts_.close;
     deadline_.arm(close_by_, *this, shard_.timers());
     kick();
@@ -125,8 +151,9 @@ void ws_transport::begin_reading()
     // Bytes read past the upgrade request come first. The parser keeps what it needs of
     // an incomplete frame, so whatever it is given is consumed whole (or the transport
     // finished): nothing is ever carried over here.
-    consume(rbuf_);
-    std::string().swap(rbuf_);
+    if (const auto bytes = std::move(leftover_)) {
+        consume(*bytes);
+    }
     wait_readable();
 }
 
@@ -263,7 +290,7 @@ void ws_transport::finish(std::string_view reason)
 
 // ---- writing ----------------------------------------------------------------------
 // Everything queued while a write was in flight goes out in the next one, as a single
-// gather-write. Frame headers and small payloads are copied into `staging_`, so that
+// gather-write. Frame headers and small payloads are copied into `staging`, so that
 // consecutive small frames make one buffer: a writev takes at most 64 buffers, and one
 // buffer per header and per payload held a write to 32 frames per reactor turn, slower
 // than a busy client fills the queue (the heartbeat ping then starved behind it). Large
@@ -278,74 +305,78 @@ void ws_transport::flush()
     if (writing_ || !sock_.is_open()) {
         return;
     }
-    inflight_.clear();
-    inflight_direct_.clear();
-    b64_frames_.clear();
-    inflight_direct_.swap(direct_);
+    auto& w = out();
+    w.inflight.clear();
+    w.inflight_direct.clear();
+    w.b64_frames.clear();
+    w.inflight_direct.swap(w.direct);
     if (active_ && session_) {
-        session_->queue().take_all(inflight_);
+        session_->queue().take_all(w.inflight);
         std::size_t bytes = 0;
-        for (const auto& p : inflight_)
+        for (const auto& p : w.inflight)
             bytes += p.data->size();
         session_->take_queue_bytes(bytes);
     }
     // The session's queue was drained just above when this is its transport; a probe's
     // close must not wait for the polling queue, which it never drains.
     const bool with_close = closing_ && !close_written_;
-    const std::size_t frames = inflight_direct_.size() + inflight_.size();
+    const std::size_t frames = w.inflight_direct.size() + w.inflight.size();
     if (frames == 0 && !with_close) {
         if (finished_ || close_written_) {
             abort();
         }
+        release_if_idle();
         return;
     }
     if (b64_) {
-        b64_frames_.reserve(inflight_.size());  // stable addresses for the buffers below
-        for (const auto& p : inflight_) {
+        w.b64_frames.reserve(w.inflight.size());  // stable addresses for the buffers below
+        for (const auto& p : w.inflight) {
             if (p.binary) {
                 // A client without binary support (b64=1) gets `b<base64>` text frames.
-                auto& s = b64_frames_.emplace_back("b");
+                auto& s = w.b64_frames.emplace_back("b");
                 base64::encode_append(s, *p.data);
             }
         }
     }
-    // The staging buffer is reserved up front: `bufs_` points into it.
-    std::size_t staged = with_close ? close_frame_.size() : 0;
+    // The staging buffer is reserved up front: `bufs` points into it.
+    auto& staging = w.staging;
+    auto& bufs = w.bufs;
+    std::size_t staged = with_close ? w.close_frame.size() : 0;
     auto stage_size = [](std::size_t payload) { return ws::max_header_size + (payload <= copy_limit ? payload : 0); };
-    for (const auto& f : inflight_direct_) {
+    for (const auto& f : w.inflight_direct) {
         staged += stage_size(f.payload.size());
     }
     std::size_t b = 0;
-    for (const auto& p : inflight_) {
-        staged += stage_size(p.binary && b64_ ? b64_frames_[b++].size() : p.data->size());
+    for (const auto& p : w.inflight) {
+        staged += stage_size(p.binary && b64_ ? w.b64_frames[b++].size() : p.data->size());
     }
-    staging_.clear();
-    staging_.reserve(staged);
-    bufs_.clear();
-    std::size_t segment = 0;  // where the staged bytes not yet in `bufs_` start
+    staging.clear();
+    staging.reserve(staged);
+    bufs.clear();
+    std::size_t segment = 0;  // where the staged bytes not yet in `bufs` start
     auto cut = [&] {
-        if (staging_.size() > segment) {
-            bufs_.emplace_back(staging_.data() + segment, staging_.size() - segment);
-            segment = staging_.size();
+        if (staging.size() > segment) {
+            bufs.emplace_back(staging.data() + segment, staging.size() - segment);
+            segment = staging.size();
         }
     };
     auto add = [&](ws::opcode op, std::string_view payload) {
         std::uint8_t hdr[ws::max_header_size];
         const auto n = ws::write_header(hdr, op, payload.size());
-        staging_.append(reinterpret_cast<const char*>(hdr), n);
+        staging.append(reinterpret_cast<const char*>(hdr), n);
         if (payload.size() <= copy_limit) {
-            staging_.append(payload);
+            staging.append(payload);
         }
         else {
             cut();
-            bufs_.emplace_back(payload.data(), payload.size());
+            bufs.emplace_back(payload.data(), payload.size());
         }
     };
-    for (const auto& f : inflight_direct_) {
+    for (const auto& f : w.inflight_direct) {
         add(f.op, f.payload);
     }
     b = 0;
-    for (const auto& p : inflight_) {
+    for (const auto& p : w.inflight) {
         if (!p.binary) {
             add(ws::opcode::text, *p.data);
         }
@@ -353,37 +384,37 @@ void ws_transport::flush()
             add(ws::opcode::binary, *p.data);
         }
         else {
-            add(ws::opcode::text, b64_frames_[b++]);
+            add(ws::opcode::text, w.b64_frames[b++]);
         }
     }
     if (with_close) {
-        staging_ += close_frame_;
+        staging += w.close_frame;
         close_written_ = true;
     }
     cut();
     writing_ = true;
     write_started_ = lazy_deadline::clock::now();
     deadline_.arm(write_started_ + timeouts_.write, *this, shard_.timers());
-    net::async_write(sock_, bufs_,
+    net::async_write(sock_, bufs,
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
+}
+
+void ws_transport::release_if_idle()
+{
+    if (out_ && out_->direct.empty() && !closing_ && session_ && session_->queue().empty()) {
+        // Idle again: the write's buffers go back, all of them (a busy writer, with
+        // something queued meanwhile, keeps them). A writer that wakes up again pays
+        // a few small allocations, next to a syscall.
+        out_.reset();
+        session_->queue().compact();
+    }
 }
 
 void ws_transport::on_written(const boost::system::error_code& ec)
 {
     writing_ = false;
-    inflight_.clear();  // drop our references to shared payloads now
-    if (session_ && session_->queue().empty() && direct_.empty()) {
-        // Idle again: the write's buffers go back, all of them (a busy writer, with
-        // something queued meanwhile, keeps them). Most connections are idle most of
-        // the time, and a few small buffers kept by each were ~140 B of every one; a
-        // writer that wakes up again pays three small allocations, next to a syscall.
-        std::vector<out_packet>().swap(inflight_);
-        std::vector<direct_frame>().swap(inflight_direct_);
-        std::vector<std::string>().swap(b64_frames_);
-        std::string().swap(staging_);
-        std::vector<net::const_buffer>().swap(bufs_);
-        session_->queue().compact();
-    }
+    out_->inflight.clear();  // drop our references to shared payloads now
+    release_if_idle();
     if (ec) {
         abort();
         finish("transport error");

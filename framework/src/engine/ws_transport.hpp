@@ -66,6 +66,8 @@ private:
     void handle_message();
     void flush();
     void on_written(const boost::system::error_code& ec);
+    /// Gives the write buffers back when nothing is queued, in flight or due.
+    void release_if_idle();
     void finish(std::string_view reason);
 
     boost::asio::ip::tcp::socket sock_;
@@ -76,22 +78,17 @@ private:
     lazy_deadline::clock::time_point close_by_ = lazy_deadline::clock::time_point::max();
     ws::parser parser_;
     bool b64_;
-    std::string rbuf_;
+    std::unique_ptr<std::string> leftover_;  ///< read past the upgrade (rare: most clients wait for the 101)
     std::shared_ptr<session> session_;
     bool probe_ = false;
     bool active_ = false;
 
-    struct direct_frame {
-        ws::opcode op;
-        std::string payload;
-    };
-    std::vector<direct_frame> direct_;  // control/probe frames ahead of the queue
-    std::vector<out_packet> inflight_;
-    std::vector<direct_frame> inflight_direct_;
-    std::vector<std::string> b64_frames_;  // binary packets re-encoded for b64 clients
-    std::string staging_;  // headers and small payloads of the write in flight, contiguous
-    std::vector<boost::asio::const_buffer> bufs_;
-    std::string close_frame_;
+    /// Everything a write needs: made on the first write (or control frame), given back
+    /// when the writer is idle again. Most connections are idle most of the time, and these
+    /// seven containers were ~200 B of every one.
+    struct write_buffers;
+    std::unique_ptr<write_buffers> out_;
+    write_buffers& out();
     bool writing_ = false;
     bool flush_pending_ = false;  // a deferred flush is scheduled on the shard
     bool closing_ = false;     // a close frame is due after the queue

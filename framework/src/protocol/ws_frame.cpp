@@ -114,7 +114,7 @@ void append_frame(std::string& out, opcode op, std::string_view payload, const s
 
 // --- parser --------------------------------------------------------------------------------------
 
-parser::parser(role r, std::size_t max_message_size) : role_(r), max_message_size_(max_message_size) {}
+parser::parser(role r, std::size_t max_message_size) : max_message_size_(max_message_size), role_(r) {}
 
 std::size_t parser::put(std::string_view bytes, boost::system::error_code& ec)
 {
@@ -142,9 +142,9 @@ std::size_t parser::take_header(std::string_view bytes, boost::system::error_cod
 {
     std::size_t used = 0;
     while (header_have_ < header_need_ && used < bytes.size()) {
-        const std::size_t n = std::min(header_need_ - header_have_, bytes.size() - used);
+        const std::size_t n = std::min<std::size_t>(header_need_ - header_have_, bytes.size() - used);
         std::memcpy(header_ + header_have_, bytes.data() + used, n);
-        header_have_ += n;
+        header_have_ = static_cast<std::uint8_t>(header_have_ + n);
         used += n;
         if (header_have_ == 2) {
             // The first two bytes tell how long the header is, and already allow most checks,
@@ -164,7 +164,7 @@ std::size_t parser::take_header(std::string_view bytes, boost::system::error_cod
                 return used;
             }
             const std::uint8_t len7 = b1 & length_bits;
-            header_need_ = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked_ ? 4 : 0);
+            header_need_ = static_cast<std::uint8_t>(2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked_ ? 4 : 0));
         }
     }
     if (header_have_ == header_need_) {

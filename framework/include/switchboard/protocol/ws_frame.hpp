@@ -172,30 +172,29 @@ class parser {
     void end_frame(boost::system::error_code& ec);
     void fail(boost::system::error_code& ec, boost::system::error_code why);
 
-    role role_;
-    state state_ = state::header;
-    std::size_t max_message_size_;
-
-    // The frame being read.
-    std::uint8_t header_[max_header_size];
-    std::size_t header_have_ = 0;
-    std::size_t header_need_ = 2;
-    opcode frame_op_ = opcode::continuation;
-    bool frame_fin_ = false;
-    std::uint8_t mask_key_[4] = {};
-    bool masked_ = false;
-    std::uint64_t frame_left_ = 0;
-    std::size_t frame_offset_ = 0;
-
+    // Largest first, the small fields packed at the end: a parser lives in every
+    // connection (176 bytes in declaration order, 144 like this).
     // A data message being assembled (`message_op_` is continuation when none) and the
     // latest control frame, kept apart so that a ping can overtake a fragmented message.
-    opcode message_op_ = opcode::continuation;
     std::string message_;
     std::string control_;
-
+    boost::system::error_code error_;
+    std::size_t max_message_size_;
+    // The frame being read.
+    std::uint64_t frame_left_ = 0;
+    std::size_t frame_offset_ = 0;
+    std::uint8_t header_[max_header_size];
+    std::uint8_t header_have_ = 0;
+    std::uint8_t header_need_ = 2;
+    std::uint8_t mask_key_[4] = {};
+    role role_;
+    state state_ = state::header;
+    opcode frame_op_ = opcode::continuation;
+    bool frame_fin_ = false;
+    bool masked_ = false;
+    opcode message_op_ = opcode::continuation;
     opcode ready_op_ = opcode::continuation;
     std::uint16_t close_code_ = close_code::no_status;
-    boost::system::error_code error_;
 };
 
 /** Builds a close frame payload: the code in network byte order, then the reason.
