@@ -39,6 +39,9 @@ void local_namespace::for_each_target(const std::vector<std::string>& rooms, con
                 s->mark = mark;
             }
         }
+        if (auto* own = own_room_member(r)) {
+            own->mark = mark;
+        }
     }
     auto visit = [&](socket_impl* s) {
         if (s->mark != mark) {
@@ -57,6 +60,9 @@ void local_namespace::for_each_target(const std::vector<std::string>& rooms, con
             for (auto* s : it->second) {
                 visit(s);
             }
+        }
+        if (auto* own = own_room_member(r)) {
+            visit(own);
         }
     }
 }
@@ -293,7 +299,7 @@ task<room_sizes> local_adapter::rooms(namespace_state& ns)
     auto list_here = [nsp = &ns](shard& sh) {
         room_sizes out;
         if (auto* local = sh.find_local(*nsp)) {
-            for (const auto& [room, members] : local->rooms()) {
+            for (const auto& [room, members] : local->named_rooms()) {
                 if (!local->find(room)) {  // a socket's own room is not a room to list
                     out.emplace_back(room, members.size());
                 }
@@ -316,8 +322,13 @@ task<std::vector<std::string>> local_adapter::room_names(namespace_state& ns)
     auto list_here = [nsp = &ns](shard& sh) {
         std::vector<std::string> out;
         if (auto* local = sh.find_local(*nsp)) {
-            for (const auto& [room, members] : local->rooms()) {
+            for (const auto& [room, members] : local->named_rooms()) {
                 out.push_back(room);
+            }
+            for (const auto& [id, s] : local->sockets()) {  // own rooms, as socket.io's allRooms has them
+                if (local->own_room_member(id)) {
+                    out.push_back(id);
+                }
             }
         }
         return out;

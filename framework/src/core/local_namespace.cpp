@@ -2,6 +2,8 @@
 
 #include "core/socket_impl.hpp"
 
+#include <algorithm>
+
 namespace sb::detail {
 
 void local_namespace::add(socket_impl* s)
@@ -20,13 +22,29 @@ socket_impl* local_namespace::find(const std::string& id) const
     return it == sockets_.end() ? nullptr : it->second;
 }
 
+socket_impl* local_namespace::own_room_member(const std::string& room) const
+{
+    auto* s = find(room);
+    if (s == nullptr) {
+        return nullptr;
+    }
+    const auto& mine = s->room_list();  // sorted; holds the id while the socket is in its own room
+    return std::binary_search(mine.begin(), mine.end(), room) ? s : nullptr;
+}
+
 bool local_namespace::join(socket_impl* s, const std::string& room)
 {
+    if (room == s->id_ref()) {
+        return true;  // its own room: the sockets_ entry (see the header)
+    }
     return rooms_[room].insert(s).second;
 }
 
 bool local_namespace::leave(socket_impl* s, const std::string& room)
 {
+    if (room == s->id_ref()) {
+        return true;
+    }
     auto it = rooms_.find(room);
     if (it == rooms_.end()) {
         return false;
@@ -41,7 +59,9 @@ bool local_namespace::leave(socket_impl* s, const std::string& room)
 std::size_t local_namespace::room_size(const std::string& room) const
 {
     auto it = rooms_.find(room);
-    return it == rooms_.end() ? 0 : it->second.size();
+    const std::size_t named = it == rooms_.end() ? 0 : it->second.size();
+    auto* own = own_room_member(room);
+    return named + (own != nullptr && (it == rooms_.end() || !it->second.contains(own)) ? 1 : 0);
 }
 
 } // namespace sb::detail

@@ -2,6 +2,11 @@
 // One shard's share of a namespace: the sockets that live on this shard and the rooms
 // they are in. Only the owning shard's thread touches it, so there is no lock: a
 // broadcast reaches the other shards by a post, never through shared state.
+//
+// Every socket is in a room named after its id (Socket.IO's `io.to(socket.id)`). That
+// room is not stored here: it is the socket's entry in `sockets_`, while the socket's own
+// room list holds its id (a socket may leave its own room). Storing it would cost every
+// connection a map node, a set and its bucket array (~300 bytes) for a room of one.
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -23,10 +28,13 @@ public:
     bool leave(socket_impl* s, const std::string& room);
 
     std::size_t room_size(const std::string& room) const;
-    const std::unordered_map<std::string, std::unordered_set<socket_impl*>>& rooms() const noexcept
+    /// Rooms joined by name, without the sockets' own rooms.
+    const std::unordered_map<std::string, std::unordered_set<socket_impl*>>& named_rooms() const noexcept
     {
         return rooms_;
     }
+    /// The socket whose own room `room` is, if it is still in it.
+    socket_impl* own_room_member(const std::string& room) const;
     const std::unordered_map<std::string, socket_impl*>& sockets() const noexcept { return sockets_; }
 
     /** Calls `f(socket_impl*)` once for every socket in any of `rooms` (all sockets when

@@ -121,6 +121,29 @@ describe('rooms', () => {
       assert.deepEqual(inbox[2].items, [['s'], ['t'], ['u']]);
     });
 
+    it('a socket\'s own room: reached and excepted by id, counted, and left like any room', async () => {
+      const [a, b, c] = await clients(3);
+      const room = uniq('own');
+      await h.ask(b, 'join', room);
+      await h.ask(c, 'join', room);
+      const inbox = [a, b, c].map((s) => new h.Inbox(s, 'm'));
+      await h.ask(a, 'server_to_room', { rooms: [b.id], event: 'm', args: ['to-b'] });
+      await h.ask(a, 'server_to_room', { rooms: [room], except: [c.id], event: 'm', args: ['not-c'] });
+      // A room named after another socket's id is a room like any other, beside that socket.
+      await h.ask(c, 'join', b.id);
+      assert.deepEqual(await h.ask(a, 'room_size', { room: b.id }), [2]);
+      await h.ask(a, 'server_to_room', { rooms: [b.id], event: 'm', args: ['b-and-c'] });
+      await h.ask(c, 'leave', b.id);
+      // Once b leaves its own room, its id reaches nobody.
+      assert.deepEqual(await h.ask1(b, 'leave', b.id), sorted([room]));
+      assert.deepEqual(await h.ask(a, 'room_size', { room: b.id }), [0]);
+      await h.ask(a, 'server_to_room', { rooms: [b.id], event: 'm', args: ['nobody'] });
+      await h.ask(b, 'join', b.id);
+      assert.deepEqual(await h.ask(a, 'room_size', { room: b.id }), [1]);
+      await h.fence(a, [a, b, c]);
+      assert.deepEqual(inbox.map((i) => i.items), [[], [['to-b'], ['not-c'], ['b-and-c']], [['b-and-c']]]);
+    });
+
     it('a socket that left a room no longer gets its messages', async () => {
       const room = uniq('left');
       const [a, b] = await clients(2);
