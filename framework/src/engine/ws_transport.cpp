@@ -1,11 +1,13 @@
 #include "engine/ws_transport.hpp"
 
 #include "engine/engine_shard.hpp"
+#include "engine/exact_allocator.hpp"
 
 #include <switchboard/error.hpp>
 #include <switchboard/protocol/base64.hpp>
 #include <switchboard/protocol/eio_packet.hpp>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -165,8 +167,13 @@ void ws_transport::wait_readable()
     // Wait for readability without a buffer, then read into the shard's: an idle
     // connection keeps no receive memory (a 16 KiB buffer per connection was most of
     // an idle connection's heap).
+    // The operation may stay pending for the connection's life: at its own size
+    // (exact_allocator.hpp), not in a recycled block several times larger.
     sock_.async_wait(net::socket_base::wait_read,
-                     [self = shared_from_this()](const boost::system::error_code& ec) { self->on_readable(ec); });
+                     net::bind_allocator(exact_allocator<void>{}, [self = shared_from_this()](
+                                                                      const boost::system::error_code& ec) {
+                         self->on_readable(ec);
+                     }));
 }
 
 void ws_transport::on_readable(boost::system::error_code ec)
