@@ -327,7 +327,7 @@ task<std::vector<std::string>> local_adapter::room_names(namespace_state& ns)
             }
             for (const auto& [id, s] : local->sockets()) {  // own rooms, as socket.io's allRooms has them
                 if (local->own_room_member(id)) {
-                    out.push_back(id);
+                    out.emplace_back(id);
                 }
             }
         }

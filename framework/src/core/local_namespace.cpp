@@ -16,13 +16,13 @@ void local_namespace::remove(socket_impl* s)
     sockets_.erase(s->id_ref());
 }
 
-socket_impl* local_namespace::find(const std::string& id) const
+socket_impl* local_namespace::find(std::string_view id) const
 {
     auto it = sockets_.find(id);
     return it == sockets_.end() ? nullptr : it->second;
 }
 
-socket_impl* local_namespace::own_room_member(const std::string& room) const
+socket_impl* local_namespace::own_room_member(std::string_view room) const
 {
     auto* s = find(room);
     if (s == nullptr) {

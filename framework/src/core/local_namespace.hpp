@@ -9,6 +9,7 @@
 // connection a map node, a set and its bucket array (~300 bytes) for a room of one.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -21,7 +22,7 @@ class local_namespace {
 public:
     void add(socket_impl* s);
     void remove(socket_impl* s);
-    socket_impl* find(const std::string& id) const;
+    socket_impl* find(std::string_view id) const;
 
     /// Membership; the socket keeps its own list of rooms in step (socket_impl::rooms_).
     bool join(socket_impl* s, const std::string& room);
@@ -34,8 +35,8 @@ public:
         return rooms_;
     }
     /// The socket whose own room `room` is, if it is still in it.
-    socket_impl* own_room_member(const std::string& room) const;
-    const std::unordered_map<std::string, socket_impl*>& sockets() const noexcept { return sockets_; }
+    socket_impl* own_room_member(std::string_view room) const;
+    const std::unordered_map<std::string_view, socket_impl*>& sockets() const noexcept { return sockets_; }
 
     /** Calls `f(socket_impl*)` once for every socket in any of `rooms` (all sockets when
         `rooms` is empty) and in none of `except`. `mark` must be fresh (shard::next_mark):
@@ -46,7 +47,7 @@ public:
                          std::uint64_t mark, F&& f) const;
 
 private:
-    std::unordered_map<std::string, socket_impl*> sockets_;
+    std::unordered_map<std::string_view, socket_impl*> sockets_;  // keys view the sockets' ids
     std::unordered_map<std::string, std::unordered_set<socket_impl*>> rooms_;
 };
 

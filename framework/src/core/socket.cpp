@@ -359,12 +359,15 @@ void socket_impl::on_ack(sio::packet p)
     if (!p.id) {
         return;
     }
-    auto it = acks_.find(*p.id);
-    if (it == acks_.end()) {
+    if (!acks_) {
+        return;
+    }
+    auto it = acks_->find(*p.id);
+    if (it == acks_->end()) {
         return;  // late or unknown: ignored, as socket.io does ("bad ack")
     }
     auto cb = std::move(it->second);
-    acks_.erase(it);
+    acks_->erase(it);
     payload args;
     boost::system::error_code ec;
     auto v = parse_checked_json(p.data.empty() ? std::string_view("[]") : std::string_view(p.data), ec);
@@ -420,10 +423,10 @@ void socket_impl::on_disconnect(std::string_view reason)
     client_ = nullptr;
     stream_ = nullptr;
     // Pending acks complete now with `closed` (socket.io leaves them pending forever).
-    auto pending = std::move(acks_);
-    acks_.clear();
-    for (auto& [id, cb] : pending) {
-        cb(make_error_code(error::closed), {});
+    if (auto pending = std::move(acks_)) {
+        for (auto& [id, cb] : *pending) {
+            cb(make_error_code(error::closed), {});
+        }
     }
     if (h.on_disconnect) {
         h.on_disconnect(self, reason);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -94,8 +95,19 @@ public:
         }
     }
     /// Registers a pending ack under `id` (broadcasts use the namespace's shared id).
-    void expect_ack(std::uint64_t id, ack_callback cb) { acks_.emplace(id, std::move(cb)); }
-    void forget_ack(std::uint64_t id) { acks_.erase(id); }
+    void expect_ack(std::uint64_t id, ack_callback cb)
+    {
+        if (!acks_) {
+            acks_ = std::make_unique<pending_acks>();
+        }
+        acks_->emplace(id, std::move(cb));
+    }
+    void forget_ack(std::uint64_t id)
+    {
+        if (acks_) {
+            acks_->erase(id);
+        }
+    }
 
     /// Stamp for broadcast de-duplication (local_namespace::for_each_target).
     std::uint64_t mark = 0;
@@ -112,21 +124,19 @@ public:
         see offsets in order, so the first job past `upto` ends the check. */
     void set_replayed(std::uint64_t after, std::vector<std::uint64_t> offsets, std::uint64_t upto)
     {
-        replayed_after_ = after;
-        replayed_ = std::move(offsets);
-        replayed_upto_ = upto;
+        replayed_ = std::make_unique<replay_window>(replay_window{std::move(offsets), upto, after});
     }
     bool skip_replayed(std::uint64_t offset)
     {
-        if (replayed_upto_ == 0) {
+        if (!replayed_) {
             return false;
         }
-        if (offset > replayed_upto_) {
-            replayed_.clear();
-            replayed_upto_ = 0;
+        if (offset > replayed_->upto) {
+            replayed_.reset();
             return false;
         }
-        return offset <= replayed_after_ || std::binary_search(replayed_.begin(), replayed_.end(), offset);
+        return offset <= replayed_->after ||
+               std::binary_search(replayed_->offsets.begin(), replayed_->offsets.end(), offset);
     }
 
 private:
@@ -142,15 +152,21 @@ private:
     bool recovered_ = false;
     bool save_queued_ = false;
     std::string pid_;
-    std::vector<std::uint64_t> replayed_;
-    std::uint64_t replayed_upto_ = 0;
-    std::uint64_t replayed_after_ = 0;
+    // Rare state behind pointers: a connection that never replayed, nor awaits an ack,
+    // pays 16 B for both instead of ~100.
+    struct replay_window {
+        std::vector<std::uint64_t> offsets;
+        std::uint64_t upto = 0;
+        std::uint64_t after = 0;
+    };
+    std::unique_ptr<replay_window> replayed_;  // set_replayed() until the check ends
     namespace_state& ns_;
     shard& shard_;
     std::string id_;
     boost::json::object auth_;
     std::vector<std::string> rooms_;  // sorted
-    std::unordered_map<std::uint64_t, ack_callback> acks_;
+    using pending_acks = std::unordered_map<std::uint64_t, ack_callback>;
+    std::unique_ptr<pending_acks> acks_;  // made by the first expect_ack()
     bool connected_ = false;
     bool joined_ = false;
 };

@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -91,7 +92,9 @@ private:
     engine_host& host_;
     shard& exec_;
     shard_timers timers_;  // before sessions_: a session (and its transport) leaves it when destroyed
-    std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
+    // Keyed by a view of the session's own sid: a key copy was ~64 B of every connection
+    // (a 20-character id is past the short-string buffer).
+    std::unordered_map<std::string_view, std::shared_ptr<session>> sessions_;
     std::vector<std::shared_ptr<deferred_flush>> dirty_;  // awaiting a deferred flush
     std::vector<std::shared_ptr<deferred_flush>> flushing_;
     bool flush_posted_ = false;

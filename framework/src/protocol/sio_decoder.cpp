@@ -261,12 +261,12 @@ error_code decoder::put_text(std::string_view message)
         reset();
         return error::unexpected_text; // "got plaintext data when reconstructing a packet"
     }
-    packet p;
-    if (const error_code ec = decode_string(message, options_, p)) {
+    auto p = std::make_unique<packet>();
+    if (const error_code ec = decode_string(message, options_, *p)) {
         return ec;
     }
-    if (is_binary(p.type)) {
-        p.buffers.reserve(p.attachments);
+    if (is_binary(p->type)) {
+        p->buffers.reserve(p->attachments);
         state_ = state::reconstructing;
     }
     else {
@@ -283,8 +283,8 @@ error_code decoder::put_binary(std::string_view message)
         reset();
         return error::unexpected_binary; // "got binary data when not reconstructing a packet"
     }
-    packet_.buffers.emplace_back(message);
-    if (packet_.buffers.size() == packet_.attachments) {
+    packet_->buffers.emplace_back(message);
+    if (packet_->buffers.size() == packet_->attachments) {
         state_ = state::ready;
     }
     return {};
@@ -294,12 +294,14 @@ packet decoder::take()
 {
     BOOST_ASSERT(ready());
     state_ = state::idle;
-    return std::exchange(packet_, packet{});
+    packet out = std::move(*packet_);
+    packet_.reset();
+    return out;
 }
 
 void decoder::reset()
 {
-    packet_ = packet{};
+    packet_.reset();
     state_ = state::idle;
 }
 

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -125,7 +126,8 @@ struct decoder_options {
 */
 class decoder {
 public:
-    /// Construct a decoder; it allocates nothing until the first message.
+    /// Construct a decoder. It holds a packet only from put_text() to take() (or while
+    /// attachments are awaited), so the decoder of an idle connection is a few words.
     explicit decoder(decoder_options options = {}) : options_(options) {}
 
     /** Decode a text message (an Engine.IO `message` payload, without its `4`).
@@ -160,7 +162,7 @@ private:
     enum class state : std::uint8_t { idle, reconstructing, ready };
 
     decoder_options options_;
-    packet packet_;
+    std::unique_ptr<packet> packet_;  // a packet is ~150 B; most connections hold none
     state state_ = state::idle;
 };
 
