@@ -30,6 +30,23 @@ struct ws_transport::write_buffers {
     std::vector<net::const_buffer> bufs;
 };
 
+namespace {
+/// The connection's descriptor, moved onto the shard's io_context executor.
+ws_transport::socket_type adopt(net::ip::tcp::socket sock, engine_shard& sh)
+{
+    boost::system::error_code ec;
+    const auto protocol = sock.local_endpoint(ec).protocol();
+    if (ec || !sock.is_open()) {
+        return ws_transport::socket_type(sh.context().get_executor());  // closed: reads fail, finishing the transport
+    }
+    const auto fd = sock.release(ec);
+    if (ec) {
+        return ws_transport::socket_type(sh.context().get_executor());
+    }
+    return ws_transport::socket_type(sh.context().get_executor(), protocol, fd);
+}
+} // namespace
+
 ws_transport::write_buffers& ws_transport::out()
 {
     if (!out_) {
@@ -39,7 +56,7 @@ ws_transport::write_buffers& ws_transport::out()
 }
 
 ws_transport::ws_transport(net::ip::tcp::socket sock, engine_shard& sh, bool b64, std::string leftover)
-    : sock_(std::move(sock)), shard_(sh), timeouts_(sh.server().options().timeouts),
+    : sock_(adopt(std::move(sock), sh)), shard_(sh), timeouts_(sh.server().options().timeouts),
       parser_(ws::role::server, sh.server().options().engine.max_payload), b64_(b64),
       leftover_(leftover.empty() ? nullptr : std::make_unique<std::string>(std::move(leftover)))
 {

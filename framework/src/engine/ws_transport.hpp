@@ -14,6 +14,7 @@
 #include <switchboard/protocol/ws_frame.hpp>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <array>
@@ -26,6 +27,11 @@ namespace sb::detail {
 
 class ws_transport final : public deferred_flush, public std::enable_shared_from_this<ws_transport> {
 public:
+    // On the shard's io_context executor, not any_io_executor: the socket and every
+    // operation pending on it (an idle connection's wait) carry an 8-byte executor
+    // instead of a type-erased one.
+    using socket_type = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
     /// `leftover`: bytes already read past the HTTP upgrade request.
     /// Limits (max_payload, timeouts) and counters come from the shard's server.
     ws_transport(boost::asio::ip::tcp::socket sock, engine_shard& sh, bool b64, std::string leftover);
@@ -70,7 +76,7 @@ private:
     void release_if_idle();
     void finish(std::string_view reason);
 
-    boost::asio::ip::tcp::socket sock_;
+    socket_type sock_;
     engine_shard& shard_;
     const timeout_options& timeouts_;
     lazy_deadline deadline_;
