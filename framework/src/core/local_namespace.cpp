@@ -2,8 +2,6 @@
 
 #include "core/socket_impl.hpp"
 
-#include <algorithm>
-
 namespace sb::detail {
 
 void local_namespace::add(socket_impl* s)
@@ -28,8 +26,7 @@ socket_impl* local_namespace::own_room_member(std::string_view room) const
     if (s == nullptr) {
         return nullptr;
     }
-    const auto& mine = s->room_list();  // sorted; holds the id while the socket is in its own room
-    return std::binary_search(mine.begin(), mine.end(), room) ? s : nullptr;
+    return s->in_own_room() ? s : nullptr;
 }
 
 bool local_namespace::join(socket_impl* s, const std::string& room)

@@ -4,8 +4,8 @@
 // broadcast reaches the other shards by a post, never through shared state.
 //
 // Every socket is in a room named after its id (Socket.IO's `io.to(socket.id)`). That
-// room is not stored here: it is the socket's entry in `sockets_`, while the socket's own
-// room list holds its id (a socket may leave its own room). Storing it would cost every
+// room is not stored here: it is the socket's entry in `sockets_`, while the socket's
+// in_own_room() (a socket may leave its own room). Storing it would cost every
 // connection a map node, a set and its bucket array (~300 bytes) for a room of one.
 #include <cstdint>
 #include <string>

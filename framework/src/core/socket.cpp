@@ -198,6 +198,17 @@ socket_impl::socket_impl(event_stream& es, namespace_state& ns, shard& sh, std::
 
 socket_impl::~socket_impl() = default;
 
+std::vector<std::string> socket_impl::room_list() const
+{
+    std::vector<std::string> out;
+    out.reserve(rooms_.size() + 1);
+    out.insert(out.end(), rooms_.begin(), rooms_.end());
+    if (in_own_room_) {
+        out.insert(std::lower_bound(out.begin(), out.end(), id_), id_);
+    }
+    return out;
+}
+
 void socket_impl::on_connected()
 {
     connected_ = true;
@@ -210,11 +221,19 @@ void socket_impl::join_room(const std::string& room)
     if (!connected_) {
         return;
     }
-    auto it = std::lower_bound(rooms_.begin(), rooms_.end(), room);
-    if (it != rooms_.end() && *it == room) {
-        return;
+    if (room == id_) {
+        if (in_own_room_) {
+            return;
+        }
+        in_own_room_ = true;
     }
-    rooms_.insert(it, room);
+    else {
+        auto it = std::lower_bound(rooms_.begin(), rooms_.end(), room);
+        if (it != rooms_.end() && *it == room) {
+            return;
+        }
+        rooms_.insert(it, room);
+    }
     shard_.local(ns_).join(this, room);
     if (auto* o = shard_.server().observer()) {
         o->joined(*this, room);
@@ -227,11 +246,19 @@ void socket_impl::join_room(const std::string& room)
 
 void socket_impl::leave_room(const std::string& room)
 {
-    auto it = std::lower_bound(rooms_.begin(), rooms_.end(), room);
-    if (it == rooms_.end() || *it != room) {
-        return;
+    if (room == id_) {
+        if (!in_own_room_) {
+            return;
+        }
+        in_own_room_ = false;
     }
-    rooms_.erase(it);
+    else {
+        auto it = std::lower_bound(rooms_.begin(), rooms_.end(), room);
+        if (it == rooms_.end() || *it != room) {
+            return;
+        }
+        rooms_.erase(it);
+    }
     shard_.local(ns_).leave(this, room);
     if (auto* o = shard_.server().observer()) {
         o->left(*this, room);
@@ -408,7 +435,7 @@ void socket_impl::on_disconnect(std::string_view reason)
     if (watcher) {
         watcher->disconnected(*this, reason);
     }
-    for (const auto& r : rooms_) {
+    for (const auto& r : room_list()) {
         local.leave(this, r);
         if (watcher) {
             watcher->left(*this, r);
@@ -418,6 +445,7 @@ void socket_impl::on_disconnect(std::string_view reason)
         }
     }
     rooms_.clear();
+    in_own_room_ = false;
     local.remove(this);
     connected_ = false;
     client_ = nullptr;

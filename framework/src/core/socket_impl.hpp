@@ -57,7 +57,10 @@ public:
     bool is_eventsource() const noexcept { return eventsource_; }
     bool is_connected() const noexcept { return connected_; }
     const boost::json::object& auth_ref() const noexcept { return auth_; }
-    const std::vector<std::string>& room_list() const noexcept { return rooms_; }
+    /// Its rooms, sorted, its own room (its id) included while it is in it. A copy.
+    std::vector<std::string> room_list() const;
+    /// In the room named after its id (local_namespace answers that room from this).
+    bool in_own_room() const noexcept { return in_own_room_; }
 
     /// Joins the namespace on this shard (own room included) after the middleware passed.
     void on_connected();
@@ -142,7 +145,7 @@ public:
 private:
     void send_reply(std::uint64_t id, const reply& r);
     /// What recovery keeps of this socket (a persisted session) as it stands now.
-    persisted_session session() const { return persisted_session{id_, pid_, rooms_, data, {}}; }
+    persisted_session session() const { return persisted_session{id_, pid_, room_list(), data, {}}; }
     /// Presence tracks `room` for this socket (on, and not its own room).
     bool tracks_presence(const std::string& room) const;
 
@@ -164,7 +167,8 @@ private:
     shard& shard_;
     std::string id_;
     boost::json::object auth_;
-    std::vector<std::string> rooms_;  // sorted
+    std::vector<std::string> rooms_;  // sorted; rooms joined by name, not its own
+    bool in_own_room_ = false;          // its own room: a flag, not a copy of the id (~100 B)
     using pending_acks = std::unordered_map<std::uint64_t, ack_callback>;
     std::unique_ptr<pending_acks> acks_;  // made by the first expect_ack()
     bool connected_ = false;
