@@ -3,6 +3,7 @@
 // connects namespaces (middleware, CONNECT/CONNECT_ERROR), routes packets to sockets,
 // and closes the connection on any decode error or invalid state.
 #include "core/event_log.hpp"
+#include "core/small_map.hpp"
 #include "core/socket_sink.hpp"
 
 #include <switchboard/protocol/sio_packet.hpp>
@@ -10,7 +11,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,8 +59,8 @@ private:
     shard& shard_;
     socket_sink& sink_;
     sio::decoder decoder_;
-    std::map<std::string, std::shared_ptr<socket_impl>, std::less<>> sockets_;
-    std::map<std::string, bool, std::less<>> connecting_;  // namespaces whose middleware runs
+    small_map<std::shared_ptr<socket_impl>> sockets_;
+    small_map<bool> connecting_;  // namespaces whose middleware runs
     // connectTimeout, until the first namespace joins; then freed (an idle timer is
     // ~90 bytes of every connection).
     std::unique_ptr<boost::asio::steady_timer> connect_timer_;
