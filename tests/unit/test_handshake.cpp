@@ -60,3 +60,30 @@ TEST_CASE("handshake: a request without headers, and without an Origin", "[hands
     CHECK(h.secure);
     CHECK(h.header("host").empty());
 }
+
+#include <boost/beast/http/write.hpp>
+
+#include <sstream>
+
+TEST_CASE("response_head: the bytes Beast's serializer writes before the body", "[http]")
+{
+    auto beast_bytes = [](const sb::detail::http_response& res) {
+        std::ostringstream out;
+        out << res;
+        return out.str();
+    };
+    sb::detail::http_request req{http::verb::get, "/socket.io/?EIO=4&transport=polling", 11};
+    for (const unsigned status : {200u, 204u, 400u, 403u, 503u, 299u}) {
+        // A 204 has no body (Beast refuses one).
+        auto res = sb::detail::make_response(req, status, "text/plain; charset=UTF-8",
+                                             status == 204 ? "" : "40{\"sid\":\"x\"}");
+        res.set(http::field::access_control_allow_origin, "http://example.test");
+        res.insert("X-Custom", "one");
+        res.insert("x-custom", "two");
+        CHECK(sb::detail::response_head(res) + res.body() == beast_bytes(res));
+    }
+    sb::detail::http_request old{http::verb::get, "/", 10};
+    auto res = sb::detail::make_response(old, 404, {}, "not found\n");
+    CHECK(sb::detail::response_head(res).starts_with("HTTP/1.0 404 Not Found\r\n"));
+    CHECK(sb::detail::response_head(res) + res.body() == beast_bytes(res));
+}

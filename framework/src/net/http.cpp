@@ -24,6 +24,35 @@ http_response make_response(const http_request& req, unsigned status, std::strin
     return res;
 }
 
+std::string response_head(const http_response& res)
+{
+    const auto reason = res.reason();
+    std::size_t size = 9 + 4 + reason.size() + 2 + 2;
+    for (const auto& f : res) {
+        size += f.name_string().size() + 2 + f.value().size() + 2;
+    }
+    std::string head;
+    head.reserve(size);
+    head += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    const unsigned code = res.result_int();
+    head += static_cast<char>('0' + code / 100 % 10);
+    head += static_cast<char>('0' + code / 10 % 10);
+    head += static_cast<char>('0' + code % 10);
+    head += ' ';
+    head.append(reason.data(), reason.size());
+    head += "\r\n";
+    for (const auto& f : res) {
+        const auto name = f.name_string();
+        const auto value = f.value();
+        head.append(name.data(), name.size());
+        head += ": ";
+        head.append(value.data(), value.size());
+        head += "\r\n";
+    }
+    head += "\r\n";
+    return head;
+}
+
 std::string_view query_of(std::string_view target) noexcept
 {
     const auto q = target.find('?');

@@ -28,6 +28,12 @@ enum class http_outcome {
 /// A response with the usual headers. `content_type` empty: none.
 http_response make_response(const http_request& req, unsigned status, std::string_view content_type, std::string body);
 
+/** The bytes of `res` before its body: status line, header lines, blank line. What
+    Beast's serializer writes for a non-chunked response, built in one string so that a
+    response leaves as one gather write of head and body: the serializer's buffer
+    iterators were ~6% of the CPU of long polling. */
+std::string response_head(const http_response& res);
+
 /// The query part of a request target ("" if none).
 std::string_view query_of(std::string_view target) noexcept;
 /// The path part of a request target.

@@ -24,6 +24,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <fstream>
@@ -282,6 +283,12 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
             http::response_serializer<http::string_body> sr{res};
             std::tie(wec, std::ignore) =
                 co_await http::async_write_header(stream, sr, net::as_tuple(net::use_awaitable));
+        }
+        else if (!res.chunked()) {
+            // Head and body in one gather write (net/http.hpp: response_head).
+            const auto head = response_head(res);
+            const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(res.body())};
+            std::tie(wec, std::ignore) = co_await net::async_write(stream, bufs, net::as_tuple(net::use_awaitable));
         }
         else {
             std::tie(wec, std::ignore) = co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
