@@ -334,7 +334,9 @@ void ws_transport::flush()
     w.inflight_direct.clear();
     w.b64_frames.clear();
     w.inflight_direct.swap(w.direct);
-    if (active_ && session_) {
+    // An empty queue is not taken: take_all swaps vectors, which would hand the queue
+    // this writer's (empty, allocated) buffer to keep while the connection idles.
+    if (active_ && session_ && !session_->queue().empty()) {
         session_->queue().take_all(w.inflight);
         std::size_t bytes = 0;
         for (const auto& p : w.inflight)
@@ -438,7 +440,8 @@ void ws_transport::on_written(const boost::system::error_code& ec)
 {
     writing_ = false;
     out_->inflight.clear();  // drop our references to shared payloads now
-    release_if_idle();
+    // The buffers go back in flush(), once it finds nothing more to write: released here,
+    // they would be made again at once by that flush() only to be released again.
     if (ec) {
         abort();
         finish("transport error");
