@@ -326,7 +326,7 @@ task<std::vector<std::string>> local_adapter::room_names(namespace_state& ns)
                 out.push_back(room);
             }
             for (const auto& [id, s] : local->sockets()) {  // own rooms, as socket.io's allRooms has them
-                if (local->own_room_member(id)) {
+                if (s->in_own_room()) {
                     out.emplace_back(id);
                 }
             }

@@ -23,10 +23,7 @@ socket_impl* local_namespace::find(std::string_view id) const
 socket_impl* local_namespace::own_room_member(std::string_view room) const
 {
     auto* s = find(room);
-    if (s == nullptr) {
-        return nullptr;
-    }
-    return s->in_own_room() ? s : nullptr;
+    return s != nullptr && s->in_own_room() ? s : nullptr;
 }
 
 bool local_namespace::join(socket_impl* s, const std::string& room)
@@ -55,10 +52,11 @@ bool local_namespace::leave(socket_impl* s, const std::string& room)
 
 std::size_t local_namespace::room_size(const std::string& room) const
 {
+    // join() never stores a socket under its own id, so its owner is not among the
+    // members of a named room of that name: the two add up.
     auto it = rooms_.find(room);
     const std::size_t named = it == rooms_.end() ? 0 : it->second.size();
-    auto* own = own_room_member(room);
-    return named + (own != nullptr && (it == rooms_.end() || !it->second.contains(own)) ? 1 : 0);
+    return named + (own_room_member(room) != nullptr ? 1 : 0);
 }
 
 } // namespace sb::detail
