@@ -1,6 +1,7 @@
 // handshake_info as the framework builds it from the HTTP request: header lines kept in
 // order in one buffer, names lower-cased, repeated lines joined as Node joins them.
 #include "net/http.hpp"
+#include "net/origin.hpp"
 
 #include <switchboard/handshake.hpp>
 
@@ -86,4 +87,49 @@ TEST_CASE("response_head: the bytes Beast's serializer writes before the body", 
     auto res = sb::detail::make_response(old, 404, {}, "not found\n");
     CHECK(sb::detail::response_head(res).starts_with("HTTP/1.0 404 Not Found\r\n"));
     CHECK(sb::detail::response_head(res) + res.body() == beast_bytes(res));
+}
+
+TEST_CASE("plain_head: what Beast writes for the same response", "[http]")
+{
+    auto beast_bytes = [](const sb::detail::http_response& res) {
+        std::ostringstream out;
+        out << res;
+        return out.str();
+    };
+    const sb::detail::cors_headers no_cors{};
+    const sb::detail::cors_headers listed{"http://example.test", true, true};
+    const sb::detail::cors_headers any{"*", false, false};
+    for (const unsigned version : {10u, 11u}) {
+        for (const char* connection : {"", "close", "keep-alive"}) {
+            sb::detail::http_request req{http::verb::get, "/socket.io/?EIO=4&transport=polling&sid=x", version};
+            if (*connection) {
+                req.set(http::field::connection, connection);
+            }
+            for (const auto* cors : {&no_cors, &listed, &any}) {
+                for (const unsigned status : {200u, 400u, 403u, 500u}) {
+                    for (const bool no_store : {false, true}) {
+                        for (const std::string_view type : {"", "application/json"}) {
+                            auto plain = sb::detail::make_plain(status, type, status == 200 ? "4hello\x1e" "2" : "");
+                            plain.no_store = no_store;
+                            auto res = sb::detail::make_response(req, status, type, plain.body);
+                            if (no_store) {
+                                res.set(http::field::cache_control, "no-store");
+                            }
+                            if (!cors->allow_origin.empty()) {
+                                res.set(http::field::access_control_allow_origin, cors->allow_origin);
+                            }
+                            if (cors->credentials) {
+                                res.set(http::field::access_control_allow_credentials, "true");
+                            }
+                            if (cors->vary) {
+                                res.set(http::field::vary, "Origin");
+                            }
+                            CAPTURE(version, connection, status, no_store, type, cors->allow_origin);
+                            CHECK(sb::detail::plain_head(req, plain, *cors) + plain.body == beast_bytes(res));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -32,10 +32,9 @@ namespace sb::detail {
 
 namespace {
 
-http_response engine_error(const http_request& req, eio::request_error e)
+plain_response engine_error(eio::request_error e)
 {
-    auto res = make_response(req, eio::http_status(e), "application/json", eio::error_body(e));
-    return res;
+    return make_plain(eio::http_status(e), "application/json", eio::error_body(e));
 }
 
 bool transport_enabled(const engine_options& o, std::string_view name)
@@ -110,14 +109,14 @@ net::awaitable<bool> forward_elsewhere(engine_shard& sh, beast::tcp_stream& stre
 } // namespace
 
 net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                   http_request& req, http_response& res, const raw_engine_route* raw)
+                                                   http_request& req, plain_response& res, const raw_engine_route* raw)
 {
     const auto& opts = sh.server().options().engine;
     const auto q = eio::parse_query(query_of(req.target()));
     const bool upgrade = beast::websocket::is_upgrade(req);
     auto fail = [&](eio::request_error e) {
         sh.server().metrics().bad_requests.fetch_add(1, std::memory_order_relaxed);
-        res = engine_error(req, e);
+        res = engine_error(e);
         return http_outcome::respond;
     };
 
@@ -167,7 +166,7 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
         if (req.method() == http::verb::get) {
             stream.expires_never();  // a long poll waits as long as it needs
             auto r = co_await s->poll_get();
-            res = make_response(req, r.status, r.status == 200 ? "text/plain; charset=UTF-8" : "application/json",
+            res = make_plain(r.status, r.status == 200 ? "text/plain; charset=UTF-8" : "application/json",
                                 std::move(r.body));
         }
         else if (req.method() == http::verb::post) {
@@ -176,12 +175,12 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
                 co_return fail(eio::request_error::bad_request);
             }
             auto r = s->poll_post(req.body());
-            res = make_response(req, r.status, "text/html", std::move(r.body));
+            res = make_plain(r.status, "text/html", std::move(r.body));
         }
         else {
-            res = make_response(req, 500, {}, {});
+            res = make_plain(500, {}, {});
         }
-        res.set(http::field::cache_control, "no-store");
+        res.no_store = true;
         co_return http_outcome::respond;
     }
 
@@ -210,7 +209,7 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
         }
         if (refusal) {
             sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);
-            res = make_response(req, eio::http_status(eio::request_error::forbidden), "application/json",
+            res = make_plain(eio::http_status(eio::request_error::forbidden), "application/json",
                                 eio::error_body(eio::request_error::forbidden, refusal->message));
             co_return http_outcome::respond;
         }
@@ -219,7 +218,7 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
     if (const auto v = limits.admit(info.address); v != client_limits::verdict::ok) {
         sh.server().metrics().handshakes_refused.fetch_add(1, std::memory_order_relaxed);
         const auto r = client_limits::describe(v);
-        res = make_response(req, r.status, "application/json", eio::error_body(eio::request_error::forbidden, r.message));
+        res = make_plain(r.status, "application/json", eio::error_body(eio::request_error::forbidden, r.message));
         co_return http_outcome::respond;
     }
     limit_slot slot(limits, info.address);  // the session's from below on; given back if we stop first
@@ -247,8 +246,8 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
         co_return http_outcome::upgraded;
     }
     auto r = co_await s->poll_get();
-    res = make_response(req, r.status, "text/plain; charset=UTF-8", std::move(r.body));
-    res.set(http::field::cache_control, "no-store");
+    res = make_plain(r.status, "text/plain; charset=UTF-8", std::move(r.body));
+    res.no_store = true;
     co_return http_outcome::respond;
 }
 

@@ -11,12 +11,13 @@ class engine_shard;
 
 struct raw_engine_route;
 
-/// Handles one request under the engine path. Fills `res` when the outcome is `respond`.
+/// Handles one request under the engine path. Fills `res` when the outcome is `respond`
+/// (runtime/http_connection.cpp writes it with plain_head).
 /// A handshake under a plain Engine.IO path (`raw` set) opens a session of plain messages
 /// instead of a Socket.IO connection.
 boost::asio::awaitable<http_outcome> handle_engine_request(engine_shard& sh, boost::beast::tcp_stream& stream,
                                                            boost::beast::flat_buffer& buffer, http_request& req,
-                                                           http_response& res, const raw_engine_route* raw = nullptr);
+                                                           plain_response& res, const raw_engine_route* raw = nullptr);
 
 /// A fresh session id whose first character names the owning shard, and which ends in
 /// ".<node_tag>" in a cluster (the owning node).

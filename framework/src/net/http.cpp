@@ -1,11 +1,14 @@
 #include "net/http.hpp"
 
+#include "net/origin.hpp"
+
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
 
 #include <switchboard/protocol/eio_request.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 
 namespace http = boost::beast::http;
@@ -49,6 +52,50 @@ std::string response_head(const http_response& res)
         head.append(value.data(), value.size());
         head += "\r\n";
     }
+    head += "\r\n";
+    return head;
+}
+
+plain_response make_plain(unsigned status, std::string_view content_type, std::string body)
+{
+    return plain_response{status, content_type, std::move(body)};
+}
+
+std::string plain_head(const http_request& req, const plain_response& res, const cors_headers& cors)
+{
+    const auto reason = http::obsolete_reason(static_cast<http::status>(res.status));
+    const bool http10 = req.version() == 10;
+    const bool keep_alive = req.keep_alive();
+    char length[24];
+    const auto length_end = std::to_chars(length, length + sizeof length, res.body.size()).ptr;
+    std::string head;
+    head.reserve(160 + reason.size() + res.content_type.size() + cors.allow_origin.size());
+    head += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head += static_cast<char>('0' + res.status / 100 % 10);
+    head += static_cast<char>('0' + res.status / 10 % 10);
+    head += static_cast<char>('0' + res.status % 10);
+    head += ' ';
+    head.append(reason.data(), reason.size());
+    head += "\r\n";
+    if (!res.content_type.empty()) {
+        head += "Content-Type: ";
+        head += res.content_type;
+        head += "\r\n";
+    }
+    // What Beast's keep_alive() writes: a token only where it differs from the version's default.
+    if (http10 && keep_alive) {
+        head += "Connection: keep-alive\r\n";
+    }
+    else if (!http10 && !keep_alive) {
+        head += "Connection: close\r\n";
+    }
+    head += "Content-Length: ";
+    head.append(length, length_end);
+    head += "\r\n";
+    if (res.no_store) {
+        head += "Cache-Control: no-store\r\n";
+    }
+    append_cors(head, cors);
     head += "\r\n";
     return head;
 }

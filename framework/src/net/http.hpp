@@ -34,6 +34,26 @@ http_response make_response(const http_request& req, unsigned status, std::strin
     iterators were ~6% of the CPU of long polling. */
 std::string response_head(const http_response& res);
 
+struct cors_headers;  // net/origin.hpp
+
+/** A response made of a status, a content type and a body: what the Engine.IO endpoint
+    answers, i.e. nearly all of a long-polling client's traffic. Its head is written by
+    hand (plain_head) rather than through Beast's fields, each header line of which is an
+    allocation: four per poll, with the serializer's buffers ~10% of a polling server's CPU. */
+struct plain_response {
+    unsigned status = 200;
+    std::string_view content_type;  ///< a static string ("" for none)
+    std::string body;
+    bool no_store = false;          ///< Cache-Control: no-store
+};
+
+/// A plain response with the usual headers: `make_response`'s with `body`.
+plain_response make_plain(unsigned status, std::string_view content_type, std::string body);
+
+/** The head of `res` as an answer to `req`: the bytes `response_head` gives for the same
+    response made with `make_response`, then Cache-Control and the CORS lines. */
+std::string plain_head(const http_request& req, const plain_response& res, const cors_headers& cors);
+
 /// The query part of a request target ("" if none).
 std::string_view query_of(std::string_view target) noexcept;
 /// The path part of a request target.

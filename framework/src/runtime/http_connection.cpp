@@ -28,6 +28,7 @@
 #include <cctype>
 #include <chrono>
 #include <fstream>
+#include <span>
 #include <tuple>
 #include <vector>
 
@@ -179,6 +180,24 @@ void add_cors(const server_options& o, const http_request& req, http_response& r
     }
 }
 
+/// Whether `target` is an Engine.IO request, and for which endpoint: nullopt when it is
+/// not one (no query, or a client file); nullptr for the Socket.IO endpoint; else the
+/// plain Engine.IO path's route.
+std::optional<const raw_engine_route*> engine_route(worker& sh, const server_options& opts, std::string_view target,
+                                                    std::string_view path)
+{
+    if (query_of(target).empty()) {
+        return std::nullopt;
+    }
+    if (path.starts_with(opts.path) && !serves_client_file(opts, path)) {
+        return nullptr;
+    }
+    if (const auto* raw = sh.server().raw_engine_for(path)) {
+        return raw;
+    }
+    return std::nullopt;
+}
+
 net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffer buffer,
                          std::optional<http_request> pending)
 {
@@ -233,12 +252,23 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
             res.set(http::field::access_control_allow_methods, "GET, POST, OPTIONS");
             res.set(http::field::access_control_allow_headers, "content-type");
         }
-        else if (path.starts_with(opts.path) && query_of(req.target()).size() > 0 &&
-                 !serves_client_file(opts, path)) {
-            outcome = co_await handle_engine_request(sh.engine(), stream, buffer, req, res);
-        }
-        else if (const auto* raw = sh.server().raw_engine_for(path); raw && query_of(req.target()).size() > 0) {
-            outcome = co_await handle_engine_request(sh.engine(), stream, buffer, req, res, raw);  // plain Engine.IO
+        else if (const auto route = engine_route(sh, opts, req.target(), path)) {
+            plain_response reply;
+            if (co_await handle_engine_request(sh.engine(), stream, buffer, req, reply, *route) !=
+                http_outcome::respond) {
+                co_return;  // the socket belongs to a websocket, an event stream, or another shard now
+            }
+            // Head and body in one gather write; no body for a HEAD request.
+            const auto head = plain_head(req, reply, cors_for(opts, req[http::field::origin]));
+            const bool body = req.method() != http::verb::head && !reply.body.empty();
+            const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(reply.body)};
+            stream.expires_after(opts.timeouts.write);
+            auto [wec, n] = co_await net::async_write(stream, std::span(bufs.data(), body ? 2 : 1),
+                                                      net::as_tuple(net::use_awaitable));
+            if (wec || !req.keep_alive()) {
+                break;
+            }
+            continue;
         }
         else if (path == "/healthz") {
             // 503 while draining, so that a balancer sends new clients elsewhere.
