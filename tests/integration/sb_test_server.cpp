@@ -147,13 +147,14 @@ int main(int argc, char** argv)
                    // allowRequest (CONTRACT.md): `forbidden=1` or an `x-refuse` header is
                    // refused, `refuse=<message>` is refused with that message after 50 ms.
                    .allow_request = [](const sb::handshake_info& h) -> sb::task<std::optional<sb::request_refusal>> {
-                       if (h.query.contains("forbidden") && h.query.at("forbidden") == "1") {
+                       const auto query = h.query();
+                       if (query.contains("forbidden") && query.at("forbidden") == "1") {
                            co_return sb::request_refusal{};
                        }
                        if (!h.header("X-Refuse").empty()) {
                            co_return sb::request_refusal{"refused by header: " + h.header("x-refuse")};
                        }
-                       if (const auto* m = h.query.if_contains("refuse")) {
+                       if (const auto* m = query.if_contains("refuse")) {
                            boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
                            t.expires_after(std::chrono::milliseconds{50});
                            co_await t.async_wait(boost::asio::use_awaitable);

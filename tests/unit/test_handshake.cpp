@@ -41,7 +41,7 @@ TEST_CASE("handshake: header lines in order, lower-cased, joined like Node's hea
     CHECK(h.header("X-CUSTOM") == "one, two");
     CHECK(h.header("x-empty").empty());
     CHECK(h.header("absent").empty());
-    CHECK(h.query.at("name").as_string() == "a b");
+    CHECK(h.query().at("name").as_string() == "a b");
     CHECK(h.address == "10.0.0.7");
 
     const auto j = h.to_json({});

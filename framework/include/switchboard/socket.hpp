@@ -50,8 +50,8 @@ public:
     /// The `auth` object of the CONNECT packet (empty if none).
     const boost::json::object& auth() const noexcept;
     /// Query parameters of the handshake request (`EIO`, `transport`, and the app's own);
-    /// short for `handshake().query`.
-    const boost::json::object& query() const noexcept;
+    /// short for `handshake().query()` (decoded on each call).
+    boost::json::object query() const;
     /** The request that opened the connection (Node's `socket.handshake`): headers, url,
         address, time, secure, xdomain, query; `auth()` is the namespace's part. Shared by
         the connection's sockets in every namespace; after the socket disconnected, an

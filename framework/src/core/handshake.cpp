@@ -1,6 +1,7 @@
 // sb::handshake_info (switchboard/handshake.hpp). It is read off a request in the net layer
 // (net/http.cpp, make_handshake).
 #include <switchboard/handshake.hpp>
+#include <switchboard/protocol/eio_request.hpp>
 
 #include <boost/json/array.hpp>
 
@@ -20,6 +21,34 @@ bool iequals(std::string_view a, std::string_view b) noexcept
 }
 
 } // namespace
+
+namespace detail {
+
+boost::json::object query_object(std::string_view q)
+{
+    boost::json::object o;
+    while (!q.empty()) {
+        const auto amp = q.find('&');
+        const auto part = q.substr(0, amp);
+        q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+        if (part.empty()) {
+            continue;
+        }
+        const auto eq = part.find('=');
+        const auto key = eio::form_decode(part.substr(0, eq));
+        o[key] = eq == std::string_view::npos ? std::string{} : eio::form_decode(part.substr(eq + 1));
+    }
+    return o;
+}
+
+} // namespace detail
+
+boost::json::object handshake_info::query() const
+{
+    const std::string_view target = url;
+    const auto q = target.find('?');
+    return detail::query_object(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
+}
 
 std::string handshake_info::header(std::string_view name) const
 {
@@ -70,7 +99,7 @@ boost::json::object handshake_info::to_json(const boost::json::object& auth) con
     o["secure"] = secure;
     o["issued"] = issued_ms();
     o["url"] = url;
-    o["query"] = query;
+    o["query"] = query();
     o["auth"] = auth;
     return o;
 }

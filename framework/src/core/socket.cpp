@@ -50,7 +50,7 @@ const handshake_info& socket::handshake() const noexcept
     return s.conn() ? s.conn()->sink().handshake() : none;
 }
 
-const boost::json::object& socket::query() const noexcept { return handshake().query; }
+boost::json::object socket::query() const { return handshake().query(); }
 const std::string& socket::remote_address() const noexcept { return handshake().address; }
 
 boost::asio::any_io_executor socket::executor() const noexcept

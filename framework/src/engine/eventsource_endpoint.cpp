@@ -226,7 +226,7 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
     auto info = make_handshake(
         req, client_address(peer_address(stream.socket()), req["X-Forwarded-For"], opts.limits.trusted_proxies),
         opts.tls.has_value());
-    const auto& query = info.query;
+    const auto query = info.query();
     json::object handshake = query;
     if (eo.handshake) {
         handshake = {};

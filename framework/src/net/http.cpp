@@ -111,23 +111,6 @@ std::string_view path_of(std::string_view target) noexcept
     return target.substr(0, target.find('?'));
 }
 
-boost::json::object query_object(std::string_view q)
-{
-    boost::json::object o;
-    while (!q.empty()) {
-        const auto amp = q.find('&');
-        const auto part = q.substr(0, amp);
-        q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-        if (part.empty()) {
-            continue;
-        }
-        const auto eq = part.find('=');
-        const auto key = eio::form_decode(part.substr(0, eq));
-        o[key] = eq == std::string_view::npos ? std::string{} : eio::form_decode(part.substr(eq + 1));
-    }
-    return o;
-}
-
 handshake_info make_handshake(const http_request& req, std::string address, bool secure)
 {
     handshake_info h;
@@ -151,7 +134,6 @@ handshake_info make_handshake(const http_request& req, std::string address, bool
     h.address = std::move(address);
     h.issued = std::chrono::system_clock::now();
     h.secure = secure;
-    h.query = query_object(query_of(req.target()));
     return h;
 }
 

@@ -60,7 +60,7 @@ std::string_view query_of(std::string_view target) noexcept;
 std::string_view path_of(std::string_view target) noexcept;
 
 /// A query string as a JSON object of strings, percent-decoded as URLSearchParams does
-/// (`+` is a space); a repeated name keeps its last value.
+/// (`+` is a space); a repeated name keeps its last value (core/handshake.cpp).
 boost::json::object query_object(std::string_view query);
 
 /// The handshake as sockets will show it (net/handshake.cpp): headers, url, query, time.
