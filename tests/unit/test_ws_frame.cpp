@@ -479,3 +479,41 @@ TEST_CASE("ws: accept_key matches RFC 6455 §1.3", "[ws]")
     // Always 28 characters: base64 of a 20-byte digest.
     CHECK(ws::accept_key("x").size() == 28);
 }
+
+TEST_CASE("ws: idle() only between messages, so a connection may drop its parser then", "[ws]")
+{
+    ws::parser p(ws::role::server, 1 << 20);
+    boost::system::error_code ec;
+    CHECK(p.idle());
+    const auto hello = frame(ws::opcode::text, "hello", rfc_key);
+    CHECK(p.put(std::string_view(hello).substr(0, 1), ec) == 1);  // half a header
+    CHECK_FALSE(p.idle());
+    CHECK(p.put(std::string_view(hello).substr(1, 4), ec) == 4);  // header done, payload not
+    CHECK_FALSE(p.idle());
+    p.put(std::string_view(hello).substr(5), ec);
+    REQUIRE(p.ready());
+    CHECK_FALSE(p.idle());  // a message is ready
+    p.next();
+    CHECK(p.idle());
+
+    // A fragmented message stays begun across a control frame that overtakes it.
+    const auto first = raw_frame(false, 0, 1, "frag", rfc_key);
+    const auto ping = raw_frame(true, 0, 9, "p", rfc_key);
+    const auto last = raw_frame(true, 0, 0, "ment", rfc_key);
+    CHECK(p.put(first, ec) == first.size());
+    CHECK_FALSE(p.idle());
+    p.put(ping, ec);
+    REQUIRE(p.ready());
+    p.next();
+    CHECK_FALSE(p.idle());
+    p.put(last, ec);
+    REQUIRE(p.ready());
+    CHECK(p.payload() == "fragment");
+    p.next();
+    CHECK(p.idle());
+    REQUIRE(!ec);
+
+    p.put("\x8f\x80", ec);  // a reserved opcode: failed, never idle again
+    CHECK(ec);
+    CHECK_FALSE(p.idle());
+}

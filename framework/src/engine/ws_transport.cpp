@@ -55,9 +55,17 @@ ws_transport::write_buffers& ws_transport::out()
     return *out_;
 }
 
+ws::parser& ws_transport::parser()
+{
+    if (!parser_) {
+        parser_ = std::make_unique<ws::parser>(ws::role::server, shard_.server().options().engine.max_payload);
+    }
+    return *parser_;
+}
+
 ws_transport::ws_transport(net::ip::tcp::socket sock, engine_shard& sh, bool b64, std::string leftover)
     : sock_(adopt(std::move(sock), sh)), shard_(sh), timeouts_(sh.server().options().timeouts),
-      parser_(ws::role::server, sh.server().options().engine.max_payload), b64_(b64),
+      b64_(b64),
       leftover_(leftover.empty() ? nullptr : std::make_unique<std::string>(std::move(leftover)))
 {
     boost::system::error_code ignored;
@@ -186,6 +194,9 @@ void ws_transport::wait_readable()
     // an idle connection's heap).
     // The operation may stay pending for the connection's life: at its own size
     // (exact_allocator.hpp), not in a recycled block several times larger.
+    if (parser_ && parser_->idle()) {
+        parser_.reset();  // 144 bytes an idle connection does not need (parser() makes it again)
+    }
     sock_.async_wait(net::socket_base::wait_read,
                      net::bind_allocator(exact_allocator<void>{}, [self = shared_from_this()](
                                                                       const boost::system::error_code& ec) {
@@ -221,7 +232,7 @@ void ws_transport::consume(std::string_view bytes)
     std::size_t used = 0;
     while (used < bytes.size()) {
         boost::system::error_code ec;
-        used += parser_.put(bytes.substr(used), ec);
+        used += parser().put(bytes.substr(used), ec);
         if (ec) {
             // RFC 6455 §7.4.1: 1009 for a message too big, 1002/1007 for violations.
             const std::uint16_t code = ec == sb::error::payload_too_large ? 1009
@@ -231,10 +242,10 @@ void ws_transport::consume(std::string_view bytes)
             finish("transport error");
             return;
         }
-        if (!parser_.ready())
+        if (!parser_->ready())
             break;
         handle_message();
-        parser_.next();
+        parser_->next();
         if (finished_)
             return;
     }
@@ -242,14 +253,14 @@ void ws_transport::consume(std::string_view bytes)
 
 void ws_transport::handle_message()
 {
-    if (closing_ && parser_.message_opcode() != ws::opcode::close) {
+    if (closing_ && parser_->message_opcode() != ws::opcode::close) {
         // Our close frame is due or sent: what the peer sends meanwhile is discarded
         // (RFC 6455 §1.4), pings included, so a session past its ping timeout or its send
         // bound does no more work for its peer. The close deadline ends it.
         return;
     }
-    switch (parser_.message_opcode()) {
-    case ws::opcode::ping: send_frame(ws::opcode::pong, std::string(parser_.payload())); return;
+    switch (parser_->message_opcode()) {
+    case ws::opcode::ping: send_frame(ws::opcode::pong, std::string(parser_->payload())); return;
     case ws::opcode::pong: return;
     case ws::opcode::close:
         // Answer the close handshake, then end (RFC 6455 §5.5.1).
@@ -258,12 +269,12 @@ void ws_transport::handle_message()
         return;
     case ws::opcode::binary:
         if (session_ && !probe_) {
-            session_->on_packet(eio::packet_view{eio::packet_type::message, true, parser_.payload()});
+            session_->on_packet(eio::packet_view{eio::packet_type::message, true, parser_->payload()});
         }
         return;
     case ws::opcode::text: {
         eio::packet_view p;
-        if (eio::decode_text(parser_.payload(), p)) {
+        if (eio::decode_text(parser_->payload(), p)) {
             close(1000);
             finish("parse error");
             return;

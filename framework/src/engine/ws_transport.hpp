@@ -69,6 +69,8 @@ private:
     /// Parses `bytes` and handles each complete message (the parser keeps an incomplete
     /// frame's part). Stops early once the transport finished.
     void consume(std::string_view bytes);
+    /// The frame parser, made when bytes arrive: wait_readable drops it between messages.
+    ws::parser& parser();
     void handle_message();
     void flush();
     void on_written(const boost::system::error_code& ec);
@@ -82,7 +84,7 @@ private:
     lazy_deadline deadline_;
     lazy_deadline::clock::time_point write_started_{};
     lazy_deadline::clock::time_point close_by_ = lazy_deadline::clock::time_point::max();
-    ws::parser parser_;
+    std::unique_ptr<ws::parser> parser_;  ///< only while a read is being handled or a frame is partial
     bool b64_;
     std::unique_ptr<std::string> leftover_;  ///< read past the upgrade (rare: most clients wait for the 101)
     std::shared_ptr<session> session_;

@@ -255,6 +255,39 @@ describe('bad input', () => {
       assert.equal(ws.isOpen, true);
     });
 
+    it('a message arriving in pieces, with pauses, fragmented around a ping, is answered whole', async () => {
+      // The reader waits for the socket between the pieces: a partial frame and a begun
+      // message must survive those waits (Switchboard drops an idle connection's parser).
+      const { ws } = await h.rawSocketIo(ctx);
+      const key = Buffer.from([1, 2, 3, 4]);
+      const frame = (fin, op, text) => {
+        const payload = Buffer.from(text);
+        const masked = Buffer.from(payload.map((b, i) => b ^ key[i % 4]));
+        return Buffer.concat([Buffer.from([(fin ? 0x80 : 0) | op, 0x80 | payload.length]), key, masked]);
+      };
+      const bytes = Buffer.concat([
+        frame(false, 1, '421["ec'),  // text, not final
+        frame(true, 9, 'p'),         // a ping between the fragments
+        frame(true, 0, 'ho","whole"]'),
+      ]);
+      const sock = ws.ws._socket;
+      // A heartbeat pong sent by the ws library now would land inside our frame: owed
+      // pongs go out after the last piece (the server waits 500 ms for one).
+      ws.autoPong = false;
+      const pings = ws.pings;
+      const cuts = [0, 1, 3, 9, 15, 17, 22, bytes.length];  // inside headers, keys, payloads
+      for (let i = 1; i < cuts.length; ++i) {
+        sock.write(bytes.subarray(cuts[i - 1], cuts[i]));
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      for (let i = pings; i < ws.pings; ++i) ws.send('3');
+      ws.autoPong = true;
+      let reply;
+      do reply = await ws.nextText(); while (reply === '2');  // pings queued meanwhile
+      assert.equal(reply, '431["whole"]');
+      assert.equal(ws.isOpen, true);
+    });
+
     it('ack with a non-array payload (431{}) → closed', async () => {
       await expectWsClosed(['431{}']);
     });

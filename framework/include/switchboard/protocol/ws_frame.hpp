@@ -163,6 +163,13 @@ class parser {
     /// Discards the ready message so that `put()` can produce the next one. Does nothing when not `ready()`.
     void next();
 
+    /// True between messages: no frame or message begun, none ready, no failure. A parser
+    /// in this state holds nothing a fresh one would not (a connection may drop it then).
+    bool idle() const noexcept
+    {
+        return state_ == state::header && header_have_ == 0 && message_op_ == opcode::continuation;
+    }
+
   private:
     enum class state : std::uint8_t { header, payload, ready, failed };
 
