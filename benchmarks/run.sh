@@ -25,6 +25,9 @@
 #                    compared per server CPU-second with the 1-shard fanout.
 #                    echo_noisy: echo_paced with a busy loop pinned beside the server (its
 #                    CPU), a noisy neighbour taking half of the server's core.
+#                    idle: RSS growth per session from 1% of IDLE_CLIENTS connected to
+#                    all of them (one-time costs such as code paged in on first use are
+#                    no session's); "cold" divides the growth from an unused server.
 #   FANOUT_CLIENTS   default 1000     ECHO_CLIENTS    default 100     IDLE_CLIENTS  default 10000
 #   FANOUT_RATE      publishes/s of fanout_paced (default 20, i.e. 20k deliveries/s with 1000 clients)
 #   ECHO_RATE        round trips/s of echo_paced over all clients (default 10000)
@@ -243,6 +246,7 @@ const rows = [
   ['echo_noisy', 'latency max us', 'latency_us.max', false],
   ['echo_noisy', 'server CPU %', 'server_cpu_pct', false],
   ['idle', 'RSS bytes per session', 'rss_per_session_bytes', false],
+  ['idle', 'RSS bytes per session, cold', 'rss_per_session_cold_bytes', false],
   ['fanout_sse', 'delivered msgs/s', 'delivered_per_s', true],
   ['fanout_sse', 'delivered per server CPU-s', 'delivered_per_server_cpu_s', true],
   ['fanout_polling', 'delivered msgs/s', 'delivered_per_s', true],

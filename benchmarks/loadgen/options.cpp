@@ -35,7 +35,8 @@ std::string usage()
            "  --transport T            websocket, sse or polling (default websocket); fanout: the\n"
            "                           subscribers' (the publisher stays on websocket)\n"
            "  idle: --clients sessions connect and stay idle; with --server-pid, reports the\n"
-           "        server's RSS growth per session\n"
+           "        server's RSS growth per session from 1% of them to all (the slope: what\n"
+           "        the first connections page in once is no session's), and from cold\n"
            "Prints one JSON object on stdout.\n";
 }
 
