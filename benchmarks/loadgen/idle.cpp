@@ -56,8 +56,10 @@ boost::json::object run_idle(const options& opt, const net::ip::tcp::endpoint& s
     bool ok = clients.wait_ready(std::chrono::seconds{120});
     std::this_thread::sleep_for(std::chrono::duration<double>{opt.warmup_s});
     const std::size_t before = opt.server_pid ? rss_bytes(opt.server_pid) : 0;
-    clients.launch(opt.clients - baseline, opt.connect_concurrency, plan);
-    ok = ok && clients.wait_ready(std::chrono::seconds{120});
+    if (ok) {
+        clients.launch(opt.clients - baseline, opt.connect_concurrency, plan);
+        ok = clients.wait_ready(std::chrono::seconds{120});
+    }
     if (!ok) {
         report_error(out, "connect failed: " + std::to_string(clients.failed()) +
                               " clients, first: " + clients.first_error());

@@ -1,5 +1,7 @@
 // sb::handshake_info (switchboard/handshake.hpp). It is read off a request in the net layer
 // (net/http.cpp, make_handshake).
+#include "core/url_query.hpp"
+
 #include <switchboard/handshake.hpp>
 #include <switchboard/protocol/eio_request.hpp>
 

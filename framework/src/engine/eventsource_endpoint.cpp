@@ -8,6 +8,7 @@
 #include "core/node.hpp"
 #include "core/shard.hpp"
 #include "core/socket_impl.hpp"
+#include "core/url_query.hpp"
 #include "engine/client_limits.hpp"
 #include "engine/deadline.hpp"
 #include "net/client_address.hpp"

@@ -2,6 +2,7 @@
 
 #include "net/origin.hpp"
 
+#include <boost/assert.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
 
@@ -58,6 +59,8 @@ std::string response_head(const http_response& res)
 
 plain_response make_plain(unsigned status, std::string_view content_type, std::string body)
 {
+    // plain_head always writes Content-Length, which 1xx, 204 and 304 must not carry.
+    BOOST_ASSERT(status >= 200 && status != 204 && status != 304);
     return plain_response{status, content_type, std::move(body)};
 }
 

@@ -59,10 +59,6 @@ std::string_view query_of(std::string_view target) noexcept;
 /// The path part of a request target.
 std::string_view path_of(std::string_view target) noexcept;
 
-/// A query string as a JSON object of strings, percent-decoded as URLSearchParams does
-/// (`+` is a space); a repeated name keeps its last value (core/handshake.cpp).
-boost::json::object query_object(std::string_view query);
-
 /// The handshake as sockets will show it (net/handshake.cpp): headers, url, query, time.
 /// `address` is the client's (see client_address.hpp); `secure`: it came over TLS.
 handshake_info make_handshake(const http_request& req, std::string address, bool secure);
