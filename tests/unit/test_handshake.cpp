@@ -66,13 +66,20 @@ TEST_CASE("handshake: a request without headers, and without an Origin", "[hands
 
 #include <sstream>
 
+namespace {
+
+/// What Beast's serializer writes for `res`: the reference both heads are held to.
+std::string beast_bytes(const sb::detail::http_response& res)
+{
+    std::ostringstream out;
+    out << res;
+    return out.str();
+}
+
+} // namespace
+
 TEST_CASE("response_head: the bytes Beast's serializer writes before the body", "[http]")
 {
-    auto beast_bytes = [](const sb::detail::http_response& res) {
-        std::ostringstream out;
-        out << res;
-        return out.str();
-    };
     sb::detail::http_request req{http::verb::get, "/socket.io/?EIO=4&transport=polling", 11};
     for (const unsigned status : {200u, 204u, 400u, 403u, 503u, 299u}) {
         // A 204 has no body (Beast refuses one).
@@ -91,11 +98,6 @@ TEST_CASE("response_head: the bytes Beast's serializer writes before the body", 
 
 TEST_CASE("plain_head: what Beast writes for the same response", "[http]")
 {
-    auto beast_bytes = [](const sb::detail::http_response& res) {
-        std::ostringstream out;
-        out << res;
-        return out.str();
-    };
     const sb::detail::cors_headers no_cors{};
     const sb::detail::cors_headers listed{"http://example.test", true, true};
     const sb::detail::cors_headers any{"*", false, false};

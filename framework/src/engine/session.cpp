@@ -5,6 +5,7 @@
 #include "engine/sse_transport.hpp"
 #include "engine/ws_transport.hpp"
 
+#include <switchboard/protocol/base64.hpp>
 #include <switchboard/protocol/eio_packet.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -213,7 +214,7 @@ net::awaitable<session::poll_result> session::poll_get()
             break;
         }
         const auto n = p.data->size();
-        size += 1 + (p.binary ? 1 + (n + 2) / 3 * 4 : n);
+        size += 1 + (p.binary ? 1 + base64::encoded_size(n) : n);  // as append_payload writes it
     }
     r.body.reserve(size);
     while (!queue_.empty() && r.body.size() < opts_.max_payload) {

@@ -189,14 +189,16 @@ void ws_transport::wait_readable()
     if (finished_) {
         return;
     }
+    // Between messages the parser holds nothing: 144 bytes an idle connection does not
+    // need (parser() makes it again when bytes arrive).
+    if (parser_ && parser_->idle()) {
+        parser_.reset();
+    }
     // Wait for readability without a buffer, then read into the shard's: an idle
     // connection keeps no receive memory (a 16 KiB buffer per connection was most of
     // an idle connection's heap).
     // The operation may stay pending for the connection's life: at its own size
     // (exact_allocator.hpp), not in a recycled block several times larger.
-    if (parser_ && parser_->idle()) {
-        parser_.reset();  // 144 bytes an idle connection does not need (parser() makes it again)
-    }
     sock_.async_wait(net::socket_base::wait_read,
                      net::bind_allocator(exact_allocator<void>{}, [self = shared_from_this()](
                                                                       const boost::system::error_code& ec) {

@@ -16,6 +16,22 @@ namespace http = boost::beast::http;
 
 namespace sb::detail {
 
+namespace {
+
+/// "HTTP/1.x NNN reason\r\n" (Beast's parser admits only versions 10 and 11).
+void append_status_line(std::string& head, unsigned version, unsigned status, std::string_view reason)
+{
+    head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head += static_cast<char>('0' + status / 100 % 10);
+    head += static_cast<char>('0' + status / 10 % 10);
+    head += static_cast<char>('0' + status % 10);
+    head += ' ';
+    head += reason;
+    head += "\r\n";
+}
+
+} // namespace
+
 http_response make_response(const http_request& req, unsigned status, std::string_view content_type, std::string body)
 {
     http_response res{static_cast<http::status>(status), req.version()};
@@ -37,14 +53,7 @@ std::string response_head(const http_response& res)
     }
     std::string head;
     head.reserve(size);
-    head += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-    const unsigned code = res.result_int();
-    head += static_cast<char>('0' + code / 100 % 10);
-    head += static_cast<char>('0' + code / 10 % 10);
-    head += static_cast<char>('0' + code % 10);
-    head += ' ';
-    head.append(reason.data(), reason.size());
-    head += "\r\n";
+    append_status_line(head, res.version(), res.result_int(), reason);
     for (const auto& f : res) {
         const auto name = f.name_string();
         const auto value = f.value();
@@ -73,13 +82,7 @@ std::string plain_head(const http_request& req, const plain_response& res, const
     const auto length_end = std::to_chars(length, length + sizeof length, res.body.size()).ptr;
     std::string head;
     head.reserve(160 + reason.size() + res.content_type.size() + cors.allow_origin.size());
-    head += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-    head += static_cast<char>('0' + res.status / 100 % 10);
-    head += static_cast<char>('0' + res.status / 10 % 10);
-    head += static_cast<char>('0' + res.status % 10);
-    head += ' ';
-    head.append(reason.data(), reason.size());
-    head += "\r\n";
+    append_status_line(head, req.version(), res.status, reason);
     if (!res.content_type.empty()) {
         head += "Content-Type: ";
         head += res.content_type;
