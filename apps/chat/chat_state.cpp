@@ -15,15 +15,15 @@ constexpr std::size_t remembered_sends = 10'000;
 
 } // namespace
 
-bool chat_state::online(const user_id& user, const std::string& sid)
+bool chat_state::online(const user_id& user, std::string_view sid)
 {
     std::lock_guard lock(m_);
     auto& s = online_[user];
-    s.insert(sid);
+    s.emplace(sid);
     return s.size() == 1;
 }
 
-bool chat_state::offline(const user_id& user, const std::string& sid, std::vector<std::string>& left_rooms)
+bool chat_state::offline(const user_id& user, std::string_view sid, std::vector<std::string>& left_rooms)
 {
     std::lock_guard lock(m_);
     for (auto& [key, r] : rooms_) {
@@ -36,7 +36,7 @@ bool chat_state::offline(const user_id& user, const std::string& sid, std::vecto
     auto it = online_.find(user);
     if (it == online_.end())
         return false;
-    it->second.erase(sid);
+    it->second.erase(std::string(sid));
     if (!it->second.empty())
         return false;
     online_.erase(it);
@@ -56,11 +56,11 @@ std::vector<std::string> chat_state::sockets_of(const user_id& user) const
     return it == online_.end() ? std::vector<std::string>{} : std::vector<std::string>(it->second.begin(), it->second.end());
 }
 
-bool chat_state::enter(const std::string& room, const user_id& user, const std::string& sid)
+bool chat_state::enter(const std::string& room, const user_id& user, std::string_view sid)
 {
     std::lock_guard lock(m_);
     auto& r = rooms_[room];
-    auto [it, inserted] = r.members.emplace(user, sid);
+    auto [it, inserted] = r.members.emplace(user, std::string(sid));
     return inserted || it->second == sid;
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace chat {
@@ -23,17 +24,17 @@ using user_id = acme::common::UserId;
 class chat_state {
 public:
     /// A connection of `user` (socket id `sid`) came online; true for the user's first.
-    bool online(const user_id& user, const std::string& sid);
+    bool online(const user_id& user, std::string_view sid);
     /// The connection went away; true when it was the user's last. Returns the rooms it
     /// was a member of (for "left" notices).
-    bool offline(const user_id& user, const std::string& sid, std::vector<std::string>& left_rooms);
+    bool offline(const user_id& user, std::string_view sid, std::vector<std::string>& left_rooms);
     bool is_online(const user_id& user) const;
     /// The socket ids of `user`'s connections.
     std::vector<std::string> sockets_of(const user_id& user) const;
 
     /// Records `sid` as `user` in `room`. Nicknames are unique per room: another
     /// connection already in it under the same name makes this fail.
-    bool enter(const std::string& room, const user_id& user, const std::string& sid);
+    bool enter(const std::string& room, const user_id& user, std::string_view sid);
     /// Removes `user` from `room`; true if they were there.
     bool leave(const std::string& room, const user_id& user);
     bool member(const std::string& room, const user_id& user) const;

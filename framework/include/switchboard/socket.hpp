@@ -43,8 +43,8 @@ public:
     socket& operator=(const socket&) = delete;
 
     /// Socket id: random, distinct from the Engine.IO session id, and the name of the
-    /// socket's own room.
-    const std::string& id() const noexcept;
+    /// socket's own room. Valid as long as the socket (take a std::string to keep it longer).
+    std::string_view id() const noexcept;
     /// The namespace name, e.g. "/chat".
     const std::string& nsp() const noexcept;
     /// The `auth` object of the CONNECT packet (empty if none).

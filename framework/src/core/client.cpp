@@ -13,6 +13,8 @@
 
 #include <switchboard/error.hpp>
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/json/parse.hpp>
@@ -67,19 +69,19 @@ void client::on_packet(sio::packet p)
 {
     using sio::packet_type;
     if (p.type == packet_type::connect) {
-        if (sockets_.contains(p.nsp) || connecting_.contains(p.nsp)) {
+        if (find_socket(p.nsp) != sockets_.end() || connecting_.contains(p.nsp)) {
             close();  // a second CONNECT: invalid state (client.ts ondecoded)
             return;
         }
         connect(std::move(p.nsp), std::move(p.data));
         return;
     }
-    auto it = sockets_.find(p.nsp);
+    auto it = find_socket(p.nsp);
     if (it == sockets_.end() || p.type == packet_type::connect_error) {
         close();  // a packet for a namespace that is not connected
         return;
     }
-    auto sock = it->second;
+    auto sock = *it;
     switch (p.type) {
     case packet_type::event:
     case packet_type::binary_event: sock->on_event(std::move(p)); return;
@@ -169,7 +171,7 @@ void client::admit_socket(std::string nsp, namespace_state* ns, boost::json::obj
 
     auto admit = [this, nsp, sock, rooms, after] {
         end_connect_timer();
-        sockets_.emplace(nsp, sock);
+        sockets_.push_back(sock);  // nsp is not connected (on_packet checked, connecting_ holds it)
         sock->on_connected();
         replay_result missed;
         if (rooms) {
@@ -249,9 +251,16 @@ void client::admit_socket(std::string nsp, namespace_state* ns, boost::json::obj
         net::detached);
 }
 
-void client::remove_socket(const std::string& nsp)
+auto client::find_socket(std::string_view nsp) -> std::vector<std::shared_ptr<socket_impl>>::iterator
 {
-    sockets_.erase(nsp);
+    return std::find_if(sockets_.begin(), sockets_.end(), [&](const auto& s) { return s->ns().name() == nsp; });
+}
+
+void client::remove_socket(std::string_view nsp)
+{
+    if (auto it = find_socket(nsp); it != sockets_.end()) {
+        sockets_.erase(it);
+    }
 }
 
 void client::close(std::string_view reason)
@@ -265,7 +274,7 @@ void client::close(std::string_view reason)
 void client::on_upgrade()
 {
     if (auto* o = srv_.observer()) {
-        for (auto& [nsp, sock] : sockets_) {
+        for (auto& sock : sockets_) {
             o->upgraded(*sock);
         }
     }
@@ -277,7 +286,7 @@ void client::on_close(std::string_view reason)
     end_connect_timer();
     auto sockets = std::move(sockets_);
     sockets_.clear();
-    for (auto& [nsp, sock] : sockets) {
+    for (auto& sock : sockets) {
         sock->on_disconnect(reason);
     }
 }

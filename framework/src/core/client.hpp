@@ -14,6 +14,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace sb::detail {
 
@@ -44,7 +46,7 @@ public:
     void send_packet(const sio::packet& p);
 
     /// A socket left its namespace (client or server initiated).
-    void remove_socket(const std::string& nsp);
+    void remove_socket(std::string_view nsp);
     /// Closes the whole connection ("forced close" unless told otherwise).
     void close(std::string_view reason = "forced close");
 
@@ -59,7 +61,10 @@ private:
     shard& shard_;
     socket_sink& sink_;
     sio::decoder decoder_;
-    small_map<std::shared_ptr<socket_impl>> sockets_;
+    // Its sockets, one per namespace, found by the namespace's name (a socket knows it):
+    // 16 B each, where a map keyed by a copy of the name cost 48.
+    std::vector<std::shared_ptr<socket_impl>> sockets_;
+    std::vector<std::shared_ptr<socket_impl>>::iterator find_socket(std::string_view nsp);
     small_map<bool> connecting_;  // namespaces whose middleware runs
     // connectTimeout, until the first namespace joins; then freed (an idle timer is
     // ~90 bytes of every connection).

@@ -265,7 +265,7 @@ task<std::vector<std::string>> local_adapter::socket_ids(namespace_state& ns, co
     auto here = [nsp = &ns, rooms = op.rooms(), except = op.except_rooms()](shard& sh) {
         std::vector<std::string> out;
         if (auto* local = sh.find_local(*nsp)) {
-            local->for_each_target(rooms, except, sh.next_mark(), [&](socket_impl* s) { out.push_back(s->id_ref()); });
+            local->for_each_target(rooms, except, sh.next_mark(), [&](socket_impl* s) { out.emplace_back(s->id_ref()); });
         }
         return out;
     };

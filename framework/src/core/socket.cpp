@@ -34,7 +34,7 @@ using detail::socket_impl;
 
 socket::~socket() = default;
 
-const std::string& socket::id() const noexcept { return socket_impl::of(*this).id_ref(); }
+std::string_view socket::id() const noexcept { return socket_impl::of(*this).id_ref(); }
 const std::string& socket::nsp() const noexcept { return const_cast<socket_impl&>(socket_impl::of(*this)).ns().name(); }
 const boost::json::object& socket::auth() const noexcept { return socket_impl::of(*this).auth_ref(); }
 bool socket::connected() const noexcept { return socket_impl::of(*this).is_connected(); }
@@ -86,10 +86,10 @@ void socket::emit(std::string_view event, payload args, emit_options opts)
         // the cluster numbers the namespace, the offset is the cluster's: through it.
         auto& a = s.owner().server().adapter();
         if (a.numbers(s.ns())) {
-            a.broadcast(s.ns(), broadcast_operator{&s.ns()}.to(s.id_ref()), event, args);
+            a.broadcast(s.ns(), broadcast_operator{&s.ns()}.to(std::string(s.id_ref())), event, args);
             return;
         }
-        detail::publish(s.ns(), broadcast_operator{&s.ns()}.to(s.id_ref()), event, args, &s.owner());
+        detail::publish(s.ns(), broadcast_operator{&s.ns()}.to(std::string(s.id_ref())), event, args, &s.owner());
         return;
     }
     if (s.is_eventsource()) {
@@ -155,7 +155,7 @@ broadcast_operator socket::broadcast() const
 {
     auto& s = const_cast<socket_impl&>(socket_impl::of(*this));
     // The sender is excluded through its own room, as socket.io's socket.to() does.
-    return broadcast_operator{&s.ns()}.except(s.id_ref());
+    return broadcast_operator{&s.ns()}.except(std::string(s.id_ref()));
 }
 
 void socket::disconnect(bool close_connection)
@@ -185,14 +185,13 @@ void socket::disconnect(bool close_connection)
 
 namespace sb::detail {
 
-socket_impl::socket_impl(client& c, namespace_state& ns, shard& sh, std::string id, boost::json::object auth)
-    : client_(&c), ns_(ns), shard_(sh), id_(std::move(id)), auth_(std::move(auth))
+socket_impl::socket_impl(client& c, namespace_state& ns, shard& sh, std::string_view id, boost::json::object auth)
+    : peer_(&c), ns_(ns), shard_(sh), id_(id), auth_(std::move(auth))
 {
 }
 
-socket_impl::socket_impl(event_stream& es, namespace_state& ns, shard& sh, std::string id, boost::json::object auth)
-    : client_(nullptr), stream_(&es), eventsource_(true), ns_(ns), shard_(sh), id_(std::move(id)),
-      auth_(std::move(auth))
+socket_impl::socket_impl(event_stream& es, namespace_state& ns, shard& sh, std::string_view id, boost::json::object auth)
+    : peer_(&es), eventsource_(true), ns_(ns), shard_(sh), id_(id), auth_(std::move(auth))
 {
 }
 
@@ -204,7 +203,7 @@ std::vector<std::string> socket_impl::room_list() const
     out.reserve(rooms_.size() + 1);
     out.insert(out.end(), rooms_.begin(), rooms_.end());
     if (in_own_room_) {
-        out.insert(std::lower_bound(out.begin(), out.end(), id_), id_);
+        out.insert(std::lower_bound(out.begin(), out.end(), id_.view()), id_.str());
     }
     return out;
 }
@@ -213,7 +212,7 @@ void socket_impl::on_connected()
 {
     connected_ = true;
     shard_.local(ns_).add(this);
-    join_room(id_);
+    join_room(id_.str());
 }
 
 void socket_impl::join_room(const std::string& room)
@@ -239,7 +238,7 @@ void socket_impl::join_room(const std::string& room)
         o->joined(*this, room);
     }
     if (tracks_presence(room)) {
-        shard_.server().adapter().member_joined(ns_, room, id_, data);
+        shard_.server().adapter().member_joined(ns_, room, id_.str(), data);
     }
     session_changed();
 }
@@ -264,7 +263,7 @@ void socket_impl::leave_room(const std::string& room)
         o->left(*this, room);
     }
     if (tracks_presence(room)) {
-        shard_.server().adapter().member_left(ns_, room, id_);
+        shard_.server().adapter().member_left(ns_, room, id_.str());
     }
     session_changed();
 }
@@ -302,8 +301,8 @@ void socket_impl::save_session_now()
 
 void socket_impl::send_reply(std::uint64_t id, const reply& r)
 {
-    if (client_) {
-        client_->send(encode_ack(ns_.name(), id, r.value));
+    if (auto* c = conn()) {
+        c->send(encode_ack(ns_.name(), id, r.value));
     }
 }
 
@@ -428,7 +427,7 @@ void socket_impl::on_disconnect(std::string_view reason)
         }
     }
     else if (!pid_.empty()) {
-        shard_.server().adapter().drop_session(ns_, pid_);
+        shard_.server().adapter().drop_session(ns_, pid_.str());
     }
     auto& local = shard_.local(ns_);
     auto* watcher = shard_.server().observer();
@@ -441,15 +440,14 @@ void socket_impl::on_disconnect(std::string_view reason)
             watcher->left(*this, r);
         }
         if (tracks_presence(r)) {
-            shard_.server().adapter().member_left(ns_, r, id_);
+            shard_.server().adapter().member_left(ns_, r, id_.str());
         }
     }
     rooms_.clear();
     in_own_room_ = false;
     local.remove(this);
     connected_ = false;
-    client_ = nullptr;
-    stream_ = nullptr;
+    peer_ = nullptr;
     // Pending acks complete now with `closed` (socket.io leaves them pending forever).
     if (auto pending = std::move(acks_)) {
         for (auto& [id, cb] : *pending) {

@@ -2,6 +2,7 @@
 // The implementation behind `sb::socket`.
 #include "core/client.hpp"
 #include "core/event_log.hpp"
+#include "core/inline_string.hpp"
 #include "core/socket_sink.hpp"
 
 #include <switchboard/socket.hpp>
@@ -40,20 +41,20 @@ using ack_callback = std::function<void(boost::system::error_code, payload&&)>;
 
 class socket_impl final : public sb::socket, public std::enable_shared_from_this<socket_impl> {
 public:
-    socket_impl(client& c, namespace_state& ns, shard& sh, std::string id, boost::json::object auth);
+    socket_impl(client& c, namespace_state& ns, shard& sh, std::string_view id, boost::json::object auth);
     /// The socket of a plain EventSource stream (receive-only).
-    socket_impl(event_stream& es, namespace_state& ns, shard& sh, std::string id, boost::json::object auth);
+    socket_impl(event_stream& es, namespace_state& ns, shard& sh, std::string_view id, boost::json::object auth);
     ~socket_impl() override;
 
     static socket_impl& of(sb::socket& s) noexcept { return static_cast<socket_impl&>(s); }
     static const socket_impl& of(const sb::socket& s) noexcept { return static_cast<const socket_impl&>(s); }
 
     // state read by sb::socket's members
-    const std::string& id_ref() const noexcept { return id_; }
+    std::string_view id_ref() const noexcept { return id_; }
     namespace_state& ns() noexcept { return ns_; }
     shard& owner() noexcept { return shard_; }
-    client* conn() noexcept { return client_; }
-    event_stream* stream() noexcept { return stream_; }
+    client* conn() noexcept { return eventsource_ ? nullptr : static_cast<client*>(peer_); }
+    event_stream* stream() noexcept { return eventsource_ ? static_cast<event_stream*>(peer_) : nullptr; }
     bool is_eventsource() const noexcept { return eventsource_; }
     bool is_connected() const noexcept { return connected_; }
     const boost::json::object& auth_ref() const noexcept { return auth_; }
@@ -83,18 +84,20 @@ public:
     /// Delivers encoded packets (a broadcast's shared frames) to this client.
     send_status deliver(std::span<const out_packet> packets, bool is_volatile)
     {
-        return client_ ? client_->send(packets, is_volatile) : send_status::closed;
+        auto* c = conn();
+        return c ? c->send(packets, is_volatile) : send_status::closed;
     }
     /// Delivers an SSE frame to an EventSource socket.
     send_status deliver_sse(std::shared_ptr<const std::string> frame, std::uint64_t offset,
                             const std::shared_ptr<const std::string>& key, bool is_volatile)
     {
-        return stream_ ? stream_->push(std::move(frame), offset, key, is_volatile) : send_status::closed;
+        auto* es = stream();
+        return es ? es->push(std::move(frame), offset, key, is_volatile) : send_status::closed;
     }
     void send_packet(const sio::packet& p)
     {
-        if (client_) {
-            client_->send_packet(p);
+        if (auto* c = conn()) {
+            c->send_packet(p);
         }
     }
     /// Registers a pending ack under `id` (broadcasts use the namespace's shared id).
@@ -116,8 +119,8 @@ public:
     std::uint64_t mark = 0;
 
     // ---- catching up (event_log.hpp) ---------------------------------------------------
-    const std::string& pid() const noexcept { return pid_; }
-    void set_pid(std::string pid) { pid_ = std::move(pid); }
+    std::string_view pid() const noexcept { return pid_; }
+    void set_pid(std::string_view pid) { pid_ = pid; }
     bool was_recovered() const noexcept { return recovered_; }
     void set_recovered() { recovered_ = true; }
     /** After a replay: the client had everything up to `after`, and `offsets` (sorted)
@@ -145,16 +148,27 @@ public:
 private:
     void send_reply(std::uint64_t id, const reply& r);
     /// What recovery keeps of this socket (a persisted session) as it stands now.
-    persisted_session session() const { return persisted_session{id_, pid_, room_list(), data, {}}; }
+    persisted_session session() const { return persisted_session{id_.str(), pid_.str(), room_list(), data, {}}; }
     /// Presence tracks `room` for this socket (on, and not its own room).
     bool tracks_presence(const std::string& room) const;
 
-    client* client_;
-    event_stream* stream_ = nullptr;
+    // The connection: its Socket.IO client, or (eventsource_) the EventSource stream;
+    // null once disconnected. One pointer for both: conn() and stream() tell them apart.
+    void* peer_;
+    // The flags side by side (one word, not one per neighbour), beside `mark` and
+    // peer_: what a broadcast reads of each socket is in one cache line.
     bool eventsource_ = false;
     bool recovered_ = false;
     bool save_queued_ = false;
-    std::string pid_;
+    bool in_own_room_ = false;  // its own room: a flag, not a copy of the id (~100 B)
+    bool connected_ = false;
+    bool joined_ = false;
+    namespace_state& ns_;
+    shard& shard_;
+    inline_string id_;   // ids inline: 24 B each instead of a std::string and a heap block
+    inline_string pid_;
+    boost::json::object auth_;
+    std::vector<std::string> rooms_;  // sorted; rooms joined by name, not its own
     // Rare state behind pointers: a connection that never replayed, nor awaits an ack,
     // pays 16 B for both instead of ~100.
     struct replay_window {
@@ -163,16 +177,8 @@ private:
         std::uint64_t after = 0;
     };
     std::unique_ptr<replay_window> replayed_;  // set_replayed() until the check ends
-    namespace_state& ns_;
-    shard& shard_;
-    std::string id_;
-    boost::json::object auth_;
-    std::vector<std::string> rooms_;  // sorted; rooms joined by name, not its own
-    bool in_own_room_ = false;          // its own room: a flag, not a copy of the id (~100 B)
     using pending_acks = std::unordered_map<std::uint64_t, ack_callback>;
     std::unique_ptr<pending_acks> acks_;  // made by the first expect_ack()
-    bool connected_ = false;
-    bool joined_ = false;
 };
 
 } // namespace sb::detail

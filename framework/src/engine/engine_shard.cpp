@@ -9,7 +9,7 @@ namespace net = boost::asio;
 
 namespace sb::detail {
 
-std::shared_ptr<session> engine_shard::find_session(const std::string& sid) const
+std::shared_ptr<session> engine_shard::find_session(std::string_view sid) const
 {
     auto it = sessions_.find(sid);
     return it == sessions_.end() ? nullptr : it->second;
@@ -17,11 +17,11 @@ std::shared_ptr<session> engine_shard::find_session(const std::string& sid) cons
 
 void engine_shard::add_session(std::shared_ptr<session> s)
 {
-    const auto& sid = s->sid();
+    const auto sid = s->sid();  // views the session's own id
     sessions_.emplace(sid, std::move(s));
 }
 
-void engine_shard::remove_session(const std::string& sid) { sessions_.erase(sid); }
+void engine_shard::remove_session(std::string_view sid) { sessions_.erase(sid); }
 
 std::vector<std::shared_ptr<session>> engine_shard::sessions() const
 {

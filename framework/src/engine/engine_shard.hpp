@@ -61,9 +61,9 @@ public:
     shard_context& context() noexcept { return exec_.context(); }
 
     // Engine.IO sessions owned by this shard, by sid.
-    std::shared_ptr<session> find_session(const std::string& sid) const;
+    std::shared_ptr<session> find_session(std::string_view sid) const;
     void add_session(std::shared_ptr<session> s);
-    void remove_session(const std::string& sid);
+    void remove_session(std::string_view sid);
     std::size_t session_count() const noexcept { return sessions_.size(); }
     std::vector<std::shared_ptr<session>> sessions() const;
 

@@ -25,8 +25,8 @@ const std::shared_ptr<const std::string>& ping_packet()
 
 } // namespace
 
-session::session(engine_shard& sh, std::string sid, eio::transport_kind transport, bool b64, handshake_info handshake)
-    : shard_(sh), opts_(sh.server().options().engine), sid_(std::move(sid)), transport_(transport), b64_(b64),
+session::session(engine_shard& sh, std::string_view sid, eio::transport_kind transport, bool b64, handshake_info handshake)
+    : shard_(sh), opts_(sh.server().options().engine), transport_(transport), b64_(b64), sid_(sid),
       handshake_(std::move(handshake))
 {
     sh.server().metrics().sessions_opened.fetch_add(1, std::memory_order_relaxed);

@@ -65,8 +65,7 @@ ws::parser& ws_transport::parser()
 
 ws_transport::ws_transport(net::ip::tcp::socket sock, engine_shard& sh, bool b64, std::string leftover)
     : sock_(adopt(std::move(sock), sh)), shard_(sh), timeouts_(sh.server().options().timeouts),
-      b64_(b64),
-      leftover_(leftover.empty() ? nullptr : std::make_unique<std::string>(std::move(leftover)))
+      leftover_(leftover.empty() ? nullptr : std::make_unique<std::string>(std::move(leftover))), b64_(b64)
 {
     boost::system::error_code ignored;
     sock_.set_option(net::ip::tcp::no_delay(true), ignored);

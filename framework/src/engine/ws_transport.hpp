@@ -85,11 +85,8 @@ private:
     lazy_deadline::clock::time_point write_started_{};
     lazy_deadline::clock::time_point close_by_ = lazy_deadline::clock::time_point::max();
     std::unique_ptr<ws::parser> parser_;  ///< only while a read is being handled or a frame is partial
-    bool b64_;
     std::unique_ptr<std::string> leftover_;  ///< read past the upgrade (rare: most clients wait for the 101)
     std::shared_ptr<session> session_;
-    bool probe_ = false;
-    bool active_ = false;
 
     /// Everything a write needs: made on the first write (or control frame), given back
     /// when the writer is idle again. Most connections are idle most of the time, and these
@@ -97,6 +94,10 @@ private:
     struct write_buffers;
     std::unique_ptr<write_buffers> out_;
     write_buffers& out();
+    // The flags side by side (one word; each beside a pointer took one).
+    bool b64_;
+    bool probe_ = false;
+    bool active_ = false;
     bool writing_ = false;
     bool flush_pending_ = false;  // a deferred flush is scheduled on the shard
     bool closing_ = false;     // a close frame is due after the queue

@@ -152,7 +152,7 @@ public:
         std::string client = impl.conn() ? std::string(impl.conn()->sink().id().substr(0, 12)) : std::string{};
         {
             std::lock_guard lock(mutex_);
-            sockets_[s.id()] = tracked{s.nsp(), client, std::string(s.transport())};
+            sockets_[std::string(s.id())] = tracked{s.nsp(), client, std::string(s.transport())};
         }
         if (verbose()) {
             tell(s, "socket_connected", json::array{serialize(s), iso_now()});
@@ -163,7 +163,7 @@ public:
         const std::string transport(s.transport());
         {
             std::lock_guard lock(mutex_);
-            if (auto it = sockets_.find(s.id()); it != sockets_.end()) {
+            if (auto it = sockets_.find(std::string(s.id())); it != sockets_.end()) {
                 it->second.transport = transport;
             }
         }
@@ -175,8 +175,8 @@ public:
     {
         {
             std::lock_guard lock(mutex_);
-            sockets_.erase(s.id());
-            pending_session_.erase(s.id());
+            sockets_.erase(std::string(s.id()));
+            pending_session_.erase(std::string(s.id()));
         }
         if (verbose()) {
             tell(s, "socket_disconnected", json::array{json::string(s.nsp()), json::string(s.id()), json::string(reason), iso_now()});
@@ -237,7 +237,7 @@ private:
         o["id"] = s.id();
         {
             std::lock_guard lock(mutex_);
-            auto it = sockets_.find(s.id());
+            auto it = sockets_.find(std::string(s.id()));
             o["clientId"] = it == sockets_.end() ? std::string{} : it->second.client_id;
         }
         o["transport"] = std::string(s.transport());
@@ -384,7 +384,7 @@ private:
                 std::string id = random_session_id();
                 std::lock_guard lock(mutex_);
                 sessions_.insert(id);
-                pending_session_[s->id()] = std::move(id);
+                pending_session_[std::string(s->id())] = std::move(id);
                 co_return std::nullopt;
             }
         }
@@ -396,7 +396,7 @@ private:
         std::string session;
         {
             std::lock_guard lock(mutex_);
-            if (auto it = pending_session_.find(s->id()); it != pending_session_.end()) {
+            if (auto it = pending_session_.find(std::string(s->id())); it != pending_session_.end()) {
                 session = std::move(it->second);
                 pending_session_.erase(it);
             }
