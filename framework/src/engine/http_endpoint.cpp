@@ -109,7 +109,8 @@ net::awaitable<bool> forward_elsewhere(engine_shard& sh, beast::tcp_stream& stre
 } // namespace
 
 net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                   http_request& req, plain_response& res, const raw_engine_route* raw)
+                                                   http_request& req, plain_response& res, std::shared_ptr<session>& poll,
+                                                   const raw_engine_route* raw)
 {
     const auto& opts = sh.server().options().engine;
     const auto q = eio::parse_query(query_of(req.target()));
@@ -165,11 +166,10 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
         }
         if (req.method() == http::verb::get) {
             stream.expires_never();  // a long poll waits as long as it needs
-            auto r = co_await s->poll_get();
-            res = make_plain(r.status, r.status == 200 ? "text/plain; charset=UTF-8" : "application/json",
-                                std::move(r.body));
+            poll = std::move(s);
+            co_return http_outcome::poll;
         }
-        else if (req.method() == http::verb::post) {
+        if (req.method() == http::verb::post) {
             if (req[http::field::content_type] == "application/octet-stream") {
                 s->close("transport error");  // binary POSTs are v3 only ("invalid content")
                 co_return fail(eio::request_error::bad_request);
@@ -245,10 +245,15 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
         s->attach_sse(take_sse(sh, stream, req));
         co_return http_outcome::upgraded;
     }
+    poll = std::move(s);  // the open packet is queued: the first poll returns at once
+    co_return http_outcome::poll;
+}
+
+net::awaitable<void> answer_poll(std::shared_ptr<session> s, plain_response& res)
+{
     auto r = co_await s->poll_get();
-    res = make_plain(r.status, "text/plain; charset=UTF-8", std::move(r.body));
+    res = make_plain(r.status, r.status == 200 ? "text/plain; charset=UTF-8" : "application/json", std::move(r.body));
     res.no_store = true;
-    co_return http_outcome::respond;
 }
 
 } // namespace sb::detail

@@ -5,19 +5,30 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <memory>
+
 namespace sb::detail {
 
 class engine_shard;
+class session;
 
 struct raw_engine_route;
 
-/// Handles one request under the engine path. Fills `res` when the outcome is `respond`
-/// (runtime/http_connection.cpp writes it with plain_head).
-/// A handshake under a plain Engine.IO path (`raw` set) opens a session of plain messages
-/// instead of a Socket.IO connection.
+/** Handles one request under the engine path. Fills `res` when the outcome is `respond`
+    (runtime/http_connection.cpp writes it with plain_head). A polling GET - the request a
+    client parks for up to pingInterval - is `poll`, with the session in `poll`: the
+    caller then awaits answer_poll(), so that what this coroutine's frame holds (the
+    query, the handshake, the checks' temporaries: ~2.5 KB) is not held while it waits.
+    A handshake under a plain Engine.IO path (`raw` set) opens a session of plain
+    messages instead of a Socket.IO connection. */
 boost::asio::awaitable<http_outcome> handle_engine_request(engine_shard& sh, boost::beast::tcp_stream& stream,
                                                            boost::beast::flat_buffer& buffer, http_request& req,
-                                                           plain_response& res, const raw_engine_route* raw = nullptr);
+                                                           plain_response& res, std::shared_ptr<session>& poll,
+                                                           const raw_engine_route* raw = nullptr);
+
+/// The answer to a polling GET (after handle_engine_request said `poll`): waits until the
+/// session has something to send, or a noop or close is due.
+boost::asio::awaitable<void> answer_poll(std::shared_ptr<session> s, plain_response& res);
 
 /// A fresh session id whose first character names the owning shard, and which ends in
 /// ".<node_tag>" in a cluster (the owning node).

@@ -23,6 +23,7 @@ enum class http_outcome {
     respond,      ///< write the response, then read the next request (keep-alive permitting)
     upgraded,     ///< the socket now belongs to a websocket transport
     handed_over,  ///< the socket moved to another shard with the request
+    poll,         ///< a long-polling GET: the caller awaits its answer (engine/http_endpoint.hpp)
 };
 
 /// A response with the usual headers. `content_type` empty: none.

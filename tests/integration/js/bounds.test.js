@@ -10,6 +10,8 @@ const { describe, it, before, afterEach } = require('node:test');
 const fs = require('node:fs');
 const h = require('./harness');
 const { assert } = h;
+// Each look reads /proc: every 50 ms is enough for deadlines of seconds.
+const until = (cond, ms, what) => h.until(cond, ms, what, 50);
 
 const PING_INTERVAL = 3000;
 const PING_TIMEOUT = 1000;
@@ -43,14 +45,6 @@ function holdsConnection(pid, serverPort, clientPort) {
     }
   }
   return false;
-}
-
-async function until(pred, ms, what) {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function metric(ctx, name) {

@@ -70,6 +70,15 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, t]).finally(() => clearTimeout(timer));
 }
 
+/** Resolves once `cond()` holds (polled every `every` ms), or rejects after `ms`. */
+async function until(cond, ms = WAIT, what = 'a condition', every = 10) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
 /** Resolves with the listener args (an array) of the next `event` on `emitter`. Works with
     Node EventEmitters, ws and socket.io-client emitters. `failOn` lists events that reject. */
 function once(emitter, event, ms = WAIT, { failOn = [] } = {}) {
@@ -790,6 +799,7 @@ module.exports = {
   sbOnly,
   forEachMode,
   withTimeout,
+  until,
   once,
   Inbox,
   startServer,

@@ -56,6 +56,29 @@ describe('HTTP framing', () => {
     assert.match(out, /Connection: close/i);
   });
 
+  it('requests that arrive in pieces, with pauses, are answered whole', async () => {
+    // A keep-alive connection waits for a request's first bytes before it reads one:
+    // a header cut mid-line and a body cut in three must still be read as one request.
+    const s = net.connect(ctx.port, '127.0.0.1');
+    let out = '';
+    s.on('data', (d) => { out += d; });
+    await new Promise((r) => s.once('connect', r));
+    const pause = () => new Promise((r) => setTimeout(r, 60));
+    const send = async (...parts) => { for (const p of parts) { s.write(p); await pause(); } };
+    const answers = (n) => h.until(() => statuses(out).length >= n, h.WAIT, `${n} answers`);
+    await send('GET /socket.io/?EIO=4&transp', 'ort=polling HTTP/1.1\r\nHo', 'st: x\r\n', '\r\n');
+    await answers(1);
+    const sid = /"sid":"([^"]+)"/.exec(out)[1];
+    const body = '40' + '\u001e' + '42["echo","' + 'z'.repeat(3000) + '"]';
+    await send(`POST /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\n`,
+      `Content-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+      body.slice(10, 1500), body.slice(1500));
+    await answers(2);
+    assert.deepEqual(statuses(out), [200, 200], JSON.stringify(out.slice(0, 400)));
+    assert.match(out.split('HTTP/1.1 200')[2], /\r\n\r\nok$/);
+    s.destroy();
+  });
+
   it('the server keeps serving a bystander', async () => {
     const s = await ctx.connect(h.MODES[0]);
     await h.assertServed(s);

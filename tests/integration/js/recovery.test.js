@@ -8,7 +8,7 @@
 // socket. Runs against the Node reference too (SB_SERVER=node).
 const { describe, it } = require('node:test');
 const h = require('./harness');
-const { assert } = h;
+const { assert, until } = h;
 
 const uniq = (p) => `${p}-${h.crypto.randomBytes(4).toString('hex')}`;
 const sorted = (a) => [...a].sort();
@@ -20,15 +20,6 @@ async function dropAndReconnect(socket, ms = 5000) {
   const back = h.once(socket, 'connect', ms, { failOn: ['connect_error'] });
   socket.io.engine.close();
   await back;
-}
-
-/** Resolves once `cond()` holds (polled), or rejects after `ms`. */
-async function until(cond, ms, what) {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
 }
 
 describe('connection state recovery', () => {
