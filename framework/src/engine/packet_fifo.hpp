@@ -5,7 +5,7 @@
 // allocates a map and a 480-byte block as soon as it is constructed and keeps a block
 // after it empties, which was about a tenth of an idle connection's heap. Here a queue
 // allocates on its first packet, and once everything is written (`compact`) keeps at most
-// `keep` packets' worth; `take_all` hands every packet to a writer by swapping vectors.
+// `keep` packets' worth, also when `move_all` hands every packet to a writer.
 #include "core/socket_sink.hpp"
 
 #include <cstddef>
@@ -38,17 +38,15 @@ public:
             reset();
     }
 
-    /// Moves every queued packet to the end of `out`; when `out` is empty the vectors are
-    /// swapped, so neither packets nor buffers are copied, and a busy connection's writer
-    /// and queue pass two buffers back and forth without allocating.
-    void take_all(std::vector<out_packet>& out)
+    /// Moves every queued packet to the end of `out`, keeping this queue's buffer when it
+    /// is small (recycle): the next packet of a connection that writes at once, without
+    /// waiting, then needs no allocation.
+    void move_all(std::vector<out_packet>& out)
     {
-        if (out.empty() && head_ == 0)
-            out.swap(v_);
-        else
-            for (auto it = begin(); it != end(); ++it)
-                out.push_back(std::move(*it));
+        for (auto it = begin(); it != end(); ++it)
+            out.push_back(std::move(*it));
         reset();
+        recycle(v_);
     }
 
     /// At an idle moment (everything written): gives back a buffer a burst left.

@@ -334,6 +334,29 @@ void ws_transport::finish(std::string_view reason)
 
 namespace {
 constexpr std::size_t copy_limit = 1024;  // payloads up to this size are copied
+
+/// Drops the first `n` bytes of `bufs`.
+void drop_front(std::vector<net::const_buffer>& bufs, std::size_t n)
+{
+    std::size_t i = 0;
+    for (; i < bufs.size() && n >= bufs[i].size(); ++i) {
+        n -= bufs[i].size();
+    }
+    if (i < bufs.size()) {
+        bufs[i] += n;
+    }
+    bufs.erase(bufs.begin(), bufs.begin() + static_cast<std::ptrdiff_t>(i));
+}
+}  // namespace
+
+// The buffers a write is built in, this thread's (a shard runs on one thread, and flush()
+// calls out to nothing that could flush another transport meanwhile). Most writes leave
+// whole at once, and then nothing is kept per connection; a write the kernel takes only
+// part of moves what is left into the transport's own write_buffers.
+ws_transport::write_buffers& ws_transport::scratch()
+{
+    thread_local write_buffers w;
+    return w;
 }
 
 void ws_transport::flush()
@@ -341,15 +364,15 @@ void ws_transport::flush()
     if (writing_ || !sock_.is_open()) {
         return;
     }
-    auto& w = out();
-    w.inflight.clear();
-    w.inflight_direct.clear();
-    w.b64_frames.clear();
-    w.inflight_direct.swap(w.direct);
-    // An empty queue is not taken: take_all swaps vectors, which would hand the queue
-    // this writer's (empty, allocated) buffer to keep while the connection idles.
+    auto& w = scratch();
+    // Control frames and a close frame wait in out_ (made by send_frame() or close()).
+    if (out_) {
+        w.inflight_direct.swap(out_->direct);
+    }
     if (active_ && session_ && !session_->queue().empty()) {
-        session_->queue().take_all(w.inflight);
+        // The queue keeps its own (small) buffer: an idle connection's next packet then
+        // needs no allocation (swapping vectors left it with this one's).
+        session_->queue().move_all(w.inflight);
         std::size_t bytes = 0;
         for (const auto& p : w.inflight)
             bytes += p.data->size();
@@ -379,7 +402,7 @@ void ws_transport::flush()
     // The staging buffer is reserved up front: `bufs` points into it.
     auto& staging = w.staging;
     auto& bufs = w.bufs;
-    std::size_t staged = with_close ? w.close_frame.size() : 0;
+    std::size_t staged = with_close ? out_->close_frame.size() : 0;
     auto stage_size = [](std::size_t payload) { return ws::max_header_size + (payload <= copy_limit ? payload : 0); };
     for (const auto& f : w.inflight_direct) {
         staged += stage_size(f.payload.size());
@@ -388,9 +411,7 @@ void ws_transport::flush()
     for (const auto& p : w.inflight) {
         staged += stage_size(p.binary && b64_ ? w.b64_frames[b++].size() : p.data->size());
     }
-    staging.clear();
     staging.reserve(staged);
-    bufs.clear();
     std::size_t segment = 0;  // where the staged bytes not yet in `bufs` start
     auto cut = [&] {
         if (staging.size() > segment) {
@@ -426,15 +447,68 @@ void ws_transport::flush()
         }
     }
     if (with_close) {
-        staging += w.close_frame;
+        staging += out_->close_frame;
         close_written_ = true;
     }
     cut();
+
+    // Written now, on the non-blocking socket (begin_reading): what the kernel takes in
+    // full - nearly every write - costs the sendmsg and nothing else, where an
+    // async_write made an operation, posted its completion and armed the write deadline.
+    boost::system::error_code ec;
+    while (!bufs.empty()) {
+        const auto n = sock_.write_some(bufs, ec);
+        if (ec) {
+            break;
+        }
+        drop_front(bufs, n);
+    }
+    if (!ec) {
+        clear(w);
+        if (close_written_) {
+            half_close();
+        }
+        else {
+            release_if_idle();
+        }
+        return;
+    }
     writing_ = true;
+    if (ec != net::error::would_block && ec != net::error::try_again) {
+        clear(w);
+        // Finished from the shard's loop, as an async_write's failure would be: the caller
+        // may be in the middle of queuing.
+        net::post(sock_.get_executor(), [self = shared_from_this(), ec] { self->on_written(ec); });
+        return;
+    }
+    // The rest waits for the socket: into this transport's own buffers (the staged bytes
+    // copied, the shared payloads referenced) for an async_write under the write deadline.
+    auto& mine = out();
+    mine.staging.assign(staging);
+    const char* from = staging.data();
+    mine.bufs.clear();
+    for (const auto& buf : bufs) {
+        const auto* p = static_cast<const char*>(buf.data());
+        mine.bufs.emplace_back(p >= from && p < from + staging.size() ? mine.staging.data() + (p - from) : p, buf.size());
+    }
+    mine.inflight.swap(w.inflight);
+    mine.inflight_direct.swap(w.inflight_direct);
+    mine.b64_frames.swap(w.b64_frames);  // the strings stay where they are (and `bufs` with them)
+    clear(w);
     write_started_ = lazy_deadline::clock::now();
     deadline_.arm(write_started_ + timeouts_.write, *this, shard_.timers());
-    net::async_write(sock_, bufs,
+    net::async_write(sock_, mine.bufs,
                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_written(ec); });
+}
+
+void ws_transport::clear(write_buffers& w)
+{
+    // The payload references go now; the scratch keeps its capacity for the next write.
+    w.inflight.clear();
+    w.inflight_direct.clear();
+    w.b64_frames.clear();
+    w.staging.clear();
+    w.bufs.clear();
 }
 
 void ws_transport::release_if_idle()
@@ -451,24 +525,29 @@ void ws_transport::release_if_idle()
 void ws_transport::on_written(const boost::system::error_code& ec)
 {
     writing_ = false;
-    out_->inflight.clear();  // drop our references to shared payloads now
-    // The buffers go back in flush(), once it finds nothing more to write: released here,
-    // they would be made again at once by that flush() only to be released again.
+    if (out_) {
+        clear(*out_);  // drop our references to shared payloads now
+    }
     if (ec) {
         abort();
         finish("transport error");
         return;
     }
     if (close_written_) {
-        // Half-close; the peer answers the close frame and hangs up, or the read fails.
-        boost::system::error_code ignored;
-        sock_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-        if (finished_) {
-            abort();
-        }
+        half_close();
         return;
     }
-    flush();
+    flush();  // what was queued while the write was in flight
+}
+
+void ws_transport::half_close()
+{
+    // The peer answers the close frame and hangs up, or the read fails.
+    boost::system::error_code ignored;
+    sock_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    if (finished_) {
+        abort();
+    }
 }
 
 } // namespace sb::detail

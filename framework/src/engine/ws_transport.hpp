@@ -92,8 +92,11 @@ private:
     /// when the writer is idle again. Most connections are idle most of the time, and these
     /// seven containers were ~200 B of every one.
     struct write_buffers;
-    std::unique_ptr<write_buffers> out_;
+    std::unique_ptr<write_buffers> out_;  // only while a write waits for the socket, or a control frame is due
     write_buffers& out();
+    static write_buffers& scratch();
+    static void clear(write_buffers& w);
+    void half_close();
     // The flags side by side (one word; each beside a pointer took one).
     bool b64_;
     bool probe_ = false;
