@@ -15,6 +15,16 @@ if(TARGET rtdlc)
   list(APPEND SB_EXPORTED rtdlc)
 endif()
 
+# A sanitized build (SB_SANITIZE, ./sb sanitize) installs instrumented libraries: whatever
+# links them needs the sanitizer runtimes too, so the exported targets say so.
+if(SB_SANITIZE)
+  foreach(target IN LISTS SB_EXPORTED)
+    if(NOT target STREQUAL "rtdlc")
+      target_link_options(${target} INTERFACE -fsanitize=${SB_SANITIZE})
+    endif()
+  endforeach()
+endif()
+
 install(TARGETS ${SB_EXPORTED} EXPORT SwitchboardTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -11,6 +11,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include <cstdint>
+#include <optional>
+
 namespace net = boost::asio;
 
 namespace sb::detail {
@@ -69,6 +72,10 @@ ws_transport::ws_transport(net::ip::tcp::socket sock, engine_shard& sh, bool b64
 {
     boost::system::error_code ignored;
     sock_.set_option(net::ip::tcp::no_delay(true), ignored);
+    // Before anything is written: flush() writes at once, and asio's write_some on a socket
+    // it does not know to be non-blocking waits in poll() for a full socket - the shard's
+    // thread with it. (A probe's first answer, or a refusal, is written before reading begins.)
+    sock_.non_blocking(true, ignored);
 }
 
 ws_transport::~ws_transport() = default;
@@ -173,7 +180,6 @@ void ws_transport::abort()
 // coroutine kept its frame and co_spawn's state, ~900 B per connection.
 void ws_transport::begin_reading()
 {
-    sock_.non_blocking(true);
     // Bytes read past the upgrade request come first. The parser keeps what it needs of
     // an incomplete frame, so whatever it is given is consumed whole (or the transport
     // finished): nothing is ever carried over here.
@@ -365,6 +371,7 @@ void ws_transport::flush()
         return;
     }
     auto& w = scratch();
+    clear(w);  // empty already, unless an exception left a write half built
     // Control frames and a close frame wait in out_ (made by send_frame() or close()).
     if (out_) {
         w.inflight_direct.swap(out_->direct);
@@ -483,13 +490,27 @@ void ws_transport::flush()
     }
     // The rest waits for the socket: into this transport's own buffers (the staged bytes
     // copied, the shared payloads referenced) for an async_write under the write deadline.
+    // Only the staged bytes not yet written are copied: from the first buffer into staging.
+    const auto base = reinterpret_cast<std::uintptr_t>(staging.data());
+    auto staged_at = [&](const net::const_buffer& buf) -> std::optional<std::size_t> {
+        const auto p = reinterpret_cast<std::uintptr_t>(buf.data());
+        if (p >= base && p < base + staging.size())
+            return p - base;
+        return std::nullopt;
+    };
+    std::size_t first = staging.size();
+    for (const auto& buf : bufs) {
+        if (const auto at = staged_at(buf)) {
+            first = *at;
+            break;  // the buffers into staging follow its order
+        }
+    }
     auto& mine = out();
-    mine.staging.assign(staging);
-    const char* from = staging.data();
+    mine.staging.assign(staging, first);
     mine.bufs.clear();
     for (const auto& buf : bufs) {
-        const auto* p = static_cast<const char*>(buf.data());
-        mine.bufs.emplace_back(p >= from && p < from + staging.size() ? mine.staging.data() + (p - from) : p, buf.size());
+        const auto at = staged_at(buf);
+        mine.bufs.emplace_back(at ? mine.staging.data() + (*at - first) : buf.data(), buf.size());
     }
     mine.inflight.swap(w.inflight);
     mine.inflight_direct.swap(w.inflight_direct);
@@ -503,12 +524,20 @@ void ws_transport::flush()
 
 void ws_transport::clear(write_buffers& w)
 {
-    // The payload references go now; the scratch keeps its capacity for the next write.
+    // The payload references go now; the buffers keep their capacity for the next write,
+    // up to a bound (a burst of megabytes to one slow client should not stay with a thread).
+    constexpr std::size_t keep_bytes = 256 * 1024;
     w.inflight.clear();
     w.inflight_direct.clear();
     w.b64_frames.clear();
     w.staging.clear();
     w.bufs.clear();
+    if (w.staging.capacity() > keep_bytes)
+        std::string().swap(w.staging);
+    if (w.bufs.capacity() * sizeof(net::const_buffer) > keep_bytes)
+        std::vector<net::const_buffer>().swap(w.bufs);
+    if (w.inflight.capacity() * sizeof(out_packet) > keep_bytes)
+        std::vector<out_packet>().swap(w.inflight);
 }
 
 void ws_transport::release_if_idle()

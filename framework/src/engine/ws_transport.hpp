@@ -4,8 +4,10 @@
 // single gather-write (uWebSockets-style coalescing), with no copy of large shared payloads.
 //
 // The reader is a chain of readiness waits (no buffer while idle) that decodes frames
-// and hands Engine.IO packets to the session; the writer is a chain of async_write
-// completions that is the only thing writing.
+// and hands Engine.IO packets to the session. The writer writes at once on the
+// non-blocking socket from its thread's scratch buffers; only what the kernel does not
+// take waits, in the transport's own buffers, for an async_write (one at a time: what is
+// queued meanwhile leaves with the next).
 #include "engine/deadline.hpp"
 #include "engine/deferred_flush.hpp"
 
@@ -88,11 +90,12 @@ private:
     std::unique_ptr<std::string> leftover_;  ///< read past the upgrade (rare: most clients wait for the 101)
     std::shared_ptr<session> session_;
 
-    /// Everything a write needs: made on the first write (or control frame), given back
-    /// when the writer is idle again. Most connections are idle most of the time, and these
-    /// seven containers were ~200 B of every one.
+    /// Everything a write needs. Writes are built in scratch() and mostly leave at once;
+    /// out_ is made only for a control or close frame to send, or for the rest of a write
+    /// the kernel took part of, and given back when the writer is idle again. Most
+    /// connections are idle most of the time, and these containers were ~200 B of every one.
     struct write_buffers;
-    std::unique_ptr<write_buffers> out_;  // only while a write waits for the socket, or a control frame is due
+    std::unique_ptr<write_buffers> out_;
     write_buffers& out();
     static write_buffers& scratch();
     static void clear(write_buffers& w);

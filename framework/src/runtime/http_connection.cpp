@@ -242,7 +242,7 @@ net::awaitable<bool> await_request(worker& sh, beast::tcp_stream& stream, beast:
     auto& sock = stream.socket();
     while (buffer.size() == 0) {
         boost::system::error_code ec;
-        const auto n = sock.read_some(buffer.prepare(1024), ec);
+        const auto n = sock.read_some(buffer.prepare(4096), ec);  // most requests whole, or their head
         if (!ec) {
             buffer.commit(n);
             break;
@@ -276,13 +276,15 @@ net::awaitable<bool> read_request(worker& sh, beast::tcp_stream& stream, beast::
     // is done here, without Beast's read operation, its timer and the post with which
     // it completes when it did not have to read.
     parser.eager(true);
+    // Also the deadline of what is written before the next read (a 101, a 413, a 400):
+    // no timer runs until an operation starts.
+    stream.expires_at(deadline);
     boost::system::error_code ec;
     buffer.consume(parser.put(buffer.data(), ec));
     if (ec == http::error::need_more) {
-        ec = {};  // the header is not all here yet
+        ec = {};  // a header (or a chunk's header) is not all here yet
     }
     if (!ec && !parser.is_done()) {  // (a body cut short is not need_more: put() took it all)
-        stream.expires_at(deadline);
         std::tie(ec, std::ignore) = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     }
     if (ec == http::error::body_limit) {

@@ -54,7 +54,11 @@ describe('process', { skip: process.env.SB_SERVER === 'node' ? 'sb only: process
     await h.assertServed(s);
   });
 
-  it('at the fd limit the accept loop backs off instead of spinning, and recovers', async () => {
+  // Under UBSan (./sb sanitize) the first vptr check at the fd limit probes memory through
+  // a pipe(2), which cannot be made there, and reports a false "invalid vptr" (halting the
+  // server); the normal suite runs this test.
+  it('at the fd limit the accept loop backs off instead of spinning, and recovers',
+    { skip: process.env.SB_SANITIZED && 'UBSan cannot check at the fd limit (it needs descriptors itself)' }, async () => {
     const fs = require('node:fs');
     const net = require('node:net');
     const proc = spawn('sh', ['-c', `ulimit -n 64; exec "${SB}" --port 0 --threads 1`], { stdio: ['ignore', 'pipe', 'pipe'] });
