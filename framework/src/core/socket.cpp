@@ -326,28 +326,38 @@ void socket_impl::on_event(sio::packet p)
 
     // The ack is sent once: by the handler's co_return, or by the deadline, which then
     // cancels the handler at its next co_await.
-    struct call_state {
-        explicit call_state(net::io_context& ctx) : deadline(ctx) {}
+    struct call_state final : call_deadline {
+        call_state(std::shared_ptr<socket_impl> s, std::uint64_t i, std::chrono::milliseconds l)
+            : self(std::move(s)), id(i), limit(l)
+        {
+        }
+        call_state(const call_state&) = delete;
+        call_state& operator=(const call_state&) = delete;
+        ~call_state() { self->owner().deadlines().clear(*this); }
+        void on_deadline() override
+        {
+            if (replied) {
+                return;
+            }
+            replied = true;
+            self->send_reply(id, reply{app_error{"timeout", "the handler did not answer within " +
+                                                                std::to_string(limit.count()) + " ms"}});
+            cancel.emit(net::cancellation_type::terminal);
+        }
+        std::shared_ptr<socket_impl> self;
+        std::uint64_t id;
+        std::chrono::milliseconds limit;
         bool replied = false;
-        net::steady_timer deadline;
         net::cancellation_signal cancel;
     };
-    // Only an ack-carrying event under a deadline needs this state (and its timer): the
-    // common fire-and-forget event costs no allocation beyond its coroutine.
+    // Only an ack-carrying event under a deadline needs this state: the common
+    // fire-and-forget event costs no allocation beyond its coroutine. The deadline is an
+    // entry in the shard's FIFO of handler deadlines, not an asio timer of its own.
     std::shared_ptr<call_state> call;
     const auto limit = shard_.server().options().socketio.handler_deadline;
     if (id && limit.count() > 0) {
-        call = std::make_shared<call_state>(shard_.context());
-        call->deadline.expires_after(limit);
-        call->deadline.async_wait([call, self, id, limit](boost::system::error_code ec) {
-            if (ec || call->replied) {
-                return;
-            }
-            call->replied = true;
-            self->send_reply(*id, reply{app_error{"timeout", "the handler did not answer within " +
-                                                                 std::to_string(limit.count()) + " ms"}});
-            call->cancel.emit(net::cancellation_type::terminal);
-        });
+        call = std::make_shared<call_state>(self, *id, limit);
+        shard_.deadlines().set(*call, call_deadlines::clock::now() + limit);
     }
     auto slot = call ? call->cancel.slot() : net::cancellation_slot();
     net::co_spawn(
@@ -371,7 +381,7 @@ void socket_impl::on_event(sio::packet p)
             }
             if (call) {
                 call->replied = true;
-                call->deadline.cancel();
+                self->owner().deadlines().clear(*call);
             }
             if (!r.declined) {
                 self->send_reply(*id, r);

@@ -160,6 +160,29 @@ describe('acks: what is not answered', () => {
       await h.assertServed(s);
     });
 
+    it('sb: handlers past the handler deadline ack a timeout error; those in time answer', h.sbOnly(), async () => {
+      const s = await ctx.connect(mode);
+      const t0 = Date.now();
+      // Interleaved: the deadlines of the quick ones are cleared between those that fall due.
+      const calls = [];
+      for (let i = 0; i < 20; i++) {
+        calls.push(h.ask(s, 'slow', { ms: i % 2 ? 10 : 3000 }));
+      }
+      const replies = await Promise.all(calls);
+      const elapsed = Date.now() - t0;
+      assert.ok(elapsed >= 250 && elapsed < 2000, `the deadline (300 ms) answered after ${elapsed} ms`);
+      for (let i = 0; i < 20; i++) {
+        if (i % 2) {
+          assert.deepEqual(replies[i], ['done']);
+        }
+        else {
+          assert.equal(replies[i][0].error.code, 'timeout', JSON.stringify(replies[i]));
+          assert.match(replies[i][0].error.message, /did not answer within 300 ms/);
+        }
+      }
+      await h.assertServed(s);
+    });
+
     it('a handler that declines to ack sends nothing, even past the handler deadline', async () => {
       const s = await ctx.connect(mode);
       const acks = [];
