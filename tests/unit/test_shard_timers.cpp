@@ -1,6 +1,6 @@
 // The shard's timers: order, precision, rescheduling and cancelling, on a real
 // io_context (timers, no sockets).
-#include "engine/shard_timers.hpp"
+#include "core/shard_timers.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>

@@ -4,8 +4,8 @@
 // from another thread: other shards reach it by posting to `context()`. The thread that
 // runs it, its acceptor and its Engine.IO sessions belong to the runtime
 // (runtime/worker.hpp) and the engine (engine/engine_shard.hpp).
-#include "core/call_deadlines.hpp"
 #include "core/local_namespace.hpp"
+#include "core/shard_timers.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
@@ -77,8 +77,9 @@ public:
         shard* s_;
     };
 
-    /// The deadlines of the handlers running here that owe an ack (core/call_deadlines.hpp).
-    call_deadlines& deadlines() noexcept { return deadlines_; }
+    /// Every deadline on this shard (core/shard_timers.hpp): sessions' heartbeats,
+    /// transports' writes and closes, handlers that owe an ack.
+    shard_timers& timers() noexcept { return timers_; }
 
     /// A fresh value for broadcast de-duplication (see local_namespace::for_each_target).
     std::uint64_t next_mark() noexcept { return ++mark_; }
@@ -90,9 +91,10 @@ private:
     node& srv_;
     std::size_t index_;
     shard_context ctx_{1};
-    // After ctx_: its timer goes before the io_context. The handlers' frames, which clear
-    // their deadlines when destroyed, are gone before that (shard_context::shutdown).
-    call_deadlines deadlines_{ctx_};
+    // After ctx_: its timer goes before the io_context. What is on it leaves when destroyed:
+    // the handlers' frames at shard_context::shutdown, sessions with the engine's shard
+    // (runtime/worker.hpp destroys that first), both before this.
+    shard_timers timers_{ctx_.get_executor()};
     std::vector<std::unique_ptr<local_namespace>> locals_;
     std::vector<event_stream*> streams_;
     std::uint64_t mark_ = 0;

@@ -326,15 +326,15 @@ void socket_impl::on_event(sio::packet p)
 
     // The ack is sent once: by the handler's co_return, or by the deadline, which then
     // cancels the handler at its next co_await.
-    struct call_state final : call_deadline {
+    struct call_state final : shard_timer {
         call_state(std::shared_ptr<socket_impl> s, std::uint64_t i, std::chrono::milliseconds l)
             : self(std::move(s)), id(i), limit(l)
         {
         }
         call_state(const call_state&) = delete;
         call_state& operator=(const call_state&) = delete;
-        ~call_state() { self->owner().deadlines().clear(*this); }
-        void on_deadline() override
+        ~call_state() { self->owner().timers().cancel(*this); }
+        void on_timer() override
         {
             if (replied) {
                 return;
@@ -352,12 +352,12 @@ void socket_impl::on_event(sio::packet p)
     };
     // Only an ack-carrying event under a deadline needs this state: the common
     // fire-and-forget event costs no allocation beyond its coroutine. The deadline is an
-    // entry in the shard's FIFO of handler deadlines, not an asio timer of its own.
+    // entry on the shard's timers, not an asio timer of its own.
     std::shared_ptr<call_state> call;
     const auto limit = shard_.server().options().socketio.handler_deadline;
     if (id && limit.count() > 0) {
         call = std::make_shared<call_state>(self, *id, limit);
-        shard_.deadlines().set(*call, call_deadlines::clock::now() + limit);
+        shard_.timers().schedule(*call, shard_timers::clock::now() + limit);
     }
     auto slot = call ? call->cancel.slot() : net::cancellation_slot();
     net::co_spawn(
@@ -381,7 +381,7 @@ void socket_impl::on_event(sio::packet p)
             }
             if (call) {
                 call->replied = true;
-                self->owner().deadlines().clear(*call);
+                self->owner().timers().cancel(*call);
             }
             if (!r.declined) {
                 self->send_reply(*id, r);

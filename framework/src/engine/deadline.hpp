@@ -6,7 +6,7 @@
 //
 // The owner keeps its own time points and implements `on_deadline()`: it ends what is
 // overdue and re-arms for the next one it still has.
-#include "engine/shard_timers.hpp"
+#include "core/shard_timers.hpp"
 
 #include <boost/asio/awaitable.hpp>
 

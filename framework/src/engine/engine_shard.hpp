@@ -4,7 +4,7 @@
 // runtime implements). Touched only from the shard's thread.
 #include "core/metrics.hpp"
 #include "core/shard.hpp"
-#include "engine/shard_timers.hpp"
+#include "core/shard_timers.hpp"
 #include "net/http.hpp"
 
 #include <switchboard/options.hpp>
@@ -52,7 +52,7 @@ protected:
 
 class engine_shard {
 public:
-    engine_shard(engine_host& host, shard& exec) : host_(host), exec_(exec), timers_(exec.context()) {}
+    engine_shard(engine_host& host, shard& exec) : host_(host), exec_(exec) {}
 
     engine_host& server() noexcept { return host_; }
     /// The core shard this one runs on (its io_context, its sockets and rooms).
@@ -84,14 +84,14 @@ public:
 
     /// Every connection's deadlines on this shard (heartbeats, write and close deadlines),
     /// on one asio timer.
-    shard_timers& timers() noexcept { return timers_; }
+    /// The core shard's timers (core/shard_timers.hpp), which outlive every session.
+    shard_timers& timers() noexcept { return exec_.timers(); }
 
 private:
     static constexpr std::size_t receive_size = 64 * 1024;
     std::unique_ptr<char[]> receive_ = std::make_unique_for_overwrite<char[]>(receive_size);
     engine_host& host_;
     shard& exec_;
-    shard_timers timers_;  // before sessions_: a session (and its transport) leaves it when destroyed
     // Keyed by a view of the session's own sid: a key copy was ~64 B of every connection
     // (a 20-character id is past the short-string buffer).
     std::unordered_map<std::string_view, std::shared_ptr<session>> sessions_;

@@ -9,7 +9,7 @@
 #include "core/inline_string.hpp"
 #include "core/socket_sink.hpp"
 #include "engine/packet_fifo.hpp"
-#include "engine/shard_timers.hpp"
+#include "core/shard_timers.hpp"
 
 #include <switchboard/options.hpp>
 #include <switchboard/protocol/eio_packet.hpp>

@@ -4,7 +4,7 @@
 #include "engine/exact_allocator.hpp"
 #include "engine/http_endpoint.hpp"
 #include "engine/engine_shard.hpp"
-#include "engine/shard_timers.hpp"
+#include "core/shard_timers.hpp"
 #include "net/origin.hpp"
 #include "net/static_files.hpp"
 #include "runtime/server_impl.hpp"
@@ -202,7 +202,7 @@ std::optional<const raw_engine_route*> engine_route(worker& sh, const server_opt
     return std::nullopt;
 }
 
-/// A deadline on the shard's timers (engine/shard_timers.hpp) for a wait in a coroutine:
+/// A deadline on the shard's timers (core/shard_timers.hpp) for a wait in a coroutine:
 /// it lives in the coroutine's frame, which does not move while suspended, and cancels
 /// the socket's wait when due. No asio timer, no timer operation allocated per wait.
 class wait_deadline final : public shard_timer {

@@ -1,4 +1,4 @@
-#include "engine/shard_timers.hpp"
+#include "core/shard_timers.hpp"
 
 namespace sb::detail {
 

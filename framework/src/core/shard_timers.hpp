@@ -1,8 +1,10 @@
 #pragma once
-// The shard's timers: one asio timer for every connection's deadlines on the shard
-// (a session's next ping or ping timeout, a transport's write or close deadline), instead
-// of one asio timer per connection each (120 bytes and, while waiting, its operation and
-// a slot in asio's timer queue: about 200 bytes of every idle connection).
+// The shard's timers: one asio timer for every deadline on the shard (a session's next
+// ping or ping timeout, a transport's write or close deadline, an HTTP connection's wait
+// for its next request, a handler that owes an ack), instead of an asio timer each (120
+// bytes and, while waiting, its operation and a slot in asio's timer queue: about 200
+// bytes of every idle connection; for a handler, an insert and a cancel whose aborted
+// wait ran through the scheduler, per event). Owned by core's shard (core/shard.hpp).
 //
 // A min-heap of (due, entry). An entry is on it at most once and knows its index, so that
 // a new time or a cancel moves or removes it in O(log n); the heap holds plain pointers
