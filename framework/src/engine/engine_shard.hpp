@@ -78,12 +78,11 @@ public:
 
     /** The shard's one receive buffer (uWebSockets' idea): a websocket waits for
         readability with no buffer of its own and reads into this one, then keeps only an
-        incomplete frame's bytes. An idle connection holds no receive memory. Valid on the
-        shard's thread, until the next suspension. */
+        incomplete frame's bytes; an HTTP connection's first read of a request lands here too
+        (runtime/http_connection.cpp). An idle connection holds no receive memory. Valid on
+        the shard's thread, until the next suspension. */
     std::span<char> receive_buffer() noexcept { return {receive_.get(), receive_size}; }
 
-    /// Every connection's deadlines on this shard (heartbeats, write and close deadlines),
-    /// on one asio timer.
     /// The core shard's timers (core/shard_timers.hpp), which outlive every session.
     shard_timers& timers() noexcept { return exec_.timers(); }
 

@@ -459,7 +459,7 @@ void ws_transport::flush()
     }
     cut();
 
-    // Written now, on the non-blocking socket (begin_reading): what the kernel takes in
+    // Written now, on the non-blocking socket (see the constructor): what the kernel takes in
     // full - nearly every write - costs the sendmsg and nothing else, where an
     // async_write made an operation, posted its completion and armed the write deadline.
     boost::system::error_code ec;

@@ -235,16 +235,19 @@ private:
     connection of every polling or sse client - then holds a readiness wait: no HTTP
     parser, no Beast read operation, no read buffer (~3 KB less per connection idle).
     The socket is in non-blocking mode (serve_http): the first try reads what is already
-    there, as Beast's own first read would, so a busy connection makes no extra call. */
+    there, as Beast's own first read would, so a busy connection makes no extra call. It
+    reads into the shard's receive buffer and copies what came, so that a try that finds
+    nothing allocates nothing. */
 net::awaitable<bool> await_request(worker& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                    shard_timers::clock::time_point deadline)
 {
     auto& sock = stream.socket();
     while (buffer.size() == 0) {
         boost::system::error_code ec;
-        const auto n = sock.read_some(buffer.prepare(4096), ec);  // most requests whole, or their head
+        const auto scratch = sh.engine().receive_buffer();
+        const auto n = sock.read_some(net::buffer(scratch.data(), scratch.size()), ec);
         if (!ec) {
-            buffer.commit(n);
+            buffer.commit(net::buffer_copy(buffer.prepare(n), net::buffer(scratch.data(), n)));
             break;
         }
         if (ec != net::error::would_block && ec != net::error::try_again) {
