@@ -46,7 +46,7 @@ public:
         for (auto it = begin(); it != end(); ++it)
             out.push_back(std::move(*it));
         reset();
-        recycle(v_);
+        compact();
     }
 
     /// At an idle moment (everything written): gives back a buffer a burst left.
