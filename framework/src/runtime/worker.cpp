@@ -126,16 +126,32 @@ void worker::drain(std::chrono::steady_clock::time_point deadline)
 
 void worker::close_everything()
 {
-    boost::system::error_code ignored;
-    acceptor_.close(ignored);
-    accept_pause_.cancel();
     for (auto& s : engine_.sessions()) {
         s->close("server shutting down");
     }
     for (auto* es : std::vector<event_stream*>(core_.streams())) {
         es->end("server shutting down");
     }
-    // Give the close frames a moment to leave, then stop the loop.
+    stop_when_closed(std::chrono::steady_clock::now() + std::chrono::seconds{1});
+}
+
+void worker::stop_when_closed(std::chrono::steady_clock::time_point deadline)
+{
+    // A polling session with no GET parked hears its close packet on its next GET, which
+    // a client sends as soon as its last one was answered; stopping before it comes
+    // would answer it with a reset ("transport error", and no clean reconnect). The
+    // session leaves the table when the close packet is written into an answer. Bounded:
+    // a client that went quiet does not hold the process.
+    if (engine_.session_count() != 0 && std::chrono::steady_clock::now() < deadline) {
+        auto t = std::make_shared<net::steady_timer>(context(), std::chrono::milliseconds{10});
+        t->async_wait([this, t, deadline](boost::system::error_code) { stop_when_closed(deadline); });
+        return;
+    }
+    // Give the last answers and close frames a moment to leave, then stop the loop.
+    // Connections were accepted until now: that next GET may come on a new one.
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    accept_pause_.cancel();
     auto t = std::make_shared<net::steady_timer>(context(), std::chrono::milliseconds{100});
     t->async_wait([this, t](boost::system::error_code) { context().stop(); });
 }

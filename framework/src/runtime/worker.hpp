@@ -42,6 +42,7 @@ private:
     /// Stopping: waits (polling) until no task runs here or `deadline` passes, then closes.
     void drain(std::chrono::steady_clock::time_point deadline);
     void close_everything();
+    void stop_when_closed(std::chrono::steady_clock::time_point deadline);
 
     server_impl& srv_;
     shard core_;

@@ -55,6 +55,25 @@ describe('graceful drain', h.sbOnly(), () => {
     assert.ok(Date.now() - t0 < 3000, `exited soon after the handlers finished (${Date.now() - t0} ms)`);
   });
 
+  it('a polling session with no GET parked hears the close packet on its next GET, not a reset', async () => {
+    // Between two polls (the answer written, the next GET not yet sent) the close packet
+    // can only wait for the next GET: the server must not stop before it comes.
+    const run = await serverFor(['--drain-timeout', 3000]);
+    running.push(run);
+    const { server } = run;
+    const { sid } = await h.pollingHandshake(server.port);
+    const join = await h.request(server.port, { method: 'POST', path: h.pollPath(sid), body: '40' });
+    assert.equal(join.body, 'ok');
+    assert.match((await h.request(server.port, { path: h.pollPath(sid) })).body, /^40/);
+    server.proc.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300)); // no GET parked while the server closes
+    const last = await h.request(server.port, { path: h.pollPath(sid) });
+    assert.equal(last.status, 200);
+    assert.match(last.body, /1$/, `the answer ends with the close packet: ${JSON.stringify(last.body)}`);
+    const exit = await h.withTimeout(server.exited, 3000, 'the server to exit');
+    assert.equal(exit.code, 0);
+  });
+
   it('a handler that outlives the drain deadline does not hold the process', async () => {
     const run = await serverFor(['--drain-timeout', 500]);
     running.push(run);
