@@ -39,7 +39,7 @@ public:
     /// Gives a new session its Socket.IO layer.
     virtual void attach_client(session& s) = 0;
     /// Moves a connection to the shard that owns the session it asks for.
-    virtual void hand_over(engine_shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+    virtual void hand_over(engine_shard& target, boost::asio::ip::tcp::socket& sock, boost::beast::flat_buffer& buffer,
                            http_request req) = 0;
     /// This node's tag in session ids ("" when requests are never forwarded).
     virtual const std::string& node_tag() const noexcept = 0;

@@ -205,7 +205,7 @@ eventsource_route find_eventsource_route(node& srv, std::string_view path)
     return route;
 }
 
-net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits, beast::tcp_stream& stream, const http_request& req,
+net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits, net::ip::tcp::socket& socket, const http_request& req,
                                                 http_response& res, namespace_state& ns)
 {
     using namespace net::experimental::awaitable_operators;
@@ -225,7 +225,7 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
         }
     }
     auto info = make_handshake(
-        req, client_address(peer_address(stream.socket()), req["X-Forwarded-For"], opts.limits.trusted_proxies),
+        req, client_address(peer_address(socket), req["X-Forwarded-For"], opts.limits.trusted_proxies),
         opts.tls.has_value());
     const auto query = info.query();
     json::object handshake = query;
@@ -275,7 +275,6 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
                 ns.name());
         }
     }
-    auto& socket = stream.socket();
     if (!sock->is_connected() || conn->ended_) {
         sh.remove_stream(conn.get());
         sock->on_disconnect(conn->reason_);
@@ -295,7 +294,6 @@ net::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits
     out += "\r\n";
     sse::append_retry(out, static_cast<std::uint32_t>(eo.retry.count()));
     go_live(*conn, *sock, last, out);
-    stream.expires_never();
 
     const auto heartbeat = eo.heartbeat.count() > 0 ? eo.heartbeat : opts.engine.ping_interval;
     write_clock clock;

@@ -30,7 +30,7 @@ eventsource_route find_eventsource_route(node& srv, std::string_view path);
 /// Serves the event stream until it ends. `http_outcome::respond` when it answered with
 /// an error in `res` instead; `upgraded` when the stream ran (the connection is spent).
 /// The stream holds a slot of `limits` while it runs.
-boost::asio::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits, boost::beast::tcp_stream& stream,
+boost::asio::awaitable<http_outcome> serve_event_stream(shard& sh, client_limits& limits, boost::asio::ip::tcp::socket& sock,
                                                         const http_request& req, http_response& res,
                                                         namespace_state& ns);
 

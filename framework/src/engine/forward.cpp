@@ -1,5 +1,6 @@
 #include "engine/forward.hpp"
 
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -83,7 +84,7 @@ net::awaitable<void> client_to_owner(std::shared_ptr<relay> r)
 
 } // namespace
 
-net::awaitable<bool> forward_to_owner(beast::tcp_stream& stream, beast::flat_buffer& buffer, http_request& req,
+net::awaitable<bool> forward_to_owner(net::ip::tcp::socket& sock, beast::flat_buffer& buffer, http_request& req,
                                       const std::string& owner, std::chrono::milliseconds connect_timeout,
                                       std::chrono::milliseconds idle)
 {
@@ -91,7 +92,7 @@ net::awaitable<bool> forward_to_owner(beast::tcp_stream& stream, beast::flat_buf
     if (colon == std::string::npos || colon == 0) {
         co_return false;
     }
-    auto ex = stream.get_executor();
+    auto ex = sock.get_executor();
     net::ip::tcp::resolver resolver(ex);
     auto [rec, endpoints] = co_await resolver.async_resolve(owner.substr(0, colon), owner.substr(colon + 1),
                                                             tuple_awaitable);
@@ -121,7 +122,7 @@ net::awaitable<bool> forward_to_owner(beast::tcp_stream& stream, beast::flat_buf
         }
         buffer.consume(buffer.size());
     }
-    auto r = std::make_shared<relay>(beast::tcp_stream(stream.release_socket()), std::move(upstream), idle);
+    auto r = std::make_shared<relay>(beast::tcp_stream(std::move(sock)), std::move(upstream), idle);
     net::co_spawn(ex, owner_to_client(r), net::detached);
     net::co_spawn(ex, client_to_owner(r), net::detached);
     co_return true;

@@ -19,10 +19,10 @@ inline constexpr std::string_view forwarded_header = "X-Switchboard-Forwarded";
 
 /** Connects to `owner` ("host:port") within `connect_timeout` and hands it `req` (and
     what `buffer` holds past it). True once the relay runs: the client's socket is taken
-    from `stream`. False when the owner cannot be reached: the caller answers the client
+    from `sock`. False when the owner cannot be reached: the caller answers the client
     (400 "Session ID unknown": it reconnects, and recovers where that is on). A relay idle
     for `idle` in both directions is cut. */
-boost::asio::awaitable<bool> forward_to_owner(boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+boost::asio::awaitable<bool> forward_to_owner(boost::asio::ip::tcp::socket& sock, boost::beast::flat_buffer& buffer,
                                               http_request& req, const std::string& owner,
                                               std::chrono::milliseconds connect_timeout, std::chrono::milliseconds idle);
 

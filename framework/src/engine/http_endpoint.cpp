@@ -6,6 +6,7 @@
 #include "engine/session.hpp"
 #include "engine/sse_transport.hpp"
 #include "engine/client_limits.hpp"
+#include "engine/socket_deadline.hpp"
 #include "engine/ws_transport.hpp"
 #include "core/log.hpp"
 #include "net/client_address.hpp"
@@ -43,8 +44,9 @@ bool transport_enabled(const engine_options& o, std::string_view name)
 }
 
 
-/// RFC 6455 §4.2.2: the 101 answer; our own framing takes the socket afterwards.
-net::awaitable<bool> accept_websocket(beast::tcp_stream& stream, const http_request& req)
+/// RFC 6455 §4.2.2: the 101 answer, written by the write deadline; our own framing takes
+/// the socket afterwards.
+net::awaitable<bool> accept_websocket(engine_shard& sh, net::ip::tcp::socket& sock, const http_request& req)
 {
     const auto key = req[http::field::sec_websocket_key];
     if (key.empty() || req[http::field::sec_websocket_version] != "13") {
@@ -54,17 +56,17 @@ net::awaitable<bool> accept_websocket(beast::tcp_stream& stream, const http_requ
                        "Sec-WebSocket-Accept: ";
     head += ws::accept_key(key);
     head += "\r\n\r\n";
-    auto [ec, n] = co_await net::async_write(stream, net::buffer(head), net::as_tuple(net::use_awaitable));
-    co_return !ec;
+    socket_deadline due(sh.timers(), sock, sh.server().options().timeouts.write);
+    auto [ec, n] = co_await net::async_write(sock, net::buffer(head), net::as_tuple(net::use_awaitable));
+    co_return !ec && !due.expired();
 }
 
-std::shared_ptr<ws_transport> take_websocket(engine_shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+std::shared_ptr<ws_transport> take_websocket(engine_shard& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer,
                                              bool b64)
 {
     std::string leftover(static_cast<const char*>(buffer.data().data()), buffer.size());
     buffer.consume(buffer.size());
-    stream.expires_never();
-    return std::make_shared<ws_transport>(stream.release_socket(), sh, b64, std::move(leftover));
+    return std::make_shared<ws_transport>(std::move(sock), sh, b64, std::move(leftover));
 }
 
 /// The head of an `sse` stream: no length (the stream ends with the connection), no
@@ -83,14 +85,13 @@ std::string sse_head(const server_options& o, const http_request& req)
     return head;
 }
 
-std::shared_ptr<sse_transport> take_sse(engine_shard& sh, beast::tcp_stream& stream, const http_request& req)
+std::shared_ptr<sse_transport> take_sse(engine_shard& sh, net::ip::tcp::socket& sock, const http_request& req)
 {
-    stream.expires_never();
-    return std::make_shared<sse_transport>(stream.release_socket(), sh, sse_head(sh.server().options(), req));
+    return std::make_shared<sse_transport>(std::move(sock), sh, sse_head(sh.server().options(), req));
 }
 
 /// True when the request went to the node tagged `tag` (its socket is taken).
-net::awaitable<bool> forward_elsewhere(engine_shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+net::awaitable<bool> forward_elsewhere(engine_shard& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer,
                                        http_request& req, std::string tag)
 {
     if (sh.server().node_tag().empty() || req.count(forwarded_header) != 0) {
@@ -98,7 +99,7 @@ net::awaitable<bool> forward_elsewhere(engine_shard& sh, beast::tcp_stream& stre
     }
     const auto& opts = sh.server().options().engine;
     auto owner = co_await sh.server().node_address(std::move(tag));
-    if (!owner || !co_await forward_to_owner(stream, buffer, req, *owner, std::chrono::seconds(2),
+    if (!owner || !co_await forward_to_owner(sock, buffer, req, *owner, std::chrono::seconds(2),
                                              opts.ping_interval + opts.ping_timeout + std::chrono::seconds(10))) {
         co_return false;
     }
@@ -108,7 +109,7 @@ net::awaitable<bool> forward_elsewhere(engine_shard& sh, beast::tcp_stream& stre
 
 } // namespace
 
-net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer,
                                                    http_request& req, plain_response& res, std::shared_ptr<session>& poll,
                                                    const raw_engine_route* raw)
 {
@@ -135,14 +136,14 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
             // Another node's session (no sticky sessions in the balancer): forwarded to
             // it, once. An owner that is gone is answered as an unknown session: the
             // client reconnects (and recovers, where recovery is on).
-            if (co_await forward_elsewhere(sh, stream, buffer, req, std::string(tag))) {
+            if (co_await forward_elsewhere(sh, sock, buffer, req, std::string(tag))) {
                 co_return http_outcome::upgraded;
             }
             co_return fail(eio::request_error::unknown_sid);
         }
         const auto owner = shard_of_session_id(q.sid);
         if (owner < sh.server().shard_count() && owner != sh.index()) {
-            sh.server().hand_over(sh.server().engine_shard_at(owner), stream, buffer, std::move(req));
+            sh.server().hand_over(sh.server().engine_shard_at(owner), sock, buffer, std::move(req));
             co_return http_outcome::handed_over;
         }
         auto s = sh.find_session(q.sid);
@@ -150,10 +151,10 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
             co_return fail(eio::request_error::unknown_sid);
         }
         if (upgrade) {
-            if (*q.transport != eio::transport_kind::websocket || !co_await accept_websocket(stream, req)) {
+            if (*q.transport != eio::transport_kind::websocket || !co_await accept_websocket(sh, sock, req)) {
                 co_return fail(eio::request_error::bad_request);
             }
-            s->attach_websocket(take_websocket(sh, stream, buffer, s->b64()));
+            s->attach_websocket(take_websocket(sh, sock, buffer, s->b64()));
             co_return http_outcome::upgraded;
         }
         if (s->transport() != *q.transport) {
@@ -165,7 +166,6 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
             co_return fail(eio::request_error::bad_request);
         }
         if (req.method() == http::verb::get) {
-            stream.expires_never();  // a long poll waits as long as it needs
             poll = std::move(s);
             co_return http_outcome::poll;
         }
@@ -196,7 +196,7 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
     }
     const auto& server_opts = sh.server().options();
     auto info = make_handshake(
-        req, client_address(peer_address(stream.socket()), req["X-Forwarded-For"], server_opts.limits.trusted_proxies),
+        req, client_address(peer_address(sock), req["X-Forwarded-For"], server_opts.limits.trusted_proxies),
         server_opts.tls.has_value());
     if (opts.allow_request) {
         std::optional<request_refusal> refusal;
@@ -222,7 +222,7 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
         co_return http_outcome::respond;
     }
     limit_slot slot(limits, info.address);  // the session's from below on; given back if we stop first
-    if (upgrade && !co_await accept_websocket(stream, req)) {
+    if (upgrade && !co_await accept_websocket(sh, sock, req)) {
         co_return fail(eio::request_error::bad_request);
     }
     auto s = std::make_shared<session>(sh, make_session_id(sh.index(), sh.server().node_tag()), *q.transport, q.b64,
@@ -237,12 +237,12 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, beast::tcp_
     sh.add_session(s);
     if (upgrade) {
         s->open();
-        s->attach_websocket(take_websocket(sh, stream, buffer, q.b64));
+        s->attach_websocket(take_websocket(sh, sock, buffer, q.b64));
         co_return http_outcome::upgraded;
     }
     s->open();
     if (*q.transport == eio::transport_kind::sse) {
-        s->attach_sse(take_sse(sh, stream, req));
+        s->attach_sse(take_sse(sh, sock, req));
         co_return http_outcome::upgraded;
     }
     poll = std::move(s);  // the open packet is queued: the first poll returns at once

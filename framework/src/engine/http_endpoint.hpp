@@ -21,7 +21,7 @@ struct raw_engine_route;
     query, the handshake, the checks' temporaries: ~2.5 KB) is not held while it waits.
     A handshake under a plain Engine.IO path (`raw` set) opens a session of plain
     messages instead of a Socket.IO connection. */
-boost::asio::awaitable<http_outcome> handle_engine_request(engine_shard& sh, boost::beast::tcp_stream& stream,
+boost::asio::awaitable<http_outcome> handle_engine_request(engine_shard& sh, boost::asio::ip::tcp::socket& sock,
                                                            boost::beast::flat_buffer& buffer, http_request& req,
                                                            plain_response& res, std::shared_ptr<session>& poll,
                                                            const raw_engine_route* raw = nullptr);

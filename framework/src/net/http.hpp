@@ -1,7 +1,7 @@
 #pragma once
 // HTTP types shared by the net and engine layers (Beast), kept out of public headers.
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 

@@ -5,6 +5,7 @@
 #include "engine/http_endpoint.hpp"
 #include "engine/engine_shard.hpp"
 #include "core/shard_timers.hpp"
+#include "engine/socket_deadline.hpp"
 #include "net/origin.hpp"
 #include "net/static_files.hpp"
 #include "runtime/server_impl.hpp"
@@ -48,8 +49,9 @@ namespace {
     one piece in memory per download, and the shard serves others between pieces. Each
     write has the write deadline. A file that shrank since its Content-Length was written
     cannot be answered correctly any more: the connection is closed (an error). */
-net::awaitable<boost::system::error_code> stream_file(beast::tcp_stream& stream, const std::string& path,
-                                                      std::uint64_t size, std::chrono::milliseconds write_timeout)
+net::awaitable<boost::system::error_code> stream_file(shard_timers& timers, net::ip::tcp::socket& sock,
+                                                      const std::string& path, std::uint64_t size,
+                                                      std::chrono::milliseconds write_timeout)
 {
     std::ifstream in(path, std::ios::binary);
     std::string piece(std::min<std::uint64_t>(size, static_chunk_size), '\0');
@@ -59,8 +61,11 @@ net::awaitable<boost::system::error_code> stream_file(beast::tcp_stream& stream,
         if (n == 0) {
             co_return make_error_code(boost::system::errc::io_error);
         }
-        stream.expires_after(write_timeout);
-        auto [ec, written] = co_await net::async_write(stream, net::buffer(piece.data(), n), net::as_tuple(net::use_awaitable));
+        socket_deadline due(timers, sock, write_timeout);
+        auto [ec, written] = co_await net::async_write(sock, net::buffer(piece.data(), n), net::as_tuple(net::use_awaitable));
+        if (due.expired()) {
+            co_return make_error_code(net::error::timed_out);
+        }
         if (ec) {
             co_return ec;
         }
@@ -202,33 +207,6 @@ std::optional<const raw_engine_route*> engine_route(worker& sh, const server_opt
     return std::nullopt;
 }
 
-/// A deadline on the shard's timers (core/shard_timers.hpp) for a wait in a coroutine:
-/// it lives in the coroutine's frame, which does not move while suspended, and cancels
-/// the socket's wait when due. No asio timer, no timer operation allocated per wait.
-class wait_deadline final : public shard_timer {
-public:
-    wait_deadline(shard_timers& timers, net::ip::tcp::socket& sock, shard_timers::clock::time_point at)
-        : timers_(timers), sock_(sock)
-    {
-        timers_.schedule(*this, at);
-    }
-    wait_deadline(const wait_deadline&) = delete;
-    wait_deadline& operator=(const wait_deadline&) = delete;
-    ~wait_deadline() { timers_.cancel(*this); }
-    bool expired() const noexcept { return expired_; }
-
-private:
-    void on_timer() override
-    {
-        expired_ = true;
-        boost::system::error_code ignored;
-        sock_.cancel(ignored);
-    }
-    shard_timers& timers_;
-    net::ip::tcp::socket& sock_;
-    bool expired_ = false;
-};
-
 /** Waits until the client's next request has begun to arrive (its first bytes are in
     `buffer`), or the connection should close (false: the client closed it, or sent
     nothing by `deadline`). A keep-alive connection between requests - the POST
@@ -238,10 +216,9 @@ private:
     there, as Beast's own first read would, so a busy connection makes no extra call. It
     reads into the shard's receive buffer and copies what came, so that a try that finds
     nothing allocates nothing. */
-net::awaitable<bool> await_request(worker& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+net::awaitable<bool> await_request(worker& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer,
                                    shard_timers::clock::time_point deadline)
 {
-    auto& sock = stream.socket();
     while (buffer.size() == 0) {
         boost::system::error_code ec;
         const auto scratch = sh.engine().receive_buffer();
@@ -254,7 +231,7 @@ net::awaitable<bool> await_request(worker& sh, beast::tcp_stream& stream, beast:
             co_return false;  // closed by the client, or reset
         }
         buffer.shrink_to_fit();  // nothing to keep while idle
-        wait_deadline due(sh.engine().timers(), sock, deadline);
+        socket_deadline due(sh.engine().timers(), sock, deadline);
         auto [wec] = co_await sock.async_wait(net::socket_base::wait_read,
                                               net::bind_allocator(exact_allocator<void>{}, net::as_tuple(net::use_awaitable)));
         if (wec || due.expired()) {
@@ -268,7 +245,7 @@ net::awaitable<bool> await_request(worker& sh, beast::tcp_stream& stream, beast:
 /// coroutine, called after the wait: the parser is in a frame only while a request is
 /// read) into `req`. false: close the connection (an error, a timeout, or an oversize
 /// body, answered 413 first as engine.io does).
-net::awaitable<bool> read_request(worker& sh, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+net::awaitable<bool> read_request(worker& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer,
                                   shard_timers::clock::time_point deadline, http_request& req)
 {
     const auto& opts = sh.server().options();
@@ -279,16 +256,18 @@ net::awaitable<bool> read_request(worker& sh, beast::tcp_stream& stream, beast::
     // is done here, without Beast's read operation, its timer and the post with which
     // it completes when it did not have to read.
     parser.eager(true);
-    // Also the deadline of what is written before the next read (a 101, a 413, a 400):
-    // no timer runs until an operation starts.
-    stream.expires_at(deadline);
+    // Also the deadline of the 413 written below.
+    socket_deadline due(sh.engine().timers(), sock, deadline);
     boost::system::error_code ec;
     buffer.consume(parser.put(buffer.data(), ec));
     if (ec == http::error::need_more) {
         ec = {};  // a header (or a chunk's header) is not all here yet
     }
     if (!ec && !parser.is_done()) {  // (a body cut short is not need_more: put() took it all)
-        std::tie(ec, std::ignore) = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+        std::tie(ec, std::ignore) = co_await http::async_read(sock, buffer, parser, net::as_tuple(net::use_awaitable));
+    }
+    if (due.expired()) {
+        co_return false;
     }
     if (ec == http::error::body_limit) {
         // engine.io answers an oversize POST with 413 and keeps the session.
@@ -296,7 +275,7 @@ net::awaitable<bool> read_request(worker& sh, beast::tcp_stream& stream, beast::
         auto res = make_response(head, 413, {}, {});
         res.keep_alive(false);
         add_cors(opts, head, res);
-        co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+        co_await http::async_write(sock, res, net::as_tuple(net::use_awaitable));
         co_return false;
     }
     if (ec) {
@@ -316,9 +295,10 @@ enum class next_step {
 /// Every answer but the Engine.IO endpoint's (which run() writes itself: it is the one a
 /// long-polling client waits in, and this coroutine's frame, with a response, a file
 /// reply and a serializer in it, would be held by every parked GET).
-net::awaitable<next_step> serve_other(worker& sh, beast::tcp_stream& stream, const http_request& req)
+net::awaitable<next_step> serve_other(worker& sh, net::ip::tcp::socket& sock, const http_request& req)
 {
     const auto& opts = sh.server().options();
+    auto& timers = sh.engine().timers();
     // RFC 9112 §6.1 and §6.3: a request whose last transfer coding is not chunked has
     // no knowable length, and what follows must not be read as the next request
     // (request smuggling behind a proxy): 400 and close. Codings other than chunked
@@ -327,7 +307,8 @@ net::awaitable<next_step> serve_other(worker& sh, beast::tcp_stream& stream, con
         auto bad = make_response(req, te, "text/plain", te == 400 ? "bad Transfer-Encoding\n"
                                                                   : "transfer coding not implemented\n");
         bad.keep_alive(false);
-        co_await http::async_write(stream, bad, net::as_tuple(net::use_awaitable));
+        socket_deadline due(timers, sock, opts.timeouts.write);
+        co_await http::async_write(sock, bad, net::as_tuple(net::use_awaitable));
         co_return next_step::close;
     }
 
@@ -363,7 +344,7 @@ net::awaitable<next_step> serve_other(worker& sh, beast::tcp_stream& stream, con
                                 R"({"error":"forbidden","message":"this origin may not connect"})");
         }
         else if (es.what == eventsource_route::kind::stream) {
-            if (co_await serve_event_stream(sh.core(), sh.server().limits(), stream, req, res, *es.ns) !=
+            if (co_await serve_event_stream(sh.core(), sh.server().limits(), sock, req, res, *es.ns) !=
                 http_outcome::respond) {
                 co_return next_step::gone;
             }
@@ -377,25 +358,30 @@ net::awaitable<next_step> serve_other(worker& sh, beast::tcp_stream& stream, con
         res = std::move(file.res);
     }
     add_cors(opts, req, res);
-    stream.expires_after(opts.timeouts.write);
     boost::system::error_code wec;
-    if (req.method() == http::verb::head || !file.stream_path.empty()) {
-        // The header a GET would get (Content-Length included), and no body: a body
-        // here would be read by a proxy as the start of the next response.
-        http::response_serializer<http::string_body> sr{res};
-        std::tie(wec, std::ignore) = co_await http::async_write_header(stream, sr, net::as_tuple(net::use_awaitable));
-    }
-    else if (!res.chunked()) {
-        // Head and body in one gather write (net/http.hpp: response_head).
-        const auto head = response_head(res);
-        const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(res.body())};
-        std::tie(wec, std::ignore) = co_await net::async_write(stream, bufs, net::as_tuple(net::use_awaitable));
-    }
-    else {
-        std::tie(wec, std::ignore) = co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+    {
+        socket_deadline due(timers, sock, opts.timeouts.write);
+        if (req.method() == http::verb::head || !file.stream_path.empty()) {
+            // The header a GET would get (Content-Length included), and no body: a body
+            // here would be read by a proxy as the start of the next response.
+            http::response_serializer<http::string_body> sr{res};
+            std::tie(wec, std::ignore) = co_await http::async_write_header(sock, sr, net::as_tuple(net::use_awaitable));
+        }
+        else if (!res.chunked()) {
+            // Head and body in one gather write (net/http.hpp: response_head).
+            const auto head = response_head(res);
+            const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(res.body())};
+            std::tie(wec, std::ignore) = co_await net::async_write(sock, bufs, net::as_tuple(net::use_awaitable));
+        }
+        else {
+            std::tie(wec, std::ignore) = co_await http::async_write(sock, res, net::as_tuple(net::use_awaitable));
+        }
+        if (due.expired()) {
+            wec = make_error_code(net::error::timed_out);
+        }
     }
     if (!wec && req.method() != http::verb::head && !file.stream_path.empty()) {
-        wec = co_await stream_file(stream, file.stream_path, file.stream_size, opts.timeouts.write);
+        wec = co_await stream_file(timers, sock, file.stream_path, file.stream_size, opts.timeouts.write);
     }
     co_return wec || !res.keep_alive() ? next_step::close : next_step::keep_alive;
 }
@@ -403,7 +389,7 @@ net::awaitable<next_step> serve_other(worker& sh, beast::tcp_stream& stream, con
 /** The connection's loop: read a request, answer it, again. Its frame is held for the
     connection's life (by a parked long-polling GET among others), so it keeps only what
     the Engine.IO answer needs; reading and the other answers are coroutines of their own. */
-net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffer buffer,
+net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buffer buffer,
                          std::optional<http_request> pending)
 {
     const auto& opts = sh.server().options();
@@ -416,10 +402,10 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
         else {
             // One deadline for the wait and the read together, as when Beast's read did both.
             const auto deadline = shard_timers::clock::now() + opts.timeouts.http_read;
-            if (!co_await await_request(sh, stream, buffer, deadline)) {
+            if (!co_await await_request(sh, sock, buffer, deadline)) {
                 break;
             }
-            if (!co_await read_request(sh, stream, buffer, deadline, req)) {
+            if (!co_await read_request(sh, sock, buffer, deadline, req)) {
                 break;
             }
             if (buffer.size() == 0) {
@@ -432,7 +418,7 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
                                ? std::nullopt
                                : engine_route(sh, opts, req.target(), path_of(req.target()));
         if (!route) {
-            const auto step = co_await serve_other(sh, stream, req);
+            const auto step = co_await serve_other(sh, sock, req);
             if (step == next_step::gone) {
                 co_return;
             }
@@ -444,7 +430,7 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
         plain_response reply;
         {
             std::shared_ptr<session> poll;
-            const auto outcome = co_await handle_engine_request(sh.engine(), stream, buffer, req, reply, poll, *route);
+            const auto outcome = co_await handle_engine_request(sh.engine(), sock, buffer, req, reply, poll, *route);
             if (outcome == http_outcome::poll) {
                 co_await answer_poll(std::move(poll), reply);  // a long poll parks here, in small frames
             }
@@ -456,15 +442,15 @@ net::awaitable<void> run(worker& sh, beast::tcp_stream stream, beast::flat_buffe
         const auto head = plain_head(req, reply, cors_for(opts, req[http::field::origin]));
         const bool body = req.method() != http::verb::head && !reply.body.empty();
         const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(reply.body)};
-        stream.expires_after(opts.timeouts.write);
-        auto [wec, n] = co_await net::async_write(stream, std::span(bufs.data(), body ? 2 : 1),
+        socket_deadline due(sh.engine().timers(), sock, opts.timeouts.write);
+        auto [wec, n] = co_await net::async_write(sock, std::span(bufs.data(), body ? 2 : 1),
                                                   net::as_tuple(net::use_awaitable));
-        if (wec || !req.keep_alive()) {
+        if (wec || due.expired() || !req.keep_alive()) {
             break;
         }
     }
     boost::system::error_code ignored;
-    stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    sock.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
 }
 
 } // namespace
@@ -480,20 +466,19 @@ void serve_http(worker& sh, net::ip::tcp::socket sock, std::string leftover, std
         std::memcpy(b.data(), leftover.data(), leftover.size());
         buffer.commit(leftover.size());
     }
-    net::co_spawn(sh.context(), run(sh, beast::tcp_stream(std::move(sock)), std::move(buffer), std::move(pending)),
+    net::co_spawn(sh.context(), run(sh, std::move(sock), std::move(buffer), std::move(pending)),
                   net::detached);
 }
 
-void hand_over(worker& target, beast::tcp_stream& stream, beast::flat_buffer& buffer, http_request req)
+void hand_over(worker& target, net::ip::tcp::socket& sock, beast::flat_buffer& buffer, http_request req)
 {
-    auto& sock = stream.socket();
     boost::system::error_code ec;
     // A TLS bridge's plain end (runtime/tls_front.hpp) is a local socket: no TCP endpoint,
     // but it moves between shards the same way.
     const auto local = sock.local_endpoint(ec);
     const auto protocol = ec ? net::ip::tcp::v4() : local.protocol();
     ec.clear();
-    const int fd = stream.release_socket().release(ec);
+    const int fd = sock.release(ec);
     if (ec) {
         return;
     }

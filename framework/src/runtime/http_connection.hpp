@@ -21,7 +21,7 @@ void serve_http(worker& sh, boost::asio::ip::tcp::socket sock, std::string lefto
 /// Moves a connection to the shard that owns the session it asks for: releases the file
 /// descriptor here and re-opens it on `target`'s io_context (Linux epoll: no I/O is
 /// pending at this point).
-void hand_over(worker& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+void hand_over(worker& target, boost::asio::ip::tcp::socket& sock, boost::beast::flat_buffer& buffer,
                http_request req);
 
 } // namespace sb::detail

@@ -59,10 +59,10 @@ void server_impl::attach_client(session& s)
     s.set_handler(std::make_unique<client>(*this, s.owner().core(), s));
 }
 
-void server_impl::hand_over(engine_shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+void server_impl::hand_over(engine_shard& target, boost::asio::ip::tcp::socket& sock, boost::beast::flat_buffer& buffer,
                             http_request req)
 {
-    detail::hand_over(*workers_.at(target.index()), stream, buffer, std::move(req));
+    detail::hand_over(*workers_.at(target.index()), sock, buffer, std::move(req));
 }
 
 void server_impl::start()

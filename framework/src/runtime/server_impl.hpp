@@ -29,7 +29,7 @@ public:
     engine_shard& engine_shard_at(std::size_t i) override { return workers_.at(i)->engine(); }
     client_limits& limits() noexcept override { return limits_; }
     void attach_client(session& s) override;
-    void hand_over(engine_shard& target, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+    void hand_over(engine_shard& target, boost::asio::ip::tcp::socket& sock, boost::beast::flat_buffer& buffer,
                    http_request req) override;
     const std::string& node_tag() const noexcept override { return node_tag_; }
     boost::asio::awaitable<std::optional<std::string>> node_address(std::string tag) override
