@@ -120,7 +120,7 @@ int main(int argc, char** argv)
         const std::string f = argv[i];
         static const char* known[] = {"--port", "--ping-interval", "--ping-timeout", "--max-payload",
                                       "--connect-timeout", "--upgrade-timeout", "--send-buffer", "--threads",
-                                      "--recovery", "--write-timeout", "--close-timeout",
+                                      "--recovery", "--http-read-timeout", "--write-timeout", "--close-timeout",
                                       "--allowed-origins", "--cors-origin", "--max-connections",
                                       "--max-per-address", "--handshakes-per-second", "--trusted-proxies",
                                       "--drain-timeout", "--jwt-secret", "--jwt-rs256-pem", "--jwt-es256-pem",
@@ -175,7 +175,8 @@ int main(int argc, char** argv)
                                    .max_disconnection_duration =
                                        std::chrono::milliseconds{flag(argc, argv, "--recovery", 0)}})
                              : std::nullopt},
-        .timeouts = {.write = std::chrono::milliseconds{flag(argc, argv, "--write-timeout", 30000)},
+        .timeouts = {.http_read = std::chrono::milliseconds{flag(argc, argv, "--http-read-timeout", 60000)},
+                     .write = std::chrono::milliseconds{flag(argc, argv, "--write-timeout", 30000)},
                      .close = std::chrono::milliseconds{flag(argc, argv, "--close-timeout", 5000)},
                      // The contract exits within 1 s of SIGTERM: a short drain by default.
                      .drain = std::chrono::milliseconds{flag(argc, argv, "--drain-timeout", 500)}},

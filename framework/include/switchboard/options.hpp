@@ -187,8 +187,8 @@ struct redis_options {
     started, cannot hold a file descriptor or memory for ever. (Node leaves most of these to
     the operating system; the defaults are generous.) */
 struct timeout_options {
-    /// An HTTP request (head and body) must arrive within this, and an idle keep-alive
-    /// connection is closed after it.
+    /// An HTTP request (head and body) must arrive whole within this of its first bytes,
+    /// and a keep-alive connection idle this long since its last answer is closed.
     std::chrono::milliseconds http_read{60000};
     /// Any one write (an HTTP response, websocket frames, an event-stream chunk) must be
     /// taken by the peer within this, or the connection is cut (counted at /metrics as

@@ -207,41 +207,79 @@ std::optional<const raw_engine_route*> engine_route(worker& sh, const server_opt
     return std::nullopt;
 }
 
-/** Waits until the client's next request has begun to arrive (its first bytes are in
-    `buffer`), or the connection should close (false: the client closed it, or sent
-    nothing by `deadline`). A keep-alive connection between requests - the POST
-    connection of every polling or sse client - then holds a readiness wait: no HTTP
-    parser, no Beast read operation, no read buffer (~3 KB less per connection idle).
-    The socket is in non-blocking mode (serve_http): the first try reads what is already
-    there, as Beast's own first read would, so a busy connection makes no extra call. It
-    reads into the shard's receive buffer and copies what came, so that a try that finds
-    nothing allocates nothing. */
-net::awaitable<bool> await_request(worker& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer,
-                                   shard_timers::clock::time_point deadline)
+enum class arrival { bytes, nothing_yet, closed };
+
+/// What the client has sent so far, without waiting: into `buffer`, through the shard's
+/// receive buffer, so that a try that finds nothing allocates nothing. The socket is in
+/// non-blocking mode (serve_http); a busy connection finds its next request here, as
+/// Beast's own first read would have, and makes no other call.
+arrival read_available(worker& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer)
 {
-    while (buffer.size() == 0) {
-        boost::system::error_code ec;
-        const auto scratch = sh.engine().receive_buffer();
-        const auto n = sock.read_some(net::buffer(scratch.data(), scratch.size()), ec);
-        if (!ec) {
-            buffer.commit(net::buffer_copy(buffer.prepare(n), net::buffer(scratch.data(), n)));
-            break;
-        }
-        if (ec != net::error::would_block && ec != net::error::try_again) {
-            co_return false;  // closed by the client, or reset
-        }
-        buffer.shrink_to_fit();  // nothing to keep while idle
-        socket_deadline due(sh.engine().timers(), sock, deadline);
-        auto [wec] = co_await sock.async_wait(net::socket_base::wait_read,
-                                              net::bind_allocator(exact_allocator<void>{}, net::as_tuple(net::use_awaitable)));
-        if (wec || due.expired()) {
-            co_return false;
-        }
+    boost::system::error_code ec;
+    const auto scratch = sh.engine().receive_buffer();
+    const auto n = sock.read_some(net::buffer(scratch.data(), scratch.size()), ec);
+    if (!ec) {
+        buffer.commit(net::buffer_copy(buffer.prepare(n), net::buffer(scratch.data(), n)));
+        return arrival::bytes;
     }
-    co_return true;
+    return ec == net::error::would_block || ec == net::error::try_again ? arrival::nothing_yet : arrival::closed;
 }
 
-/// Reads the request whose first bytes await_request() saw, by `deadline` (its own
+net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buffer buffer,
+                         std::optional<http_request> pending);
+
+/** A keep-alive connection between requests, held without a coroutine: the socket, its
+    idle deadline as an entry on the shard's timers, and a readiness wait at its own size
+    (exact_allocator.hpp) that owns it. The POST connection of every polling or sse
+    client sits here between messages, and a polling GET's between its answer and the
+    next GET; run()'s frame and co_spawn's (~1.3 KB) are made again when bytes come. At
+    the deadline the wait is cancelled and the connection closed, as a client that sends
+    nothing is (timeouts.http_read); when the shard's loop is destroyed, the pending wait
+    and this with it. */
+class idle_connection final : public shard_timer {
+public:
+    static void park(worker& sh, net::ip::tcp::socket sock, shard_timers::clock::time_point deadline)
+    {
+        std::unique_ptr<idle_connection> c(new idle_connection(sh, std::move(sock)));
+        sh.engine().timers().schedule(*c, deadline);
+        auto& s = c->sock_;
+        s.async_wait(net::socket_base::wait_read,
+                     net::bind_allocator(exact_allocator<void>{}, [c = std::move(c)](boost::system::error_code ec) mutable {
+                         c->readable(ec);
+                     }));
+    }
+    idle_connection(const idle_connection&) = delete;
+    idle_connection& operator=(const idle_connection&) = delete;
+    ~idle_connection() { sh_.engine().timers().cancel(*this); }
+
+private:
+    idle_connection(worker& sh, net::ip::tcp::socket sock) : sh_(sh), sock_(std::move(sock)) {}
+
+    void on_timer() override
+    {
+        expired_ = true;
+        boost::system::error_code ignored;
+        sock_.cancel(ignored);
+    }
+
+    void readable(boost::system::error_code ec)
+    {
+        sh_.engine().timers().cancel(*this);
+        if (ec || expired_) {
+            boost::system::error_code ignored;
+            sock_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+            return;  // the socket closes with this
+        }
+        // Bytes, or the client closing: run() reads which.
+        net::co_spawn(sh_.context(), run(sh_, std::move(sock_), {}, std::nullopt), net::detached);
+    }
+
+    worker& sh_;
+    net::ip::tcp::socket sock_;
+    bool expired_ = false;
+};
+
+/// Reads the request whose first bytes read_available() saw, by `deadline` (its own
 /// coroutine, called after the wait: the parser is in a frame only while a request is
 /// read) into `req`. false: close the connection (an error, a timeout, or an oversize
 /// body, answered 413 first as engine.io does).
@@ -252,7 +290,7 @@ net::awaitable<bool> read_request(worker& sh, net::ip::tcp::socket& sock, beast:
     http::request_parser<http::string_body> parser;
     parser.body_limit(opts.engine.max_payload);
     parser.header_limit(16 * 1024);
-    // Parse what await_request() has read first: a request that came whole (most do)
+    // Parse what read_available() has read first: a request that came whole (most do)
     // is done here, without Beast's read operation, its timer and the post with which
     // it completes when it did not have to read.
     parser.eager(true);
@@ -400,11 +438,19 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
             pending.reset();
         }
         else {
-            // One deadline for the wait and the read together, as when Beast's read did both.
-            const auto deadline = shard_timers::clock::now() + opts.timeouts.http_read;
-            if (!co_await await_request(sh, sock, buffer, deadline)) {
-                break;
+            if (buffer.size() == 0) {
+                const auto got = read_available(sh, sock, buffer);
+                if (got == arrival::closed) {
+                    break;  // by the client, or reset
+                }
+                if (got == arrival::nothing_yet) {
+                    // Between requests the connection waits without this frame.
+                    idle_connection::park(sh, std::move(sock), shard_timers::clock::now() + opts.timeouts.http_read);
+                    co_return;
+                }
             }
+            // A request has this long from its first bytes to its last.
+            const auto deadline = shard_timers::clock::now() + opts.timeouts.http_read;
             if (!co_await read_request(sh, sock, buffer, deadline, req)) {
                 break;
             }
@@ -459,7 +505,7 @@ void serve_http(worker& sh, net::ip::tcp::socket sock, std::string leftover, std
 {
     boost::system::error_code ignored;
     sock.set_option(net::ip::tcp::no_delay(true), ignored);
-    sock.non_blocking(true, ignored);  // await_request reads what is there without blocking
+    sock.non_blocking(true, ignored);  // read_available reads what is there without blocking
     beast::flat_buffer buffer;
     if (!leftover.empty()) {
         auto b = buffer.prepare(leftover.size());

@@ -171,3 +171,70 @@ describe('resource bounds', h.sbOnly(), () => {
     assert.equal((await post('3')).status, 400, 'the session is gone');
   });
 });
+
+describe('HTTP read deadline (timeouts.http_read)', h.sbOnly(), () => {
+  // Every TCP connection that is not a session's stream is bounded by it: one that sends
+  // nothing, one that stops in the middle of a request, and a keep-alive connection idle
+  // since its last answer (the POST connection of a polling or sse client).
+  const HTTP_READ = 700;
+  const ctx = h.useServer(['--http-read-timeout', HTTP_READ]);
+
+  /** A raw connection whose end (the server's FIN or reset) is timed. */
+  async function raw() {
+    const sock = h.net.connect(ctx.port, '127.0.0.1');
+    ctx.track({ close: () => sock.destroy() });
+    let data = '';
+    sock.on('data', (d) => { data += d.toString('latin1'); });
+    const ended = new Promise((r) => { sock.on('end', r); sock.on('close', r); sock.on('error', r); });
+    await new Promise((r) => sock.once('connect', r));
+    const t0 = Date.now();
+    return { sock, ended, t0, data: () => data };
+  }
+
+  async function closedWithin(c, from, lo, hi, what) {
+    await h.withTimeout(c.ended, hi + 2000, what);
+    const ms = Date.now() - from;
+    assert.ok(ms >= lo && ms <= hi, `${what}: closed after ${ms} ms, expected ${lo}-${hi}`);
+    assert.ok(!holdsConnection(ctx.server.proc.pid, ctx.port, c.sock.localPort), `${what}: the server let the socket go`);
+  }
+
+  it('a connection that sends nothing is closed after it', async () => {
+    const c = await raw();
+    await closedWithin(c, c.t0, HTTP_READ - 100, HTTP_READ + 1000, 'a silent connection');
+    assert.equal(c.data(), '');
+  });
+
+  it('a request that stops half way is closed that long after its first bytes', async () => {
+    const c = await raw();
+    c.sock.write('GET /healthz HTTP/1.1\r\nHo');
+    const sent = Date.now();
+    await closedWithin(c, sent, HTTP_READ - 100, HTTP_READ + 1000, 'a stalled request');
+    assert.equal(c.data(), '', 'nothing is answered to half a request');
+  });
+
+  it('a keep-alive connection serves requests with pauses shorter than it, and is closed once idle that long', async () => {
+    const c = await raw();
+    for (let i = 1; i <= 3; i++) {
+      c.sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      await h.until(() => c.data().split('HTTP/1.1 200').length - 1 >= i, h.WAIT, `answer ${i}`);
+      await new Promise((r) => setTimeout(r, HTTP_READ / 2)); // idle, but not for long enough
+    }
+    const answered = Date.now() - HTTP_READ / 2;
+    await closedWithin(c, answered, HTTP_READ - 100, HTTP_READ + 1000, 'an idle keep-alive connection');
+  });
+
+  it('a polling session outlives its idle POST connection', async () => {
+    const { sid } = await h.pollingHandshake(ctx.port);
+    const c = await raw(); // the client's keep-alive POST connection
+    const body = '40';
+    c.sock.write(`POST ${h.pollPath(sid)} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    await h.until(() => /\r\n\r\nok$/.test(c.data()), h.WAIT, 'the POST answer');
+    const answered = Date.now();
+    assert.match((await h.request(ctx.port, { path: h.pollPath(sid) })).body, /^40/);
+    await closedWithin(c, answered, HTTP_READ - 100, HTTP_READ + 1000, 'the idle POST connection');
+    const echo = h.request(ctx.port, { path: h.pollPath(sid) });
+    const post = await h.request(ctx.port, { method: 'POST', path: h.pollPath(sid), body: '42["echo","after"]' });
+    assert.equal(post.body, 'ok', 'a new connection carries the next POST');
+    assert.equal((await echo).body, '42["echo","after"]');
+  });
+});
