@@ -249,11 +249,11 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, net::ip::tc
     co_return http_outcome::poll;
 }
 
-net::awaitable<void> answer_poll(std::shared_ptr<session> s, plain_response& res)
+plain_response poll_response(session::poll_result r)
 {
-    auto r = co_await s->poll_get();
-    res = make_plain(r.status, r.status == 200 ? "text/plain; charset=UTF-8" : "application/json", std::move(r.body));
+    auto res = make_plain(r.status, r.status == 200 ? "text/plain; charset=UTF-8" : "application/json", std::move(r.body));
     res.no_store = true;
+    return res;
 }
 
 } // namespace sb::detail

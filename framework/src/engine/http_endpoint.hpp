@@ -1,6 +1,7 @@
 #pragma once
 // The Engine.IO endpoint (`/socket.io/`): request verification, the handshake, polling
 // GET/POST, and websocket upgrades, as engine.io's server.ts does them.
+#include "engine/session.hpp"
 #include "net/http.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -17,8 +18,9 @@ struct raw_engine_route;
 /** Handles one request under the engine path. Fills `res` when the outcome is `respond`
     (runtime/http_connection.cpp writes it with plain_head). A polling GET - the request a
     client parks for up to pingInterval - is `poll`, with the session in `poll`: the
-    caller then awaits answer_poll(), so that what this coroutine's frame holds (the
-    query, the handshake, the checks' temporaries: ~2.5 KB) is not held while it waits.
+    caller then answers it at once or parks it (session::try_poll, park_poll), so that
+    what this coroutine's frame holds (the query, the handshake, the checks'
+    temporaries: ~2.5 KB) is not held while it waits.
     A handshake under a plain Engine.IO path (`raw` set) opens a session of plain
     messages instead of a Socket.IO connection. */
 boost::asio::awaitable<http_outcome> handle_engine_request(engine_shard& sh, boost::asio::ip::tcp::socket& sock,
@@ -26,9 +28,9 @@ boost::asio::awaitable<http_outcome> handle_engine_request(engine_shard& sh, boo
                                                            plain_response& res, std::shared_ptr<session>& poll,
                                                            const raw_engine_route* raw = nullptr);
 
-/// The answer to a polling GET (after handle_engine_request said `poll`): waits until the
-/// session has something to send, or a noop or close is due.
-boost::asio::awaitable<void> answer_poll(std::shared_ptr<session> s, plain_response& res);
+/// The HTTP answer to a polling GET, from what its session gave (session::try_poll or
+/// poll_answer).
+plain_response poll_response(session::poll_result r);
 
 /// A fresh session id whose first character names the owning shard, and which ends in
 /// ".<node_tag>" in a cluster (the owning node).

@@ -142,8 +142,16 @@ void session::wake_transport()
     else if (sse_) {
         sse_->kick();
     }
-    else if (parked_get_) {
-        parked_get_->cancel();
+    else {
+        wake_parked_get();
+    }
+}
+
+void session::wake_parked_get()
+{
+    if (auto w = std::move(parked_get_)) {
+        auto* waiter = w.get();
+        waiter->wake(std::move(w), shared_from_this());
     }
 }
 
@@ -180,23 +188,28 @@ void session::on_packet(const eio::packet_view& p)
 
 // ---- polling ------------------------------------------------------------------------
 
-net::awaitable<session::poll_result> session::poll_get()
+std::optional<session::poll_result> session::try_poll()
 {
-    auto self = shared_from_this();
     if (get_in_flight_) {
         // Overlapping GET: 400 to this one, the session closes, the parked one gets `1`.
         close("transport error");
-        co_return poll_result{400, eio::error_body(eio::request_error::bad_request)};
+        return poll_result{400, eio::error_body(eio::request_error::bad_request)};
     }
-    get_in_flight_ = true;
     if (!closed_ && !probe_answered_ && queue_.empty()) {
-        net::steady_timer park(shard_.context(), net::steady_timer::time_point::max());
-        parked_get_ = &park;
-        co_await park.async_wait(net::as_tuple(net::use_awaitable));
-        parked_get_ = nullptr;
+        return std::nullopt;  // nothing to answer yet: the caller parks the GET
     }
-    get_in_flight_ = false;
+    return poll_answer();
+}
 
+void session::park_poll(std::unique_ptr<poll_waiter> w)
+{
+    get_in_flight_ = true;
+    parked_get_ = std::move(w);
+}
+
+session::poll_result session::poll_answer()
+{
+    get_in_flight_ = false;
     poll_result r;
     if ((probe_answered_ || transport_ != eio::transport_kind::polling) && !closed_) {
         // Upgrading: end this poll with a noop so the client can pause polling; the
@@ -204,7 +217,7 @@ net::awaitable<session::poll_result> session::poll_get()
         // GET was parked (switch_to_websocket woke it): the queue is the websocket's now,
         // and what this GET took would be lost with the discarded polling transport.
         eio::append_payload(r.body, eio::packet_type::noop, {});
-        co_return r;
+        return r;
     }
     // The body's size first, so it is made once: appending ~6 packets one by one grew it
     // ~5 times per poll, a quarter of a long-polling server's allocations.
@@ -235,7 +248,7 @@ net::awaitable<session::poll_result> session::poll_get()
         close_sent_ = true;
         shard_.remove_session(sid_);
     }
-    co_return r;
+    return r;
 }
 
 session::poll_result session::poll_post(std::string_view body)
@@ -301,9 +314,7 @@ void session::on_probe_packet(ws_transport& ws, const eio::packet_view& p)
     if (p.type == eio::packet_type::ping && p.data == "probe") {
         ws.send_direct("3probe");
         probe_answered_ = true;
-        if (parked_get_) {
-            parked_get_->cancel();  // it answers with a noop
-        }
+        wake_parked_get();  // it answers with a noop
         if (sse_) {
             sse_->pause();  // a noop, then the stream waits (docs/protocol.md "The `sse` transport")
         }
@@ -331,9 +342,7 @@ void session::switch_to_websocket()
         // Paused since the noop; the client has stopped reading it.
         std::exchange(sse_, nullptr)->abort();
     }
-    if (parked_get_) {
-        parked_get_->cancel();
-    }
+    wake_parked_get();
     ws_->activate();
     if (handler_) {
         handler_->on_upgrade();
@@ -433,7 +442,7 @@ void session::close(std::string_view reason)
     // Polling: the close packet `1` goes to the parked GET, or to the next one if it
     // comes soon; after that the sid is unknown.
     if (parked_get_) {
-        parked_get_->cancel();
+        wake_parked_get();
         return;
     }
     if (get_in_flight_) {

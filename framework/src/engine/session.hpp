@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,6 +31,17 @@ namespace sb::detail {
 class engine_shard;
 class ws_transport;
 class sse_transport;
+class session;
+
+/** A parked polling GET, as its session sees it: owned by the session while it waits,
+    and woken once, when its answer is due. wake() takes back ownership; it must not
+    answer from inside the call (that is inside a send: packets queued by the rest of
+    the loop's turn belong in the same answer), so it posts. */
+class poll_waiter {
+public:
+    virtual ~poll_waiter() = default;
+    virtual void wake(std::unique_ptr<poll_waiter> self, std::shared_ptr<session> s) = 0;
+};
 
 /// What the session delivers upward (the Socket.IO client, core/client.hpp).
 using session_handler = sink_listener;
@@ -76,13 +88,18 @@ public:
     /// The transport failed or the client went away.
     void on_transport_error(std::string_view reason) { close(reason); }
 
-    /// Polling GET: suspends until there is something to send (or a noop/close is due),
-    /// then returns the payload. An overlapping GET closes the session (400).
+    /// Polling GET. try_poll(): its answer now, when one is due (something queued, a noop
+    /// for an upgrade, the close packet, or 400 for a GET overlapping a parked one, which
+    /// closes the session); nullopt when the GET must wait: the caller then parks it with
+    /// park_poll(), and the session wakes it once (poll_waiter::wake), after which
+    /// poll_answer() gives the answer.
     struct poll_result {
         unsigned status = 200;
         std::string body;
     };
-    boost::asio::awaitable<poll_result> poll_get();
+    std::optional<poll_result> try_poll();
+    void park_poll(std::unique_ptr<poll_waiter> w);
+    poll_result poll_answer();
     /// Polling (or SSE) POST body: decodes and dispatches the packets.
     poll_result poll_post(std::string_view body);
 
@@ -109,6 +126,8 @@ private:
     /// Its entry on the shard's timers came due: time to ping, or the pong is overdue.
     void on_timer() override;
     void wake_transport();
+    /// Hands the parked GET (if any) its wake-up.
+    void wake_parked_get();
     void switch_to_websocket();
     /// The upgrade probe failed: the sse stream carries on (or, gone meanwhile, the session ends).
     void resume_sse();
@@ -137,8 +156,8 @@ private:
 
     // SSE: the event stream (server to client; the client POSTs as with polling).
     std::shared_ptr<sse_transport> sse_;
-    // Polling: the parked GET (woken by cancelling its timer).
-    boost::asio::steady_timer* parked_get_ = nullptr;
+    // Polling: the parked GET, owned here while it waits (wake_parked_get hands it back).
+    std::unique_ptr<poll_waiter> parked_get_;
 
     std::unique_ptr<session_handler> handler_;
     inline_string sid_;  // 20 characters (more in a cluster: the node tag follows)

@@ -75,14 +75,18 @@ plain_response make_plain(unsigned status, std::string_view content_type, std::s
 
 std::string plain_head(const http_request& req, const plain_response& res, const cors_headers& cors)
 {
+    return plain_head(req.version(), req.keep_alive(), res, cors);
+}
+
+std::string plain_head(unsigned version, bool keep_alive, const plain_response& res, const cors_headers& cors)
+{
     const auto reason = http::obsolete_reason(static_cast<http::status>(res.status));
-    const bool http10 = req.version() == 10;
-    const bool keep_alive = req.keep_alive();
+    const bool http10 = version == 10;
     char length[24];
     const auto length_end = std::to_chars(length, length + sizeof length, res.body.size()).ptr;
     std::string head;
     head.reserve(160 + reason.size() + res.content_type.size() + cors.allow_origin.size());
-    append_status_line(head, req.version(), res.status, reason);
+    append_status_line(head, version, res.status, reason);
     if (!res.content_type.empty()) {
         head += "Content-Type: ";
         head += res.content_type;
