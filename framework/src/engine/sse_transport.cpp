@@ -1,16 +1,14 @@
 #include "engine/sse_transport.hpp"
 
 #include "engine/engine_shard.hpp"
+#include "engine/exact_allocator.hpp"
 #include "engine/session.hpp"
 
 #include <switchboard/protocol/eio_sse.hpp>
 #include <switchboard/protocol/sse_frame.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 namespace net = boost::asio;
@@ -35,7 +33,9 @@ sse_transport::~sse_transport() = default;
 void sse_transport::start(std::shared_ptr<session> s)
 {
     session_ = std::move(s);
-    net::co_spawn(sock_.get_executor(), [self = shared_from_this()] { return self->watch(); }, net::detached);
+    boost::system::error_code ignored;
+    sock_.non_blocking(true, ignored);  // on_readable reads what came without blocking
+    watch();
     flush();  // the response head and the open packet, at once
 }
 
@@ -143,16 +143,34 @@ void sse_transport::abort()
     sock_.close(ignored);
 }
 
-// The client never sends on the stream's connection: a read only ends, with EOF when the
-// client aborts the fetch or any error when the connection dies.
-net::awaitable<void> sse_transport::watch()
+// The client never sends on the stream's connection: a readiness wait, at its own size
+// (exact_allocator.hpp) because it is pending for the stream's life, with this
+// transport's shared_ptr in it. A reader coroutine held its frame with a 512-byte buffer
+// and co_spawn's: 1.5 KB of every idle sse session.
+void sse_transport::watch()
 {
-    auto self = shared_from_this();
-    char chunk[512];
-    for (;;) {
-        auto [ec, n] = co_await sock_.async_read_some(net::buffer(chunk), net::as_tuple(net::use_awaitable));
-        if (ec) {
-            break;
+    sock_.async_wait(net::socket_base::wait_read,
+                     net::bind_allocator(exact_allocator<void>{}, [self = shared_from_this()](
+                                                                      const boost::system::error_code& ec) {
+                         self->on_readable(ec);
+                     }));
+}
+
+void sse_transport::on_readable(const boost::system::error_code& ec)
+{
+    if (!ec && !finished_) {
+        // Whatever came is discarded; only the end of the connection counts.
+        boost::system::error_code rec;
+        for (;;) {
+            const auto buf = shard_.receive_buffer();
+            const auto n = sock_.read_some(net::buffer(buf.data(), buf.size()), rec);
+            if (rec || n < buf.size()) {
+                break;
+            }
+        }
+        if (rec == net::error::would_block || rec == net::error::try_again || !rec) {
+            watch();
+            return;
         }
     }
     finish("transport close");

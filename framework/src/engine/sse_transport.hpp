@@ -5,7 +5,7 @@
 //
 // Like ws_transport it takes the HTTP connection's socket over and is the only writer on
 // it: everything queued while a write is in flight, or before a deferred flush runs,
-// leaves in one write. A read loop only watches for the client going away.
+// leaves in one write. A readiness wait only watches for the client going away.
 //
 // Upgrade to websocket (docs/protocol.md "The `sse` transport"): once the probe has been
 // answered the stream gets a `6` (noop) and is paused; the queue waits for the websocket.
@@ -15,7 +15,6 @@
 
 #include "engine/session.hpp"
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -52,7 +51,10 @@ public:
     void on_deadline();
 
 private:
-    boost::asio::awaitable<void> watch();
+    /// Waits until the connection is readable: the client never sends on it, so that is
+    /// its end (EOF when the client aborts the fetch, an error when the connection dies).
+    void watch();
+    void on_readable(const boost::system::error_code& ec);
     void flush();
     void on_written(const boost::system::error_code& ec);
     void finish(std::string_view reason);
