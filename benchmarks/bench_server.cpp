@@ -50,7 +50,7 @@ int main(int argc, char** argv)
         co_return sb::reply{};
     });
     io.on("echo", [](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
-        co_return sb::payload{ev.args()};
+        co_return std::move(ev).into_payload();
     });
     server.start();
     std::cout << "listening " << server.port() << std::endl;

@@ -236,8 +236,9 @@ int main(int argc, char** argv)
     };
 
     io.on("echo", [](sb::socket_ptr s, sb::event ev) -> sb::task<sb::reply> {
-        sb::payload p{ev.args(), ev.attachments()};
-        if (!ev.wants_ack()) {
+        const bool ack = ev.wants_ack();
+        sb::payload p = std::move(ev).into_payload();
+        if (!ack) {
             s->emit("echo", std::move(p));
         }
         co_return p;
@@ -298,7 +299,7 @@ int main(int argc, char** argv)
         co_return json::value(json::object{{"responses", std::move(responses)}, {"timed_out", bool(r.ec)}});
     });
     io.on("binary_echo", [](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
-        co_return sb::payload{ev.args(), ev.attachments()};
+        co_return std::move(ev).into_payload();
     });
     io.on("room_size", [io](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
         const auto& o = first_object(ev);

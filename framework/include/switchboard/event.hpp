@@ -32,6 +32,10 @@ public:
     const boost::json::array& args() const;
     /// Binary attachments referenced by placeholders in `args()`.
     const std::vector<std::string>& attachments() const noexcept { return attachments_; }
+    /// The arguments and attachments, moved out (the event is spent): what passes a
+    /// client's arguments on unchanged, binary included, without copying them
+    /// (`co_return std::move(ev).into_payload();`).
+    payload into_payload() &&;
     /// True when the client waits for an acknowledgement.
     bool wants_ack() const noexcept { return ack_id_.has_value(); }
     std::optional<std::uint64_t> ack_id() const noexcept { return ack_id_; }

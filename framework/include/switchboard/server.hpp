@@ -28,7 +28,7 @@ class server_impl;
     @code
     sb::server server{sb::server_options{.port = 3000}};
     server.of("/").on("echo", [](sb::socket_ptr, sb::event ev) -> sb::task<sb::reply> {
-        co_return sb::reply{sb::payload{ev.args()}};
+        co_return std::move(ev).into_payload();  // the arguments back, moved
     });
     server.run();
     @endcode

@@ -43,4 +43,10 @@ const boost::json::array& event::args() const
     return *args_;
 }
 
+payload event::into_payload() &&
+{
+    (void)args();  // parsed, if it was not yet
+    return payload{std::move(*args_), std::move(attachments_)};
+}
+
 } // namespace sb
