@@ -8,6 +8,7 @@
 #include "engine/socket_deadline.hpp"
 #include "net/origin.hpp"
 #include "net/static_files.hpp"
+#include "runtime/parked_connection.hpp"
 #include "runtime/server_impl.hpp"
 #include "runtime/worker.hpp"
 
@@ -208,202 +209,6 @@ std::optional<const raw_engine_route*> engine_route(worker& sh, const server_opt
     return std::nullopt;
 }
 
-enum class arrival { bytes, nothing_yet, closed };
-
-/// What the client has sent so far, without waiting: into `buffer`, through the shard's
-/// receive buffer, so that a try that finds nothing allocates nothing. The socket is in
-/// non-blocking mode (serve_http); a busy connection finds its next request here, as
-/// Beast's own first read would have, and makes no other call.
-arrival read_available(worker& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer)
-{
-    boost::system::error_code ec;
-    const auto scratch = sh.engine().receive_buffer();
-    const auto n = sock.read_some(net::buffer(scratch.data(), scratch.size()), ec);
-    if (!ec) {
-        buffer.commit(net::buffer_copy(buffer.prepare(n), net::buffer(scratch.data(), n)));
-        return arrival::bytes;
-    }
-    return ec == net::error::would_block || ec == net::error::try_again ? arrival::nothing_yet : arrival::closed;
-}
-
-net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buffer buffer,
-                         std::optional<http_request> pending, bool busy = false);
-
-/// A long poll answered within this of parking makes its connection busy: its next poll
-/// waits inside run() (wait_poll), whose frame it keeps, rather than in a parked_poll,
-/// which costs a co_spawn of run() per poll to save memory that matters only for
-/// sessions that wait long.
-constexpr std::chrono::milliseconds busy_wait{1000};
-
-/** A keep-alive connection between requests, held without a coroutine: the socket, its
-    idle deadline as an entry on the shard's timers, and a readiness wait at its own size
-    (exact_allocator.hpp) that owns it. The POST connection of every polling or sse
-    client sits here between messages, and a polling GET's between its answer and the
-    next GET; run()'s frame and co_spawn's (~1.3 KB) are made again when bytes come. At
-    the deadline the wait is cancelled and the connection closed, as a client that sends
-    nothing is (timeouts.http_read); when the shard's loop is destroyed, the pending wait
-    and this with it. */
-class idle_connection final : public shard_timer {
-public:
-    static void park(worker& sh, net::ip::tcp::socket sock, shard_timers::clock::time_point deadline, bool busy)
-    {
-        std::unique_ptr<idle_connection> c(new idle_connection(sh, std::move(sock), busy));
-        sh.engine().timers().schedule(*c, deadline);
-        auto& s = c->sock_;
-        s.async_wait(net::socket_base::wait_read,
-                     net::bind_allocator(exact_allocator<void>{}, [c = std::move(c)](boost::system::error_code ec) mutable {
-                         c->readable(ec);
-                     }));
-    }
-    idle_connection(const idle_connection&) = delete;
-    idle_connection& operator=(const idle_connection&) = delete;
-    ~idle_connection() { sh_.engine().timers().cancel(*this); }
-
-private:
-    idle_connection(worker& sh, net::ip::tcp::socket sock, bool busy) : sh_(sh), sock_(std::move(sock)), busy_(busy) {}
-
-    void on_timer() override
-    {
-        expired_ = true;
-        boost::system::error_code ignored;
-        sock_.cancel(ignored);
-    }
-
-    void readable(boost::system::error_code ec)
-    {
-        sh_.engine().timers().cancel(*this);
-        if (ec || expired_) {
-            boost::system::error_code ignored;
-            sock_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-            return;  // the socket closes with this
-        }
-        // Bytes, or the client closing: run() reads which.
-        net::co_spawn(sh_.context(), run(sh_, std::move(sock_), {}, std::nullopt, busy_), net::detached);
-    }
-
-    worker& sh_;
-    net::ip::tcp::socket sock_;
-    bool busy_;  // passed on to run()
-    bool expired_ = false;
-};
-
-/// After an answer on a keep-alive connection written outside run(): serves what the
-/// client sent next (`leftover`: bytes pipelined behind the answered request), or parks
-/// the connection until it sends something.
-void continue_serving(worker& sh, net::ip::tcp::socket sock, std::string leftover, bool busy)
-{
-    beast::flat_buffer buffer;
-    if (!leftover.empty()) {
-        buffer.commit(net::buffer_copy(buffer.prepare(leftover.size()), net::buffer(leftover)));
-    }
-    else {
-        const auto got = read_available(sh, sock, buffer);
-        if (got == arrival::closed) {
-            return;
-        }
-        if (got == arrival::nothing_yet) {
-            idle_connection::park(sh, std::move(sock), shard_timers::clock::now() + sh.server().options().timeouts.http_read,
-                                  busy);
-            return;
-        }
-    }
-    net::co_spawn(sh.context(), run(sh, std::move(sock), std::move(buffer), std::nullopt, busy), net::detached);
-}
-
-/** A long-polling GET waiting for its answer, held without a coroutine: the socket and
-    what the answer's head needs of the request, owned by the session (session::park_poll)
-    until it wakes this. A polling client has one parked nearly all the time; run()'s and
-    co_spawn's frames, the request and the wait's own frames were ~2.5 KB of it. When
-    woken it posts (the answer takes what the rest of the loop's turn queues too), writes
-    the answer by the write deadline (an entry on the shard's timers), and goes on with
-    the connection as run() would. Destroyed with its session, or with the shard's loop
-    while its answer is posted or written: the connection closes. */
-class parked_poll final : public poll_waiter, public shard_timer {
-public:
-    parked_poll(worker& sh, net::ip::tcp::socket sock, unsigned version, bool keep_alive, cors_headers cors,
-                std::string leftover)
-        : sh_(sh), sock_(std::move(sock)), cors_(std::move(cors)), leftover_(std::move(leftover)),
-          parked_at_(shard_timers::clock::now()), version_(version), keep_alive_(keep_alive)
-    {
-    }
-    parked_poll(const parked_poll&) = delete;
-    parked_poll& operator=(const parked_poll&) = delete;
-    ~parked_poll() override { sh_.engine().timers().cancel(*this); }
-
-    void wake(std::unique_ptr<poll_waiter> self, std::shared_ptr<session> s) override
-    {
-        std::unique_ptr<parked_poll> me(static_cast<parked_poll*>(self.release()));
-        auto& ctx = sh_.context();
-        net::post(ctx, [me = std::move(me), s = std::move(s)]() mutable { answer(std::move(me), *s); });
-    }
-
-private:
-    static void answer(std::unique_ptr<parked_poll> me, session& s)
-    {
-        auto reply = poll_response(s.poll_answer());
-        const auto now = shard_timers::clock::now();
-        me->busy_ = now - me->parked_at_ < busy_wait;
-        me->head_ = plain_head(me->version_, me->keep_alive_, reply, me->cors_);
-        me->body_ = std::move(reply.body);
-        me->sh_.engine().timers().schedule(*me, now + me->sh_.server().options().timeouts.write);
-        auto& sock = me->sock_;
-        const std::array<net::const_buffer, 2> bufs{net::buffer(me->head_), net::buffer(me->body_)};
-        net::async_write(sock, bufs, [me = std::move(me)](const boost::system::error_code& ec, std::size_t) mutable {
-            written(std::move(me), ec);
-        });
-    }
-
-    static void written(std::unique_ptr<parked_poll> me, const boost::system::error_code& ec)
-    {
-        me->sh_.engine().timers().cancel(*me);
-        if (ec || me->expired_ || !me->keep_alive_) {
-            boost::system::error_code ignored;
-            me->sock_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-            return;  // the socket closes with this
-        }
-        continue_serving(me->sh_, std::move(me->sock_), std::move(me->leftover_), me->busy_);
-    }
-
-    void on_timer() override
-    {
-        expired_ = true;
-        boost::system::error_code ignored;
-        sock_.cancel(ignored);
-    }
-
-    worker& sh_;
-    net::ip::tcp::socket sock_;
-    cors_headers cors_;
-    std::string leftover_;
-    std::string head_;
-    std::string body_;
-    shard_timers::clock::time_point parked_at_;
-    unsigned version_;
-    bool keep_alive_;
-    bool busy_ = false;  // answered within busy_wait: the connection's next poll waits in run()
-    bool expired_ = false;
-};
-
-/// What parks a busy connection's long poll inside run() (wait_poll): wakes it by
-/// cancelling its timer.
-class timer_waiter final : public poll_waiter {
-public:
-    explicit timer_waiter(net::steady_timer& t) : t_(t) {}
-    void wake(std::unique_ptr<poll_waiter>, std::shared_ptr<session>) override { t_.cancel(); }
-
-private:
-    net::steady_timer& t_;
-};
-
-/// A busy connection's long poll, waiting in small frames of its own under run()'s.
-net::awaitable<session::poll_result> wait_poll(worker& sh, session& s)
-{
-    net::steady_timer park(sh.context(), net::steady_timer::time_point::max());
-    s.park_poll(std::make_unique<timer_waiter>(park));
-    co_await park.async_wait(net::as_tuple(net::use_awaitable));
-    co_return s.poll_answer();
-}
-
 /// Reads the request whose first bytes read_available() saw, by `deadline` (its own
 /// coroutine, called after the wait: the parser is in a frame only while a request is
 /// read) into `req`. false: close the connection (an error, a timeout, or an oversize
@@ -570,7 +375,7 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
                 }
                 if (got == arrival::nothing_yet) {
                     // Between requests the connection waits without this frame.
-                    idle_connection::park(sh, std::move(sock), shard_timers::clock::now() + opts.timeouts.http_read, busy);
+                    park_idle(sh, std::move(sock), shard_timers::clock::now() + opts.timeouts.http_read, busy);
                     co_return;
                 }
             }
@@ -612,7 +417,7 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
                 if (!now) {
                     // The long poll waits without this frame, its connection held by the
                     // session until its answer is due.
-                    poll->park_poll(std::make_unique<parked_poll>(
+                    poll->park_poll(make_parked_poll(
                         sh, std::move(sock), req.version(), req.keep_alive(), cors_for(opts, req[http::field::origin]),
                         std::string(static_cast<const char*>(buffer.data().data()), buffer.size())));
                     co_return;
@@ -651,8 +456,13 @@ void serve_http(worker& sh, net::ip::tcp::socket sock, std::string leftover, std
         std::memcpy(b.data(), leftover.data(), leftover.size());
         buffer.commit(leftover.size());
     }
-    net::co_spawn(sh.context(), run(sh, std::move(sock), std::move(buffer), std::move(pending)),
+    net::co_spawn(sh.context(), run(sh, std::move(sock), std::move(buffer), std::move(pending), false),
                   net::detached);
+}
+
+void resume_http(worker& sh, net::ip::tcp::socket sock, beast::flat_buffer buffer, bool busy)
+{
+    net::co_spawn(sh.context(), run(sh, std::move(sock), std::move(buffer), std::nullopt, busy), net::detached);
 }
 
 void hand_over(worker& target, net::ip::tcp::socket& sock, beast::flat_buffer& buffer, http_request req)

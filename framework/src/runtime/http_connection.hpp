@@ -18,6 +18,10 @@ class worker;
 void serve_http(worker& sh, boost::asio::ip::tcp::socket sock, std::string leftover = {},
                 std::optional<http_request> pending = std::nullopt);
 
+/// Serves `sock` again after it waited (runtime/parked_connection.hpp): `buffer` holds
+/// what the client sent since; `busy`: its last long poll was answered soon.
+void resume_http(worker& sh, boost::asio::ip::tcp::socket sock, boost::beast::flat_buffer buffer, bool busy);
+
 /// Moves a connection to the shard that owns the session it asks for: releases the file
 /// descriptor here and re-opens it on `target`'s io_context (Linux epoll: no I/O is
 /// pending at this point).
