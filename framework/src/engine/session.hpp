@@ -99,6 +99,15 @@ public:
     };
     std::optional<poll_result> try_poll();
     void park_poll(std::unique_ptr<poll_waiter> w);
+    /// `w` will not wait any more (its coroutine is being destroyed with the shard's
+    /// loop): it is let go without a wake-up.
+    void drop_parked_poll(const poll_waiter& w) noexcept
+    {
+        if (parked_get_.get() == &w) {
+            parked_get_.reset();
+            get_in_flight_ = false;
+        }
+    }
     poll_result poll_answer();
     /// Polling (or SSE) POST body: decodes and dispatches the packets.
     poll_result poll_post(std::string_view body);

@@ -216,7 +216,15 @@ std::unique_ptr<poll_waiter> make_parked_poll(worker& sh, net::ip::tcp::socket s
 net::awaitable<session::poll_result> wait_poll(worker& sh, session& s)
 {
     net::steady_timer park(sh.context(), net::steady_timer::time_point::max());
-    s.park_poll(std::make_unique<timer_waiter>(park));
+    auto waiter = std::make_unique<timer_waiter>(park);
+    // The waiter refers to `park`: if this frame is destroyed while parked (the shard's
+    // loop shutting down), the session must not keep it.
+    struct unpark {
+        session& s;
+        const poll_waiter* w;
+        ~unpark() { s.drop_parked_poll(*w); }
+    } guard{s, waiter.get()};
+    s.park_poll(std::move(waiter));
     co_await park.async_wait(net::as_tuple(net::use_awaitable));
     co_return s.poll_answer();
 }
