@@ -248,6 +248,10 @@ session::poll_result session::poll_answer()
         close_sent_ = true;
         shard_.remove_session(sid_);
     }
+    else if (closed_) {
+        // More than one answer holds: the next GET takes the rest and `1`, if it comes.
+        linger_for_close();
+    }
     return r;
 }
 
@@ -453,8 +457,17 @@ void session::close(std::string_view reason)
         shard_.remove_session(sid_);  // the client is gone or broke the protocol
         return;
     }
+    linger_for_close();
+}
+
+void session::linger_for_close()
+{
+    if (lingering_) {
+        return;
+    }
+    lingering_ = true;
     upgrade_timer().expires_after(std::min<std::chrono::milliseconds>(opts_.ping_interval, std::chrono::seconds{5}));
-    upgrade_timer().async_wait([self](boost::system::error_code) {
+    upgrade_timer().async_wait([self = shared_from_this()](boost::system::error_code) {
         if (!self->close_sent_) {
             self->shard_.remove_session(self->sid_);
         }

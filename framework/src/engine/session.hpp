@@ -137,6 +137,9 @@ private:
     void wake_transport();
     /// Hands the parked GET (if any) its wake-up.
     void wake_parked_get();
+    /// Closed, polling, `1` not sent yet: the sid stays known a little longer (at most
+    /// 5 s) for the GET that takes what is left and the close packet; then it goes.
+    void linger_for_close();
     void switch_to_websocket();
     /// The upgrade probe failed: the sse stream carries on (or, gone meanwhile, the session ends).
     void resume_sse();
@@ -161,6 +164,7 @@ private:
     bool post_in_flight_ = false;  // polling: a POST is being handled
     bool close_sent_ = false;
     bool client_closed_ = false;  // the client sent `1`
+    bool lingering_ = false;      // closed, polling: waiting for the GET that takes `1`
     bool probe_answered_ = false;
 
     // SSE: the event stream (server to client; the client POSTs as with polling).
