@@ -37,6 +37,8 @@
 #include <fstream>
 #include <span>
 #include <tuple>
+#include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace net = boost::asio;
@@ -478,11 +480,27 @@ void hand_over(worker& target, net::ip::tcp::socket& sock, beast::flat_buffer& b
         return;
     }
     std::string leftover(static_cast<const char*>(buffer.data().data()), buffer.size());
-    net::post(target.context(), [&target, fd, protocol, leftover = std::move(leftover), req = std::move(req)]() mutable {
+    // The descriptor in flight is closed if the target never takes it: its loop already
+    // stopped (a drain ends each shard on its own), or assign() fails.
+    struct owned_fd {
+        int fd;
+        explicit owned_fd(int f) noexcept : fd(f) {}
+        owned_fd(owned_fd&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
+        owned_fd(const owned_fd&) = delete;
+        ~owned_fd()
+        {
+            if (fd >= 0) {
+                ::close(fd);
+            }
+        }
+    };
+    net::post(target.context(), [&target, fd = owned_fd(fd), protocol, leftover = std::move(leftover),
+                                 req = std::move(req)]() mutable {
         net::ip::tcp::socket s(target.context());
         boost::system::error_code aec;
-        s.assign(protocol, fd, aec);
+        s.assign(protocol, fd.fd, aec);
         if (!aec) {
+            fd.fd = -1;  // the socket has it now
             serve_http(target, std::move(s), std::move(leftover), std::move(req));
         }
     });
