@@ -211,6 +211,25 @@ std::optional<const raw_engine_route*> engine_route(worker& sh, const server_opt
     return std::nullopt;
 }
 
+enum class arrival { bytes, nothing_yet, closed };
+
+/// What the client has sent so far, without waiting, appended to `buffer`.
+// Through the shard's receive buffer, so that a try that finds nothing
+// allocates nothing. The socket is in non-blocking mode (serve_http); a busy connection
+// finds its next request here, as Beast's own first read would have, and makes no other
+// call.
+arrival read_available(worker& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer)
+{
+    boost::system::error_code ec;
+    const auto scratch = sh.engine().receive_buffer();
+    const auto n = sock.read_some(net::buffer(scratch.data(), scratch.size()), ec);
+    if (!ec) {
+        buffer.commit(net::buffer_copy(buffer.prepare(n), net::buffer(scratch.data(), n)));
+        return arrival::bytes;
+    }
+    return ec == net::error::would_block || ec == net::error::try_again ? arrival::nothing_yet : arrival::closed;
+}
+
 /// Reads the request whose first bytes read_available() saw, by `deadline` (its own
 /// coroutine, called after the wait: the parser is in a frame only while a request is
 /// read) into `req`. false: close the connection (an error, a timeout, or an oversize

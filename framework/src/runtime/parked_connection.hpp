@@ -11,7 +11,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 
 #include <chrono>
 #include <memory>
@@ -20,11 +19,6 @@
 namespace sb::detail {
 
 class worker;
-
-enum class arrival { bytes, nothing_yet, closed };
-
-/// What the client has sent so far, without waiting, appended to `buffer`.
-arrival read_available(worker& sh, boost::asio::ip::tcp::socket& sock, boost::beast::flat_buffer& buffer);
 
 /// Holds `sock` until the client sends something (then resume_http), or closes it at
 /// `deadline`. `busy` is passed on to run().
