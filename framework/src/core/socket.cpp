@@ -4,6 +4,7 @@
 #include "core/adapter.hpp"
 #include "core/encode.hpp"
 #include "core/json_parse.hpp"
+#include "core/launch.hpp"
 #include "core/log.hpp"
 #include "core/local_namespace.hpp"
 #include "core/namespace_state.hpp"
@@ -306,34 +307,19 @@ void socket_impl::send_reply(std::uint64_t id, const reply& r)
     }
 }
 
-void socket_impl::on_event(sio::packet p)
-{
-    shard_.server().metrics().events_dispatched.fetch_add(1, std::memory_order_relaxed);
-    if (auto* o = shard_.server().observer()) {
-        o->received(*this, p.data);
-    }
-    const event_handler* h = ns_.find_handler(p.event);
-    const auto id = p.id;
-    if (!h) {
-        if (id && shard_.server().options().socketio.ack_unknown_events) {
-            // Always answer an ack promptly, or clients with `retries` stall their queue.
-            send_reply(*id, reply{app_error{"unknown_event", "no handler for event \"" + p.event + "\""}});
-        }
-        return;
-    }
-    event ev(std::move(p.event), std::move(p.data), std::move(p.buffers), id);
-    auto self = shared_from_this();
-
+// One handler's run for one event: started by on_event where the event was read
+// (core/launch.hpp), it answers the ack itself when the handler returns.
+struct handler_call {
     // The ack is sent once: by the handler's co_return, or by the deadline, which then
     // cancels the handler at its next co_await.
-    struct call_state final : shard_timer {
-        call_state(std::shared_ptr<socket_impl> s, std::uint64_t i, std::chrono::milliseconds l)
+    struct state final : shard_timer {
+        state(std::shared_ptr<socket_impl> s, std::uint64_t i, std::chrono::milliseconds l)
             : self(std::move(s)), id(i), limit(l)
         {
         }
-        call_state(const call_state&) = delete;
-        call_state& operator=(const call_state&) = delete;
-        ~call_state() { self->owner().timers().cancel(*this); }
+        state(const state&) = delete;
+        state& operator=(const state&) = delete;
+        ~state() { self->owner().timers().cancel(*this); }
         void on_timer() override
         {
             if (replied) {
@@ -350,44 +336,78 @@ void socket_impl::on_event(sio::packet p)
         bool replied = false;
         net::cancellation_signal cancel;
     };
+
+    template <typename Work>
+    static entry_task run(std::shared_ptr<socket_impl> self, const event_handler* h, std::shared_ptr<state> call,
+                          std::optional<std::uint64_t> id, event ev, shard::task_guard, Work)
+    {
+        reply r;
+        try {
+            r = co_await (*h)(self, std::move(ev));
+        }
+        catch (const std::exception& e) {
+            if (call && call->replied) {
+                co_return;  // cancelled after the deadline answered
+            }
+            log(self->ns().server().options(), log_level::error, "handler",
+                std::string("the handler threw: ") + e.what(), self->id(), self->ns().name());
+            // The text stays in the log: it may name files, queries or secrets.
+            r = reply{app_error{"internal", "internal error"}};
+        }
+        catch (...) {
+            // Not an std::exception: nothing to log but the fact. It must not reach
+            // launch_here's caller, the transport's read loop.
+            if (call && call->replied) {
+                co_return;
+            }
+            log(self->ns().server().options(), log_level::error, "handler", "the handler threw a non-exception",
+                self->id(), self->ns().name());
+            r = reply{app_error{"internal", "internal error"}};
+        }
+        if (!id || (call && call->replied)) {
+            co_return;
+        }
+        if (call) {
+            call->replied = true;
+            self->owner().timers().cancel(*call);
+        }
+        if (!r.declined) {
+            self->send_reply(*id, r);
+        }
+    }
+};
+
+void socket_impl::on_event(sio::packet p)
+{
+    shard_.server().metrics().events_dispatched.fetch_add(1, std::memory_order_relaxed);
+    if (auto* o = shard_.server().observer()) {
+        o->received(*this, p.data);
+    }
+    const event_handler* h = ns_.find_handler(p.event);
+    const auto id = p.id;
+    if (!h) {
+        if (id && shard_.server().options().socketio.ack_unknown_events) {
+            // Always answer an ack promptly, or clients with `retries` stall their queue.
+            send_reply(*id, reply{app_error{"unknown_event", "no handler for event \"" + p.event + "\""}});
+        }
+        return;
+    }
+    event ev(std::move(p.event), std::move(p.data), std::move(p.buffers), id);
+
     // Only an ack-carrying event under a deadline needs this state: the common
     // fire-and-forget event costs no allocation beyond its coroutine. The deadline is an
     // entry on the shard's timers, not an asio timer of its own.
-    std::shared_ptr<call_state> call;
+    std::shared_ptr<handler_call::state> call;
     const auto limit = shard_.server().options().socketio.handler_deadline;
     if (id && limit.count() > 0) {
-        call = std::make_shared<call_state>(self, *id, limit);
+        call = std::make_shared<handler_call::state>(shared_from_this(), *id, limit);
         shard_.timers().schedule(*call, shard_timers::clock::now() + limit);
     }
     auto slot = call ? call->cancel.slot() : net::cancellation_slot();
-    net::co_spawn(
-        shard_.context(),
-        [self, h, call, id, ev = std::move(ev), guard = shard::task_guard(shard_)]() mutable -> net::awaitable<void> {
-            reply r;
-            try {
-                r = co_await (*h)(self, std::move(ev));
-            }
-            catch (const std::exception& e) {
-                if (call && call->replied) {
-                    co_return;  // cancelled after the deadline answered
-                }
-                log(self->ns().server().options(), log_level::error, "handler",
-                    std::string("the handler threw: ") + e.what(), self->id(), self->ns().name());
-                // The text stays in the log: it may name files, queries or secrets.
-                r = reply{app_error{"internal", "internal error"}};
-            }
-            if (!id || (call && call->replied)) {
-                co_return;
-            }
-            if (call) {
-                call->replied = true;
-                self->owner().timers().cancel(*call);
-            }
-            if (!r.declined) {
-                self->send_reply(*id, r);
-            }
-        },
-        net::bind_cancellation_slot(slot, net::detached));
+    const auto ex = shard_.context().get_executor();
+    launch_here(handler_call::run(shared_from_this(), h, std::move(call), id, std::move(ev), shard::task_guard(shard_),
+                                  track_work(ex)),
+                ex, slot);
 }
 
 void socket_impl::on_ack(sio::packet p)

@@ -146,6 +146,7 @@ public:
     }
 
 private:
+    friend struct handler_call;  // socket.cpp: one handler's run, which answers its ack
     void send_reply(std::uint64_t id, const reply& r);
     /// What recovery keeps of this socket (a persisted session) as it stands now.
     persisted_session session() const { return persisted_session{id_.str(), pid_.str(), room_list(), data, {}}; }
