@@ -72,7 +72,7 @@ namespace {
 /// One broadcast, encoded, shared read-only by all shards.
 struct broadcast_job {
     namespace_state* ns;
-    std::vector<out_packet> packets;
+    packet_list packets;
     std::vector<std::string> rooms;
     std::vector<std::string> except;
     bool is_volatile = false;
@@ -469,7 +469,7 @@ void publish(namespace_state& ns, const broadcast_operator& op, std::string_view
         e->at = log_clock::now();
         e->rooms = job->rooms;
         e->except = job->except;
-        e->packets = job->packets;
+        e->packets.assign(job->packets.begin(), job->packets.end());
         e->event = std::string(event);
         e->data = std::move(data);
         e->sse = job->sse;
