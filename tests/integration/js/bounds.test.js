@@ -237,4 +237,21 @@ describe('HTTP read deadline (timeouts.http_read)', h.sbOnly(), () => {
     assert.equal(post.body, 'ok', 'a new connection carries the next POST');
     assert.equal((await echo).body, '42["echo","after"]');
   });
+
+  it('an sse session outlives its idle POST connection; its stream is not bounded by it', async () => {
+    const { stream, sid } = await h.rawSse(ctx);
+    const c = await raw(); // the client's keep-alive POST connection
+    const body = '40';
+    c.sock.write(`POST ${h.ssePath(sid)} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    await h.until(() => /\r\n\r\nok$/.test(c.data()), h.WAIT, 'the POST answer');
+    const answered = Date.now();
+    assert.match(await stream.next(), /^40\{"sid":/);
+    await closedWithin(c, answered, HTTP_READ - 100, HTTP_READ + 1000, 'the idle POST connection');
+    // The stream has been as quiet as the POST connection (no ping within 700 ms), and
+    // stays open: http_read bounds requests, not a session's stream.
+    assert.equal(stream.done, false, 'the sse stream was closed with the POST connection');
+    const post = await h.request(ctx.port, { method: 'POST', path: h.ssePath(sid), body: '42["echo","after"]' });
+    assert.equal(post.body, 'ok', 'a new connection carries the next POST');
+    assert.equal(await stream.next(), '42["echo","after"]');
+  });
 });
