@@ -4,6 +4,8 @@
 
 #include <boost/json/serializer.hpp>
 
+#include <optional>
+
 namespace sb::detail {
 namespace {
 
@@ -66,16 +68,19 @@ packet_list encode_event(std::string_view nsp, std::string_view event, const pay
 {
     // ["event",a,b]: the name, then the args array without its opening bracket.
     json_text name(event);
-    json_text rest(args.args);
+    std::optional<json_text> rest;
+    if (!args.args.empty()) {
+        rest.emplace(args.args);
+    }
     std::string text;
-    text.reserve(header_bound(nsp) + 1 + name.size_hint() + rest.size_hint());
+    text.reserve(header_bound(nsp) + 1 + name.size_hint() + (rest ? rest->size_hint() : 1));
     text += '4';
     sio::encode_event_text(text, nsp, id, {}, args.attachments.size());
     text += '[';
     name.append_to(text);
-    if (!args.args.empty()) {
+    if (rest) {
         text += ',';
-        rest.append_to(text, 1);
+        rest->append_to(text, 1);
     }
     else {
         text += ']';

@@ -14,7 +14,8 @@
 // So an `entry_task` is the coroutine itself at the bottom of an Asio coroutine "thread";
 // it runs at once, up to its first suspension, and its own body does what a completion
 // handler would. It must not let an exception escape: launch() would rethrow it into the
-// caller, which is the transport's read loop.
+// caller, which is the transport's read loop, or, once the task has suspended, out of the
+// shard's io_context::run().
 //
 // This leans on boost::asio::detail::awaitable_handler, the class co_spawn itself launches.
 // It is in the version Debian ships (1.81) and unchanged in shape since 1.74; a Boost that

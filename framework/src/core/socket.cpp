@@ -312,7 +312,7 @@ void socket_impl::send_reply(std::uint64_t id, const reply& r)
 struct handler_call {
     // The ack is sent once: by the handler's co_return, or by the deadline, which then
     // cancels the handler at its next co_await.
-    struct state final : shard_timer {
+    struct state final : shard_timer, std::enable_shared_from_this<state> {
         state(std::shared_ptr<socket_impl> s, std::uint64_t i, std::chrono::milliseconds l)
             : self(std::move(s)), id(i), limit(l)
         {
@@ -328,6 +328,9 @@ struct handler_call {
             replied = true;
             self->send_reply(id, reply{app_error{"timeout", "the handler did not answer within " +
                                                                 std::to_string(limit.count()) + " ms"}});
+            // The handler's frame owns this state. An operation that completes inline on
+            // cancellation would end the frame, and this, in the middle of emit().
+            const auto keep = shared_from_this();
             cancel.emit(net::cancellation_type::terminal);
         }
         std::shared_ptr<socket_impl> self;
@@ -341,38 +344,44 @@ struct handler_call {
     static entry_task run(std::shared_ptr<socket_impl> self, const event_handler* h, std::shared_ptr<state> call,
                           std::optional<std::uint64_t> id, event ev, shard::task_guard, Work)
     {
-        reply r;
+        // Nothing may leave this frame: launch_here() would rethrow it into the transport's
+        // read loop (which would stop reading), or, after a suspension, out of the shard's
+        // run(). What can throw beyond the handler is a failed allocation while logging or
+        // queueing the answer; the client's own ack timeout then speaks for it.
         try {
-            r = co_await (*h)(self, std::move(ev));
-        }
-        catch (const std::exception& e) {
-            if (call && call->replied) {
-                co_return;  // cancelled after the deadline answered
+            reply r;
+            try {
+                r = co_await (*h)(self, std::move(ev));
             }
-            log(self->ns().server().options(), log_level::error, "handler",
-                std::string("the handler threw: ") + e.what(), self->id(), self->ns().name());
-            // The text stays in the log: it may name files, queries or secrets.
-            r = reply{app_error{"internal", "internal error"}};
-        }
-        catch (...) {
-            // Not an std::exception: nothing to log but the fact. It must not reach
-            // launch_here's caller, the transport's read loop.
-            if (call && call->replied) {
+            catch (const std::exception& e) {
+                if (call && call->replied) {
+                    co_return;  // cancelled after the deadline answered
+                }
+                log(self->ns().server().options(), log_level::error, "handler",
+                    std::string("the handler threw: ") + e.what(), self->id(), self->ns().name());
+                // The text stays in the log: it may name files, queries or secrets.
+                r = reply{app_error{"internal", "internal error"}};
+            }
+            catch (...) {
+                if (call && call->replied) {
+                    co_return;
+                }
+                log(self->ns().server().options(), log_level::error, "handler", "the handler threw a non-exception",
+                    self->id(), self->ns().name());
+                r = reply{app_error{"internal", "internal error"}};
+            }
+            if (!id || (call && call->replied)) {
                 co_return;
             }
-            log(self->ns().server().options(), log_level::error, "handler", "the handler threw a non-exception",
-                self->id(), self->ns().name());
-            r = reply{app_error{"internal", "internal error"}};
+            if (call) {
+                call->replied = true;
+                self->owner().timers().cancel(*call);
+            }
+            if (!r.declined) {
+                self->send_reply(*id, r);
+            }
         }
-        if (!id || (call && call->replied)) {
-            co_return;
-        }
-        if (call) {
-            call->replied = true;
-            self->owner().timers().cancel(*call);
-        }
-        if (!r.declined) {
-            self->send_reply(*id, r);
+        catch (...) {
         }
     }
 };
