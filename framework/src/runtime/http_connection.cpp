@@ -230,6 +230,34 @@ arrival read_available(worker& sh, net::ip::tcp::socket& sock, beast::flat_buffe
     return ec == net::error::would_block || ec == net::error::try_again ? arrival::nothing_yet : arrival::closed;
 }
 
+/// The request read_available() saw, when it came whole (most do): parsed here, without
+/// read_request's coroutine frame (~850 B, with the parser in it) and its suspension
+/// machinery. false leaves `buffer` as it was, for read_request to parse from the start:
+/// a request not all here yet, or one it must refuse.
+using request_parser = http::request_parser<http::string_body>;
+
+/// The bounds of a request, and eager: a body is parsed as its bytes come.
+void bound(request_parser& parser, const server_options& opts)
+{
+    parser.body_limit(opts.engine.max_payload);
+    parser.header_limit(16 * 1024);
+    parser.eager(true);
+}
+
+bool take_whole_request(worker& sh, beast::flat_buffer& buffer, http_request& req)
+{
+    request_parser parser;
+    bound(parser, sh.server().options());
+    boost::system::error_code ec;
+    const auto used = parser.put(buffer.data(), ec);
+    if (ec || !parser.is_done()) {
+        return false;
+    }
+    buffer.consume(used);
+    req = parser.release();
+    return true;
+}
+
 /// Reads the request whose first bytes read_available() saw, by `deadline` (its own
 /// coroutine, called after the wait: the parser is in a frame only while a request is
 /// read) into `req`. false: close the connection (an error, a timeout, or an oversize
@@ -238,13 +266,10 @@ net::awaitable<bool> read_request(worker& sh, net::ip::tcp::socket& sock, beast:
                                   shard_timers::clock::time_point deadline, http_request& req)
 {
     const auto& opts = sh.server().options();
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(opts.engine.max_payload);
-    parser.header_limit(16 * 1024);
-    // Parse what read_available() has read first: a request that came whole (most do)
-    // is done here, without Beast's read operation, its timer and the post with which
-    // it completes when it did not have to read.
-    parser.eager(true);
+    request_parser parser;
+    // Parse what read_available() has read first, without Beast's read operation, its
+    // timer and the post with which it completes when it did not have to read.
+    bound(parser, opts);
     // Also the deadline of the 413 written below.
     socket_deadline due(sh.engine().timers(), sock, deadline);
     boost::system::error_code ec;
@@ -402,13 +427,12 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
             }
             // A request has this long from its first bytes to its last.
             const auto deadline = shard_timers::clock::now() + opts.timeouts.http_read;
-            if (!co_await read_request(sh, sock, buffer, deadline, req)) {
+            if (!take_whole_request(sh, buffer, req) && !co_await read_request(sh, sock, buffer, deadline, req)) {
                 break;
             }
-            if (buffer.size() == 0) {
-                // Nothing pipelined behind it: a long-polling GET parks with no buffer.
-                buffer.shrink_to_fit();
-            }
+            // The buffer stays for the next request. A waiting poll that parks leaves with
+            // this frame, buffer included; one that waits here (wait_poll) is busy, and
+            // freeing the buffer cost it an allocation and a free per poll.
         }
 
         const auto route = req.method() == http::verb::options || unsupported_transfer_coding(req)
