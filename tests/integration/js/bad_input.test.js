@@ -42,8 +42,9 @@ describe('bad input', () => {
     return sid;
   }
 
-  /** Starts a GET that the server will hold, and makes sure it reached the session: a POST of an
-      (ignored) pong on the same session is answered after the GET was sent. */
+  /** Starts a GET that the server will hold, then POSTs an (ignored) pong on the same session:
+      on an unloaded machine the GET is parked by the time that is answered, but not surely
+      (see closesPendingGet). */
   async function pendingGet(sid) {
     const get = h.request(ctx.port, { path: h.pollPath(sid), timeout: 5000 });
     const fence = await h.request(ctx.port, { method: 'POST', path: h.pollPath(sid), body: '3' });
@@ -113,24 +114,31 @@ describe('bad input', () => {
   });
 
   describe('polling', () => {
+    /** POSTs `body` beside a pending GET: the POST is answered ok, the session closes, and the
+        GET ends with "1". The GET and the fence in pendingGet travel on connections of their
+        own, so on a loaded machine the server may read the fence and this POST before the GET;
+        that GET then reaches a closed session and is answered 400 "Session ID unknown". Such a
+        try proves nothing either way and is made again, on a new session, up to 3 times. */
+    async function closesPendingGet(body) {
+      for (let attempt = 1; ; attempt++) {
+        const sid = await pollingSession();
+        const { get } = await pendingGet(sid);
+        const post = await h.request(ctx.port, { method: 'POST', path: h.pollPath(sid), body });
+        assert.deepEqual([post.status, post.body], [200, 'ok']);
+        const g = await get;
+        if (attempt < 3 && g.status === 400 && /Session ID unknown/.test(g.body)) continue;
+        assert.deepEqual([g.status, g.body], [200, '1']);
+        await expectSessionGone(sid);
+        return;
+      }
+    }
+
     it('malformed Engine.IO packet (POST "x") → session closed, the pending GET gets "1"', async () => {
-      const sid = await pollingSession();
-      const { get } = await pendingGet(sid);
-      const post = await h.request(ctx.port, { method: 'POST', path: h.pollPath(sid), body: 'x' });
-      assert.deepEqual([post.status, post.body], [200, 'ok']);
-      const g = await get;
-      assert.deepEqual([g.status, g.body], [200, '1']);
-      await expectSessionGone(sid);
+      await closesPendingGet('x');
     });
 
     it('malformed Socket.IO packet (POST "42x") → session closed', async () => {
-      const sid = await pollingSession();
-      const { get } = await pendingGet(sid);
-      const post = await h.request(ctx.port, { method: 'POST', path: h.pollPath(sid), body: '42x' });
-      assert.deepEqual([post.status, post.body], [200, 'ok']);
-      const g = await get;
-      assert.deepEqual([g.status, g.body], [200, '1']);
-      await expectSessionGone(sid);
+      await closesPendingGet('42x');
     });
 
     it('a POST of exactly maxPayload bytes is accepted; one byte more → 413', async () => {
