@@ -36,6 +36,17 @@ std::vector<std::shared_ptr<session>> engine_shard::sessions() const
 void engine_shard::defer_flush(std::shared_ptr<deferred_flush> t)
 {
     dirty_.push_back(std::move(t));
+    post_flush();
+}
+
+void engine_shard::defer_resume(std::unique_ptr<poll_waiter> w)
+{
+    resumes_.push_back(std::move(w));
+    post_flush();
+}
+
+void engine_shard::post_flush()
+{
     if (flush_posted_) {
         return;
     }
@@ -47,13 +58,37 @@ void engine_shard::defer_flush(std::shared_ptr<deferred_flush> t)
     net::post(ctx, [this, &ctx] {
         net::post(ctx, [this] {
             flush_posted_ = false;
-            flushing_.swap(dirty_);  // both vectors keep their capacity from batch to batch
+            // Both pairs of vectors keep their capacity from batch to batch; what runs
+            // here may queue for the next batch.
+            // Emptied however the loops end: an exception would otherwise leave waiters
+            // already resumed, their handlers spent, for the next batch.
+            struct emptied {
+                engine_shard& sh;
+                ~emptied()
+                {
+                    sh.resuming_.clear();
+                    sh.flushing_.clear();
+                }
+            } done{*this};
+            resuming_.swap(resumes_);
+            for (auto& w : resuming_) {
+                w->resume();
+            }
+            flushing_.swap(dirty_);
             for (auto& t : flushing_) {
                 t->flush_deferred();
             }
-            flushing_.clear();
         });
     });
+}
+
+void engine_shard::drop_waiters()
+{
+    resumes_.clear();
+    resuming_.clear();
+    for (auto& [sid, s] : sessions_) {
+        s->drop_parked_poll_for_teardown();
+    }
 }
 
 } // namespace sb::detail

@@ -5,6 +5,7 @@
 #include "core/metrics.hpp"
 #include "core/shard.hpp"
 #include "core/shard_timers.hpp"
+#include "engine/poll_waiter.hpp"
 #include "net/http.hpp"
 
 #include <switchboard/options.hpp>
@@ -73,7 +74,17 @@ public:
         path, paid per write, not per message. One post per shard per batch. */
     void defer_flush(std::shared_ptr<deferred_flush> t);
 
-    /// After the io_context's handlers were destroyed: drops the sessions.
+    /** Calls `w->resume()` where defer_flush would flush: a woken long poll that waits in
+        its connection's coroutine is answered with what the rest of the turn queues, and
+        without a post or an asio timer of its own. */
+    void defer_resume(std::unique_ptr<poll_waiter> w);
+
+    /// After the io_context's handlers were destroyed: the waiting polls, whose coroutine
+    /// frames hold their sessions (their destruction is posted: run the loop's shutdown
+    /// again after this).
+    void drop_waiters();
+
+    /// Then: drops the sessions.
     void clear() { sessions_.clear(); }
 
     /** The shard's one receive buffer (uWebSockets' idea): a websocket waits for
@@ -96,7 +107,10 @@ private:
     std::unordered_map<std::string_view, std::shared_ptr<session>> sessions_;
     std::vector<std::shared_ptr<deferred_flush>> dirty_;  // awaiting a deferred flush
     std::vector<std::shared_ptr<deferred_flush>> flushing_;
+    std::vector<std::unique_ptr<poll_waiter>> resumes_;  // awaiting defer_resume's turn
+    std::vector<std::unique_ptr<poll_waiter>> resuming_;
     bool flush_posted_ = false;
+    void post_flush();
 };
 
 } // namespace sb::detail

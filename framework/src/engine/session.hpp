@@ -9,6 +9,7 @@
 #include "core/inline_string.hpp"
 #include "core/socket_sink.hpp"
 #include "engine/packet_fifo.hpp"
+#include "engine/poll_waiter.hpp"
 #include "core/shard_timers.hpp"
 
 #include <switchboard/options.hpp>
@@ -32,16 +33,6 @@ class engine_shard;
 class ws_transport;
 class sse_transport;
 class session;
-
-/** A parked polling GET, as its session sees it: owned by the session while it waits,
-    and woken once, when its answer is due. wake() takes back ownership; it must not
-    answer from inside the call (that is inside a send: packets queued by the rest of
-    the loop's turn belong in the same answer), so it posts. */
-class poll_waiter {
-public:
-    virtual ~poll_waiter() = default;
-    virtual void wake(std::unique_ptr<poll_waiter> self, std::shared_ptr<session> s) = 0;
-};
 
 /// What the session delivers upward (the Socket.IO client, core/client.hpp).
 using session_handler = sink_listener;
@@ -99,14 +90,12 @@ public:
     };
     std::optional<poll_result> try_poll();
     void park_poll(std::unique_ptr<poll_waiter> w);
-    /// `w` will not wait any more (its coroutine is being destroyed with the shard's
-    /// loop): it is let go without a wake-up.
-    void drop_parked_poll(const poll_waiter& w) noexcept
+    /// The server has stopped: the waiting GET goes without an answer. A busy one holds the
+    /// frames of the coroutine serving its connection, and they hold this session.
+    void drop_parked_poll_for_teardown() noexcept
     {
-        if (parked_get_.get() == &w) {
-            parked_get_.reset();
-            get_in_flight_ = false;
-        }
+        parked_get_.reset();
+        get_in_flight_ = false;
     }
     poll_result poll_answer();
     /// Polling (or SSE) POST body: decodes and dispatches the packets.

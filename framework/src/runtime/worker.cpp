@@ -167,6 +167,8 @@ void worker::teardown()
 {
     join();
     context().shutdown();  // idempotent: ~io_context runs it again
+    engine_.drop_waiters();
+    context().shutdown();  // the frames of the busy polls just dropped
     engine_.clear();
     core_.clear();
 }
