@@ -39,9 +39,9 @@ void engine_shard::defer_flush(std::shared_ptr<deferred_flush> t)
     post_flush();
 }
 
-void engine_shard::defer_resume(std::unique_ptr<poll_waiter> w)
+void engine_shard::defer_resume(std::unique_ptr<poll_waiter> w, std::shared_ptr<session> s)
 {
-    resumes_.push_back(std::move(w));
+    resumes_.push_back(due_poll{std::move(w), std::move(s)});
     post_flush();
 }
 
@@ -71,8 +71,9 @@ void engine_shard::post_flush()
                 }
             } done{*this};
             resuming_.swap(resumes_);
-            for (auto& w : resuming_) {
-                w->resume();
+            for (auto& [w, s] : resuming_) {
+                auto* waiter = w.get();
+                waiter->answer(std::move(w), *s);
             }
             flushing_.swap(dirty_);
             for (auto& t : flushing_) {

@@ -74,10 +74,9 @@ public:
         path, paid per write, not per message. One post per shard per batch. */
     void defer_flush(std::shared_ptr<deferred_flush> t);
 
-    /** Calls `w->resume()` where defer_flush would flush: a woken long poll that waits in
-        its connection's coroutine is answered with what the rest of the turn queues, and
-        without a post or an asio timer of its own. */
-    void defer_resume(std::unique_ptr<poll_waiter> w);
+    /** Has `w` answer `s`'s long poll where defer_flush would flush: with what the rest of
+        the turn queues, in the batch that already runs, without a post of its own. */
+    void defer_resume(std::unique_ptr<poll_waiter> w, std::shared_ptr<session> s);
 
     /// After the io_context's handlers were destroyed: the waiting polls, whose coroutine
     /// frames hold their sessions (their destruction is posted: run the loop's shutdown
@@ -107,8 +106,12 @@ private:
     std::unordered_map<std::string_view, std::shared_ptr<session>> sessions_;
     std::vector<std::shared_ptr<deferred_flush>> dirty_;  // awaiting a deferred flush
     std::vector<std::shared_ptr<deferred_flush>> flushing_;
-    std::vector<std::unique_ptr<poll_waiter>> resumes_;  // awaiting defer_resume's turn
-    std::vector<std::unique_ptr<poll_waiter>> resuming_;
+    struct due_poll {
+        std::unique_ptr<poll_waiter> waiter;
+        std::shared_ptr<session> s;
+    };
+    std::vector<due_poll> resumes_;  // awaiting defer_resume's turn
+    std::vector<due_poll> resuming_;
     bool flush_posted_ = false;
     void post_flush();
 };

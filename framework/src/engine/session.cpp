@@ -150,8 +150,7 @@ void session::wake_transport()
 void session::wake_parked_get()
 {
     if (auto w = std::move(parked_get_)) {
-        auto* waiter = w.get();
-        waiter->wake(std::move(w), shared_from_this());
+        shard_.defer_resume(std::move(w), shared_from_this());
     }
 }
 

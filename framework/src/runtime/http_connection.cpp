@@ -456,7 +456,7 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
                 auto now = poll->try_poll();
                 if (!now && busy) {
                     const auto parked = shard_timers::clock::now();
-                    now = co_await wait_poll(sh, *poll);
+                    now = co_await wait_poll(*poll);
                     busy = shard_timers::clock::now() - parked < busy_wait;
                 }
                 if (!now) {

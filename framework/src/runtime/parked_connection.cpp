@@ -10,8 +10,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_allocator.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -70,11 +68,11 @@ private:
 
 /** A long-polling GET waiting for its answer, held without a coroutine: the socket and
     what the answer's head needs of the request, owned by the session (session::park_poll)
-    until it wakes this. A polling client has one parked nearly all the time; run()'s and
-    co_spawn's frames, the request and the wait's own frames were ~2.5 KB of it. When
-    woken it posts (the answer takes what the rest of the loop's turn queues too), writes
-    the answer by the write deadline, and hands the connection back to run(). Destroyed with its session, or with the shard's loop
-    while its answer is posted or written: the connection closes. */
+    until its answer is due. A polling client has one parked nearly all the time; run()'s
+    and co_spawn's frames, the request and the wait's own frames were ~2.5 KB of it. It
+    writes the answer by the write deadline and hands the connection back to run().
+    Destroyed with its session, or with the shard's loop while its answer is due or being
+    written: the connection closes. */
 class parked_poll final : public poll_waiter {
 public:
     parked_poll(worker& sh, net::ip::tcp::socket sock, unsigned version, bool keep_alive, cors_headers cors,
@@ -84,16 +82,9 @@ public:
     {
     }
 
-    void wake(std::unique_ptr<poll_waiter> self, std::shared_ptr<session> s) override
+    void answer(std::unique_ptr<poll_waiter> self, session& s) override
     {
         std::unique_ptr<parked_poll> me(static_cast<parked_poll*>(self.release()));
-        auto& ctx = sh_.context();
-        net::post(ctx, [me = std::move(me), s = std::move(s)]() mutable { answer(std::move(me), *s); });
-    }
-
-private:
-    static void answer(std::unique_ptr<parked_poll> me, session& s)
-    {
         auto reply = poll_response(s.poll_answer());
         const auto now = shard_timers::clock::now();
         me->busy_ = now - me->parked_at_ < busy_wait;
@@ -136,28 +127,22 @@ private:
 };
 
 /// What parks a busy connection's long poll inside run() (wait_poll): the coroutine's
-/// own completion handler, resumed at the end of the loop's turn in which the session
-/// woke it (engine_shard::defer_resume). It was a steady_timer with no expiry, cancelled to
-/// wake: a timer-queue insert and a cancel, each under the reactor's mutex, the wait's
-/// operation and a post of its completion, ~2,800 instructions per poll (callgrind,
-/// polling fan-out). Posting the handler instead cost more than the timer, through
-/// any_io_executor's type erasure.
+/// own completion handler, resumed when its answer is due. It was a steady_timer with no
+/// expiry, cancelled to wake: a timer-queue insert and a cancel, each under the reactor's
+/// mutex, the wait's operation and a post of its completion (callgrind, polling fan-out:
+/// 15,786 instructions per poll with it, 14,946 without). Posting the handler instead
+/// cost more than the timer, through any_io_executor's type erasure.
 template <typename Handler>
 class handler_waiter final : public poll_waiter {
 public:
-    handler_waiter(engine_shard& sh, Handler h) : sh_(sh), h_(std::move(h)) {}
-    void wake(std::unique_ptr<poll_waiter> self, std::shared_ptr<session>) override
-    {
-        sh_.defer_resume(std::move(self));
-    }
-    void resume() override
+    explicit handler_waiter(Handler h) : h_(std::move(h)) {}
+    void answer(std::unique_ptr<poll_waiter>, session&) override
     {
         auto h = std::move(h_);
-        std::move(h)();
+        std::move(h)();  // wait_poll goes on, and asks the session for the answer
     }
 
 private:
-    engine_shard& sh_;
     Handler h_;
 };
 } // namespace
@@ -173,16 +158,14 @@ std::unique_ptr<poll_waiter> make_parked_poll(worker& sh, net::ip::tcp::socket s
     return std::make_unique<parked_poll>(sh, std::move(sock), version, keep_alive, std::move(cors), std::move(leftover));
 }
 
-net::awaitable<session::poll_result> wait_poll(worker& sh, session& s)
+net::awaitable<session::poll_result> wait_poll(session& s)
 {
     // Until it is woken, the session holds this coroutine's handler, and with it the frames
     // of run(), which hold the session. It wakes it when it has something to send and when
     // it closes; a stopping server drops it (worker::teardown). So this frame never outlives
     // its place in the session: it ends after the waiter has been handed back or dropped.
     co_await net::async_initiate<const net::use_awaitable_t<>&, void()>(
-        [&sh, &s](auto handler) {
-            s.park_poll(std::make_unique<handler_waiter<decltype(handler)>>(sh.engine(), std::move(handler)));
-        },
+        [&s](auto handler) { s.park_poll(std::make_unique<handler_waiter<decltype(handler)>>(std::move(handler))); },
         net::use_awaitable);
     co_return s.poll_answer();
 }

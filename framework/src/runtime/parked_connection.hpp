@@ -36,6 +36,6 @@ std::unique_ptr<poll_waiter> make_parked_poll(worker& sh, boost::asio::ip::tcp::
 inline constexpr std::chrono::milliseconds busy_wait{1000};
 
 /// A busy connection's long poll, waiting in small frames of its own under run()'s.
-boost::asio::awaitable<session::poll_result> wait_poll(worker& sh, session& s);
+boost::asio::awaitable<session::poll_result> wait_poll(session& s);
 
 } // namespace sb::detail
