@@ -47,7 +47,7 @@ inline void launch_here(entry_task task, const boost::asio::any_io_executor& ex,
 /// What keeps the io_context's run() from returning while a launched task waits on something
 /// that is not an Asio operation (an ack from a client, say): co_spawn's entry point holds
 /// the same. Keep one in the task's frame.
-inline auto track_work(const boost::asio::any_io_executor& ex)
+inline boost::asio::any_io_executor track_work(const boost::asio::any_io_executor& ex)
 {
     return boost::asio::prefer(ex, boost::asio::execution::outstanding_work.tracked);
 }

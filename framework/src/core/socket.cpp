@@ -340,9 +340,22 @@ struct handler_call {
         net::cancellation_signal cancel;
     };
 
-    template <typename Work>
+    /// What the log says of the exception being handled: its what(), or that it was none.
+    static std::string thrown()
+    {
+        try {
+            throw;
+        }
+        catch (const std::exception& e) {
+            return std::string("the handler threw: ") + e.what();
+        }
+        catch (...) {
+            return "the handler threw a non-exception";
+        }
+    }
+
     static entry_task run(std::shared_ptr<socket_impl> self, const event_handler* h, std::shared_ptr<state> call,
-                          std::optional<std::uint64_t> id, event ev, shard::task_guard, Work)
+                          std::optional<std::uint64_t> id, event ev, shard::task_guard, net::any_io_executor /*work*/)
     {
         // Nothing may leave this frame: launch_here() would rethrow it into the transport's
         // read loop (which would stop reading), or, after a suspension, out of the shard's
@@ -353,21 +366,13 @@ struct handler_call {
             try {
                 r = co_await (*h)(self, std::move(ev));
             }
-            catch (const std::exception& e) {
+            catch (...) {
                 if (call && call->replied) {
                     co_return;  // cancelled after the deadline answered
                 }
-                log(self->ns().server().options(), log_level::error, "handler",
-                    std::string("the handler threw: ") + e.what(), self->id(), self->ns().name());
+                log(self->ns().server().options(), log_level::error, "handler", thrown(), self->id(),
+                    self->ns().name());
                 // The text stays in the log: it may name files, queries or secrets.
-                r = reply{app_error{"internal", "internal error"}};
-            }
-            catch (...) {
-                if (call && call->replied) {
-                    co_return;
-                }
-                log(self->ns().server().options(), log_level::error, "handler", "the handler threw a non-exception",
-                    self->id(), self->ns().name());
                 r = reply{app_error{"internal", "internal error"}};
             }
             if (!id || (call && call->replied)) {
