@@ -1,7 +1,8 @@
 #pragma once
 // A deadline for one wait, read or write on a plain socket: an entry on the shard's
 // timers (core/shard_timers.hpp), held where it cannot move while the operation is
-// pending (a suspended coroutine's frame, or the heap object that owns the socket). When due it cancels what the socket has pending (the operation
+// pending (a suspended coroutine's frame, or the heap object that owns the socket).
+// When due it cancels what the socket has pending (the operation
 // completes with operation_aborted) and says so in expired(). No asio timer, no
 // operation allocated per deadline, nothing per connection while none runs: what Beast's
 // tcp_stream cost each HTTP connection (a 535-byte shared state with two timers) and each

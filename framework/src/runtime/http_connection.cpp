@@ -213,11 +213,10 @@ std::optional<const raw_engine_route*> engine_route(worker& sh, const server_opt
 
 enum class arrival { bytes, nothing_yet, closed };
 
-/// What the client has sent so far, without waiting, appended to `buffer`.
-// Through the shard's receive buffer, so that a try that finds nothing
-// allocates nothing. The socket is in non-blocking mode (serve_http); a busy connection
-// finds its next request here, as Beast's own first read would have, and makes no other
-// call.
+/// What the client has sent so far, without waiting, appended to `buffer`: through the
+/// shard's receive buffer, so that a try that finds nothing allocates nothing. The socket
+/// is in non-blocking mode (serve_http); a busy connection finds its next request here,
+/// as Beast's own first read would have, and makes no other call.
 arrival read_available(worker& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer)
 {
     boost::system::error_code ec;
@@ -230,10 +229,6 @@ arrival read_available(worker& sh, net::ip::tcp::socket& sock, beast::flat_buffe
     return ec == net::error::would_block || ec == net::error::try_again ? arrival::nothing_yet : arrival::closed;
 }
 
-/// The request read_available() saw, when it came whole (most do): parsed here, without
-/// read_request's coroutine frame (~850 B, with the parser in it) and its suspension
-/// machinery. false leaves `buffer` as it was, for read_request to parse from the start:
-/// a request not all here yet, or one it must refuse.
 using request_parser = http::request_parser<http::string_body>;
 
 /// The bounds of a request, and eager: a body is parsed as its bytes come.
@@ -244,6 +239,10 @@ void bound(request_parser& parser, const server_options& opts)
     parser.eager(true);
 }
 
+/// The request read_available() saw, when it came whole (most do): parsed here, without
+/// read_request's coroutine frame (~850 B, with the parser in it) and its suspension
+/// machinery. false leaves `buffer` as it was, for read_request to parse from the start:
+/// a request not all here yet, or one it must refuse.
 bool take_whole_request(worker& sh, beast::flat_buffer& buffer, http_request& req)
 {
     request_parser parser;
