@@ -109,13 +109,12 @@ net::awaitable<bool> forward_elsewhere(engine_shard& sh, net::ip::tcp::socket& s
 
 } // namespace
 
-net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, net::ip::tcp::socket& sock, beast::flat_buffer& buffer,
-                                                   http_request& req, plain_response& res, std::shared_ptr<session>& poll,
-                                                   const raw_engine_route* raw)
+std::optional<http_outcome> answer_engine_request(engine_shard& sh, net::ip::tcp::socket& sock,
+                                                  beast::flat_buffer& buffer, http_request& req, plain_response& res,
+                                                  std::shared_ptr<session>& poll)
 {
     const auto& opts = sh.server().options().engine;
     const auto q = eio::parse_query(query_of(req.target()));
-    const bool upgrade = beast::websocket::is_upgrade(req);
     auto fail = [&](eio::request_error e) {
         sh.server().metrics().bad_requests.fetch_add(1, std::memory_order_relaxed);
         res = engine_error(e);
@@ -124,12 +123,75 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, net::ip::tc
 
     // Order of checks as engine.io's verify() then handshake(): transport, sid, method, version.
     if (!q.transport || !transport_enabled(opts, q.transport_name)) {
-        co_return fail(eio::request_error::unknown_transport);
+        return fail(eio::request_error::unknown_transport);
     }
     if (!origin_allowed(sh.server().options(), req[http::field::origin])) {
         // A page that is not on the allow-list: no session, no upgrade, no poll (net/origin.hpp).
-        co_return fail(eio::request_error::forbidden);
+        return fail(eio::request_error::forbidden);
     }
+    if (q.sid.empty()) {
+        return std::nullopt;  // a handshake
+    }
+    if (const auto tag = node_tag_of_session_id(q.sid); !tag.empty() && tag != sh.server().node_tag()) {
+        return std::nullopt;  // another node's session
+    }
+    const auto owner = shard_of_session_id(q.sid);
+    if (owner < sh.server().shard_count() && owner != sh.index()) {
+        sh.server().hand_over(sh.server().engine_shard_at(owner), sock, buffer, std::move(req));
+        return http_outcome::handed_over;
+    }
+    auto s = sh.find_session(q.sid);
+    if (!s) {
+        return fail(eio::request_error::unknown_sid);
+    }
+    if (beast::websocket::is_upgrade(req)) {
+        if (*q.transport != eio::transport_kind::websocket) {
+            return fail(eio::request_error::bad_request);
+        }
+        return std::nullopt;  // the 101 is written first
+    }
+    if (s->transport() != *q.transport) {
+        return fail(eio::request_error::bad_request);  // TRANSPORT_MISMATCH
+    }
+    if (*q.transport == eio::transport_kind::sse && req.method() == http::verb::get) {
+        // A second stream for the session: 400, and the session closes (as overlapping polls).
+        s->close("transport error");
+        return fail(eio::request_error::bad_request);
+    }
+    if (req.method() == http::verb::get) {
+        poll = std::move(s);
+        return http_outcome::poll;
+    }
+    if (req.method() == http::verb::post) {
+        if (req[http::field::content_type] == "application/octet-stream") {
+            s->close("transport error");  // binary POSTs are v3 only ("invalid content")
+            return fail(eio::request_error::bad_request);
+        }
+        auto r = s->poll_post(req.body());
+        res = make_plain(r.status, "text/html", std::move(r.body));
+    }
+    else {
+        res = make_plain(500, {}, {});
+    }
+    res.no_store = true;
+    return http_outcome::respond;
+}
+
+net::awaitable<http_outcome> finish_engine_request(engine_shard& sh, net::ip::tcp::socket& sock,
+                                                   beast::flat_buffer& buffer, http_request& req, plain_response& res,
+                                                   std::shared_ptr<session>& poll, const raw_engine_route* raw)
+{
+    // answer_engine_request checked the transport and the origin: what is left is another
+    // node's session, an upgrade of a session here, or a handshake. The query is parsed
+    // again (a few hundred instructions, beside a handshake's or an upgrade's cost).
+    const auto& opts = sh.server().options().engine;
+    const auto q = eio::parse_query(query_of(req.target()));
+    const bool upgrade = beast::websocket::is_upgrade(req);
+    auto fail = [&](eio::request_error e) {
+        sh.server().metrics().bad_requests.fetch_add(1, std::memory_order_relaxed);
+        res = engine_error(e);
+        return http_outcome::respond;
+    };
 
     if (!q.sid.empty()) {
         if (const auto tag = node_tag_of_session_id(q.sid); !tag.empty() && tag != sh.server().node_tag()) {
@@ -141,47 +203,12 @@ net::awaitable<http_outcome> handle_engine_request(engine_shard& sh, net::ip::tc
             }
             co_return fail(eio::request_error::unknown_sid);
         }
-        const auto owner = shard_of_session_id(q.sid);
-        if (owner < sh.server().shard_count() && owner != sh.index()) {
-            sh.server().hand_over(sh.server().engine_shard_at(owner), sock, buffer, std::move(req));
-            co_return http_outcome::handed_over;
-        }
         auto s = sh.find_session(q.sid);
-        if (!s) {
-            co_return fail(eio::request_error::unknown_sid);
+        if (!s || !upgrade || !co_await accept_websocket(sh, sock, req)) {
+            co_return fail(!s ? eio::request_error::unknown_sid : eio::request_error::bad_request);
         }
-        if (upgrade) {
-            if (*q.transport != eio::transport_kind::websocket || !co_await accept_websocket(sh, sock, req)) {
-                co_return fail(eio::request_error::bad_request);
-            }
-            s->attach_websocket(take_websocket(sh, sock, buffer, s->b64()));
-            co_return http_outcome::upgraded;
-        }
-        if (s->transport() != *q.transport) {
-            co_return fail(eio::request_error::bad_request);  // TRANSPORT_MISMATCH
-        }
-        if (*q.transport == eio::transport_kind::sse && req.method() == http::verb::get) {
-            // A second stream for the session: 400, and the session closes (as overlapping polls).
-            s->close("transport error");
-            co_return fail(eio::request_error::bad_request);
-        }
-        if (req.method() == http::verb::get) {
-            poll = std::move(s);
-            co_return http_outcome::poll;
-        }
-        if (req.method() == http::verb::post) {
-            if (req[http::field::content_type] == "application/octet-stream") {
-                s->close("transport error");  // binary POSTs are v3 only ("invalid content")
-                co_return fail(eio::request_error::bad_request);
-            }
-            auto r = s->poll_post(req.body());
-            res = make_plain(r.status, "text/html", std::move(r.body));
-        }
-        else {
-            res = make_plain(500, {}, {});
-        }
-        res.no_store = true;
-        co_return http_outcome::respond;
+        s->attach_websocket(take_websocket(sh, sock, buffer, s->b64()));
+        co_return http_outcome::upgraded;
     }
 
     // A handshake.

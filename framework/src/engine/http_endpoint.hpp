@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <memory>
+#include <optional>
 
 namespace sb::detail {
 
@@ -15,15 +16,25 @@ class session;
 
 struct raw_engine_route;
 
-/** Handles one request under the engine path. Fills `res` when the outcome is `respond`
-    (runtime/http_connection.cpp writes it with plain_head). A polling GET - the request a
-    client parks for up to pingInterval - is `poll`, with the session in `poll`: the
-    caller then answers it at once or parks it (session::try_poll, park_poll), so that
-    what this coroutine's frame holds (the query, the handshake, the checks'
-    temporaries: ~2.5 KB) is not held while it waits.
-    A handshake under a plain Engine.IO path (`raw` set) opens a session of plain
-    messages instead of a Socket.IO connection. */
-boost::asio::awaitable<http_outcome> handle_engine_request(engine_shard& sh, boost::asio::ip::tcp::socket& sock,
+/** Handles one request under the engine path, as far as it can without waiting: the
+    checks, and a request to a session of this shard (polls and POSTs: nearly every
+    request). Fills `res` when the outcome is `respond` (runtime/http_connection.cpp
+    writes it with plain_head). A polling GET - the request a client parks for up to
+    pingInterval - is `poll`, with the session in `poll`: the caller then answers it at
+    once or parks it (session::try_poll, park_poll).
+    std::nullopt: what is left waits (a handshake, an upgrade's 101, another node's
+    session): co_await finish_engine_request at once, nothing else in between. Kept out
+    of a coroutine so that a poll costs no coroutine frame; the caller's frame is held
+    by a waiting poll, so it must stay small too (~2.5 KB of query, handshake and
+    temporaries live in finish_engine_request's frame, which a handshake alone pays). */
+std::optional<http_outcome> answer_engine_request(engine_shard& sh, boost::asio::ip::tcp::socket& sock,
+                                                  boost::beast::flat_buffer& buffer, http_request& req,
+                                                  plain_response& res, std::shared_ptr<session>& poll);
+
+/** The rest of a request answer_engine_request left. A handshake under a plain
+    Engine.IO path (`raw` set) opens a session of plain messages instead of a Socket.IO
+    connection. */
+boost::asio::awaitable<http_outcome> finish_engine_request(engine_shard& sh, boost::asio::ip::tcp::socket& sock,
                                                            boost::beast::flat_buffer& buffer, http_request& req,
                                                            plain_response& res, std::shared_ptr<session>& poll,
                                                            const raw_engine_route* raw = nullptr);

@@ -80,11 +80,19 @@ std::string plain_head(const http_request& req, const plain_response& res, const
 
 std::string plain_head(unsigned version, bool keep_alive, const plain_response& res, const cors_headers& cors)
 {
+    std::string head;
+    plain_head_into(head, version, keep_alive, res, cors);
+    return head;
+}
+
+void plain_head_into(std::string& head, unsigned version, bool keep_alive, const plain_response& res,
+                     const cors_headers& cors)
+{
     const auto reason = http::obsolete_reason(static_cast<http::status>(res.status));
     const bool http10 = version == 10;
     char length[24];
     const auto length_end = std::to_chars(length, length + sizeof length, res.body.size()).ptr;
-    std::string head;
+    head.clear();
     head.reserve(160 + reason.size() + res.content_type.size() + cors.allow_origin.size());
     append_status_line(head, version, res.status, reason);
     if (!res.content_type.empty()) {
@@ -107,7 +115,6 @@ std::string plain_head(unsigned version, bool keep_alive, const plain_response& 
     }
     append_cors(head, cors);
     head += "\r\n";
-    return head;
 }
 
 std::string_view query_of(std::string_view target) noexcept

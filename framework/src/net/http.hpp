@@ -57,6 +57,10 @@ std::string plain_head(const http_request& req, const plain_response& res, const
 /// The same, from what it needs of the request: its HTTP version (10, 11) and whether it
 /// keeps the connection alive (for an answer written after the request is gone).
 std::string plain_head(unsigned version, bool keep_alive, const plain_response& res, const cors_headers& cors);
+/// The same, into `head` (emptied first): a connection that answers request after
+/// request keeps one head's capacity instead of allocating one per answer.
+void plain_head_into(std::string& head, unsigned version, bool keep_alive, const plain_response& res,
+                     const cors_headers& cors);
 
 /// The query part of a request target ("" if none).
 std::string_view query_of(std::string_view target) noexcept;

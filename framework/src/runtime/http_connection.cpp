@@ -406,6 +406,7 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
                          std::optional<http_request> pending, bool busy)
 {
     const auto& opts = sh.server().options();
+    std::string head;  // each answer's, its capacity kept while the connection is busy
     for (;;) {
         http_request req;
         if (pending) {
@@ -450,8 +451,11 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
         plain_response reply;
         {
             std::shared_ptr<session> poll;
-            const auto outcome = co_await handle_engine_request(sh.engine(), sock, buffer, req, reply, poll, *route);
-            if (outcome == http_outcome::poll) {
+            auto outcome = answer_engine_request(sh.engine(), sock, buffer, req, reply, poll);
+            if (!outcome) {
+                outcome = co_await finish_engine_request(sh.engine(), sock, buffer, req, reply, poll, *route);
+            }
+            if (*outcome == http_outcome::poll) {
                 auto now = poll->try_poll();
                 if (!now && busy) {
                     const auto parked = shard_timers::clock::now();
@@ -468,12 +472,12 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
                 }
                 reply = poll_response(std::move(*now));
             }
-            else if (outcome != http_outcome::respond) {
+            else if (*outcome != http_outcome::respond) {
                 co_return;  // the socket belongs to a websocket, an event stream, or another shard now
             }
         }
         // Head and body in one gather write; no body for a HEAD request.
-        const auto head = plain_head(req, reply, cors_for(opts, req[http::field::origin]));
+        plain_head_into(head, req.version(), req.keep_alive(), reply, cors_for(opts, req[http::field::origin]));
         const bool body = req.method() != http::verb::head && !reply.body.empty();
         const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(reply.body)};
         socket_deadline due(sh.engine().timers(), sock, opts.timeouts.write);
