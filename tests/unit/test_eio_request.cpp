@@ -72,6 +72,11 @@ TEST_CASE("eio parse_query percent-decodes names and values like URLSearchParams
     CHECK(parse_query("%73id=x").sid == "x");
     CHECK(parse_query("transport=%70olling").transport == transport_kind::polling);
     CHECK(parse_query("EIO=%34").eio == "4");
+    // The name's escapes and the value's are told apart: each side is decoded on its own.
+    CHECK(parse_query("s%69d=a+b").sid == "a b");
+    CHECK(parse_query("sid=x+y=z%21").sid == "x y=z!");
+    CHECK(parse_query("a+b=c&sid=plain").sid == "plain");
+    CHECK(parse_query("si+d=x").sid.empty()); // "si d"
 }
 
 TEST_CASE("eio parse_query tolerates odd query strings", "[eio][request]")
