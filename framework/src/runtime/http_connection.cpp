@@ -459,7 +459,8 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
                 auto now = poll->try_poll();
                 if (!now && busy) {
                     const auto parked = shard_timers::clock::now();
-                    now = co_await wait_poll(*poll);
+                    co_await wait_poll(*poll);
+                    now = poll->poll_answer();
                     busy = shard_timers::clock::now() - parked < busy_wait;
                 }
                 if (!now) {

@@ -35,7 +35,9 @@ std::unique_ptr<poll_waiter> make_parked_poll(worker& sh, boost::asio::ip::tcp::
 /// that wait long.
 inline constexpr std::chrono::milliseconds busy_wait{1000};
 
-/// A busy connection's long poll, waiting in small frames of its own under run()'s.
-boost::asio::awaitable<session::poll_result> wait_poll(session& s);
+/// A busy connection's long poll, waiting under run()'s frame until its answer is due
+/// (then `s.poll_answer()` gives it). Not a coroutine of its own: the wait is the one
+/// small frame asio's use_awaitable makes.
+boost::asio::awaitable<void> wait_poll(session& s);
 
 } // namespace sb::detail
