@@ -187,7 +187,7 @@ void session::on_packet(const eio::packet_view& p)
 
 // ---- polling ------------------------------------------------------------------------
 
-std::optional<session::poll_result> session::try_poll()
+std::optional<session::poll_result> session::try_poll(std::string&& spare)
 {
     if (get_in_flight_) {
         // Overlapping GET: 400 to this one, the session closes, the parked one gets `1`.
@@ -197,7 +197,7 @@ std::optional<session::poll_result> session::try_poll()
     if (!closed_ && !probe_answered_ && queue_.empty()) {
         return std::nullopt;  // nothing to answer yet: the caller parks the GET
     }
-    return poll_answer();
+    return poll_answer(std::move(spare));
 }
 
 void session::park_poll(std::unique_ptr<poll_waiter> w)
@@ -206,10 +206,11 @@ void session::park_poll(std::unique_ptr<poll_waiter> w)
     parked_get_ = std::move(w);
 }
 
-session::poll_result session::poll_answer()
+session::poll_result session::poll_answer(std::string&& spare)
 {
     get_in_flight_ = false;
-    poll_result r;
+    poll_result r{200, std::move(spare)};
+    r.body.clear();
     if ((probe_answered_ || transport_ != eio::transport_kind::polling) && !closed_) {
         // Upgrading: end this poll with a noop so the client can pause polling; the
         // queue waits for the websocket (engine.io _maybeUpgrade). Upgraded while this

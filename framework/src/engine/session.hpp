@@ -88,7 +88,10 @@ public:
         unsigned status = 200;
         std::string body;
     };
-    std::optional<poll_result> try_poll();
+    /// `spare`: a string whose storage an answer's body takes (its content is dropped),
+    /// moved from only when there is an answer: a busy connection hands back its last
+    /// answer's, and its polls allocate no body.
+    std::optional<poll_result> try_poll(std::string&& spare = {});
     void park_poll(std::unique_ptr<poll_waiter> w);
     /// The server has stopped: the waiting GET goes without an answer. A busy one holds the
     /// frames of the coroutine serving its connection, and they hold this session.
@@ -97,7 +100,7 @@ public:
         parked_get_.reset();
         get_in_flight_ = false;
     }
-    poll_result poll_answer();
+    poll_result poll_answer(std::string&& spare = {});
     /// Polling (or SSE) POST body: decodes and dispatches the packets.
     poll_result poll_post(std::string_view body);
 

@@ -2,6 +2,7 @@
 
 #include "engine/eventsource_endpoint.hpp"
 #include "engine/exact_allocator.hpp"
+#include "engine/handler_memory.hpp"
 #include "engine/http_endpoint.hpp"
 #include "engine/engine_shard.hpp"
 #include "core/shard_timers.hpp"
@@ -399,6 +400,10 @@ net::awaitable<next_step> serve_other(worker& sh, net::ip::tcp::socket& sock, co
     co_return wec || !res.keep_alive() ? next_step::close : next_step::keep_alive;
 }
 
+/// The largest poll body a busy connection keeps for its next answer: a poll's usual
+/// few messages, not a full max_payload.
+constexpr std::size_t max_spare_body = 8 * 1024;
+
 /** The connection's loop: read a request, answer it, again. Its frame is held for the
     connection's life (by a parked long-polling GET among others), so it keeps only what
     the Engine.IO answer needs; reading and the other answers are coroutines of their own. */
@@ -406,7 +411,9 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
                          std::optional<http_request> pending, bool busy)
 {
     const auto& opts = sh.server().options();
-    std::string head;  // each answer's, its capacity kept while the connection is busy
+    std::string head;   // each answer's, its capacity kept while the connection is busy
+    std::string spare;  // the last poll answer's body, whose storage the next one takes
+    handler_memory write_memory;  // each answer's write operation
     for (;;) {
         http_request req;
         if (pending) {
@@ -456,11 +463,11 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
                 outcome = co_await finish_engine_request(sh.engine(), sock, buffer, req, reply, poll, *route);
             }
             if (*outcome == http_outcome::poll) {
-                auto now = poll->try_poll();
+                auto now = poll->try_poll(std::move(spare));
                 if (!now && busy) {
                     const auto parked = shard_timers::clock::now();
                     co_await wait_poll(*poll);
-                    now = poll->poll_answer();
+                    now = poll->poll_answer(std::move(spare));
                     busy = shard_timers::clock::now() - parked < busy_wait;
                 }
                 if (!now) {
@@ -482,10 +489,14 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
         const bool body = req.method() != http::verb::head && !reply.body.empty();
         const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(reply.body)};
         socket_deadline due(sh.engine().timers(), sock, opts.timeouts.write);
-        auto [wec, n] = co_await net::async_write(sock, std::span(bufs.data(), body ? 2 : 1),
-                                                  net::as_tuple(net::use_awaitable));
+        auto [wec, n] = co_await net::async_write(
+            sock, std::span(bufs.data(), body ? 2 : 1),
+            net::bind_allocator(handler_allocator<void>(write_memory), net::as_tuple(net::use_awaitable)));
         if (wec || due.expired() || !req.keep_alive()) {
             break;
+        }
+        if (reply.body.capacity() <= max_spare_body) {
+            spare = std::move(reply.body);
         }
     }
     boost::system::error_code ignored;
