@@ -37,7 +37,9 @@ public:
     }
 
 private:
-    // A gather write's operation under a coroutine's handler: 552 bytes (asio 1.81, gcc 12).
+    // A gather write's operation under a coroutine's handler: 552 bytes (asio 1.81, gcc 12,
+    // release). Another compiler or a sanitizer may need more: it then falls back to
+    // operator new, slower but correct.
     alignas(std::max_align_t) unsigned char storage_[576];
     bool in_use_ = false;
 };
@@ -53,7 +55,11 @@ public:
     {
     }
 
-    T* allocate(std::size_t n) { return static_cast<T*>(memory_->allocate(n * sizeof(T))); }
+    T* allocate(std::size_t n)
+    {
+        static_assert(alignof(T) <= alignof(std::max_align_t), "handler_memory gives max_align_t alignment");
+        return static_cast<T*>(memory_->allocate(n * sizeof(T)));
+    }
     void deallocate(T* p, std::size_t) noexcept { memory_->deallocate(p); }
 
     template <typename U>

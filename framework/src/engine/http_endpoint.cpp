@@ -18,6 +18,7 @@
 #include <switchboard/protocol/ws_frame.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/assert.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/field.hpp>
@@ -203,6 +204,9 @@ net::awaitable<http_outcome> finish_engine_request(engine_shard& sh, net::ip::tc
             }
             co_return fail(eio::request_error::unknown_sid);
         }
+        // answer_engine_request let through only this: an upgrade to websocket of a
+        // session this shard owns.
+        BOOST_ASSERT(upgrade && q.transport == eio::transport_kind::websocket);
         auto s = sh.find_session(q.sid);
         if (!s || !upgrade || !co_await accept_websocket(sh, sock, req)) {
             co_return fail(!s ? eio::request_error::unknown_sid : eio::request_error::bad_request);

@@ -401,8 +401,9 @@ net::awaitable<next_step> serve_other(worker& sh, net::ip::tcp::socket& sock, co
 }
 
 /// The largest poll body a busy connection keeps for its next answer: a poll's usual
-/// few messages, not a full max_payload.
-constexpr std::size_t max_spare_body = 8 * 1024;
+/// few messages (8 small ones are ~700 B), not a full max_payload. A busy poller holds
+/// it while it waits, beside the frame's ~650 B of head and write memory.
+constexpr std::size_t max_spare_body = 2 * 1024;
 
 /** The connection's loop: read a request, answer it, again. Its frame is held for the
     connection's life (by a parked long-polling GET among others), so it keeps only what
