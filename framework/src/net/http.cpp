@@ -75,13 +75,8 @@ plain_response make_plain(unsigned status, std::string_view content_type, std::s
 
 std::string plain_head(const http_request& req, const plain_response& res, const cors_headers& cors)
 {
-    return plain_head(req.version(), req.keep_alive(), res, cors);
-}
-
-std::string plain_head(unsigned version, bool keep_alive, const plain_response& res, const cors_headers& cors)
-{
     std::string head;
-    plain_head_into(head, version, keep_alive, res, cors);
+    plain_head_into(head, req.version(), req.keep_alive(), res, cors);
     return head;
 }
 

@@ -54,11 +54,10 @@ plain_response make_plain(unsigned status, std::string_view content_type, std::s
 /** The head of `res` as an answer to `req`: the bytes `response_head` gives for the same
     response made with `make_response`, then Cache-Control and the CORS lines. */
 std::string plain_head(const http_request& req, const plain_response& res, const cors_headers& cors);
-/// The same, from what it needs of the request: its HTTP version (10, 11) and whether it
-/// keeps the connection alive (for an answer written after the request is gone).
-std::string plain_head(unsigned version, bool keep_alive, const plain_response& res, const cors_headers& cors);
-/// The same, into `head` (emptied first): a connection that answers request after
-/// request keeps one head's capacity instead of allocating one per answer.
+/// The same into `head` (emptied first), from what it needs of the request: its HTTP
+/// version (10, 11) and whether it keeps the connection alive (for an answer written
+/// after the request is gone). A connection that answers request after request keeps
+/// one head's capacity instead of allocating one per answer.
 void plain_head_into(std::string& head, unsigned version, bool keep_alive, const plain_response& res,
                      const cors_headers& cors);
 

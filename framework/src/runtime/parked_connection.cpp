@@ -88,7 +88,7 @@ public:
         auto reply = poll_response(s.poll_answer());
         const auto now = shard_timers::clock::now();
         me->busy_ = now - me->parked_at_ < busy_wait;
-        me->head_ = plain_head(me->version_, me->keep_alive_, reply, me->cors_);
+        plain_head_into(me->head_, me->version_, me->keep_alive_, reply, me->cors_);
         me->body_ = std::move(reply.body);
         me->due_.emplace(me->sh_.engine().timers(), me->sock_, now + me->sh_.server().options().timeouts.write);
         auto& sock = me->sock_;
