@@ -39,6 +39,14 @@ plain_response engine_error(eio::request_error e)
     return make_plain(eio::http_status(e), "application/json", eio::error_body(e));
 }
 
+/// Answers `e`, counted as a bad request.
+http_outcome refuse(engine_shard& sh, plain_response& res, eio::request_error e)
+{
+    sh.server().metrics().bad_requests.fetch_add(1, std::memory_order_relaxed);
+    res = engine_error(e);
+    return http_outcome::respond;
+}
+
 bool transport_enabled(const engine_options& o, std::string_view name)
 {
     return std::find(o.transports.begin(), o.transports.end(), name) != o.transports.end();
@@ -112,15 +120,11 @@ net::awaitable<bool> forward_elsewhere(engine_shard& sh, net::ip::tcp::socket& s
 
 std::optional<http_outcome> answer_engine_request(engine_shard& sh, net::ip::tcp::socket& sock,
                                                   beast::flat_buffer& buffer, http_request& req, plain_response& res,
-                                                  std::shared_ptr<session>& poll)
+                                                  std::shared_ptr<session>& poll, eio::request_query& q)
 {
     const auto& opts = sh.server().options().engine;
-    const auto q = eio::parse_query(query_of(req.target()));
-    auto fail = [&](eio::request_error e) {
-        sh.server().metrics().bad_requests.fetch_add(1, std::memory_order_relaxed);
-        res = engine_error(e);
-        return http_outcome::respond;
-    };
+    q = eio::parse_query(query_of(req.target()));
+    auto fail = [&](eio::request_error e) { return refuse(sh, res, e); };
 
     // Order of checks as engine.io's verify() then handshake(): transport, sid, method, version.
     if (!q.transport || !transport_enabled(opts, q.transport_name)) {
@@ -180,19 +184,14 @@ std::optional<http_outcome> answer_engine_request(engine_shard& sh, net::ip::tcp
 
 net::awaitable<http_outcome> finish_engine_request(engine_shard& sh, net::ip::tcp::socket& sock,
                                                    beast::flat_buffer& buffer, http_request& req, plain_response& res,
-                                                   std::shared_ptr<session>& poll, const raw_engine_route* raw)
+                                                   std::shared_ptr<session>& poll, const eio::request_query& q,
+                                                   const raw_engine_route* raw)
 {
     // answer_engine_request checked the transport and the origin: what is left is another
-    // node's session, an upgrade of a session here, or a handshake. The query is parsed
-    // again (a few hundred instructions, beside a handshake's or an upgrade's cost).
+    // node's session, an upgrade of a session here, or a handshake.
     const auto& opts = sh.server().options().engine;
-    const auto q = eio::parse_query(query_of(req.target()));
     const bool upgrade = beast::websocket::is_upgrade(req);
-    auto fail = [&](eio::request_error e) {
-        sh.server().metrics().bad_requests.fetch_add(1, std::memory_order_relaxed);
-        res = engine_error(e);
-        return http_outcome::respond;
-    };
+    auto fail = [&](eio::request_error e) { return refuse(sh, res, e); };
 
     if (!q.sid.empty()) {
         if (const auto tag = node_tag_of_session_id(q.sid); !tag.empty() && tag != sh.server().node_tag()) {
@@ -207,8 +206,8 @@ net::awaitable<http_outcome> finish_engine_request(engine_shard& sh, net::ip::tc
         // answer_engine_request let through only this: an upgrade to websocket of a
         // session this shard owns.
         BOOST_ASSERT(upgrade && q.transport == eio::transport_kind::websocket);
-        auto s = sh.find_session(q.sid);
-        if (!s || !upgrade || !co_await accept_websocket(sh, sock, req)) {
+        auto s = sh.find_session(q.sid);  // found there, and nothing ran since
+        if (!s || !co_await accept_websocket(sh, sock, req)) {
             co_return fail(!s ? eio::request_error::unknown_sid : eio::request_error::bad_request);
         }
         s->attach_websocket(take_websocket(sh, sock, buffer, s->b64()));

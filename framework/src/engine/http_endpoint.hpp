@@ -4,6 +4,8 @@
 #include "engine/session.hpp"
 #include "net/http.hpp"
 
+#include <switchboard/protocol/eio_request.hpp>
+
 #include <boost/asio/awaitable.hpp>
 
 #include <memory>
@@ -23,13 +25,15 @@ struct raw_engine_route;
     pingInterval - is `poll`, with the session in `poll`: the caller then answers it at
     once or parks it (session::try_poll, park_poll).
     std::nullopt: what is left waits (a handshake, an upgrade's 101, another node's
-    session): co_await finish_engine_request at once, nothing else in between. Kept out
-    of a coroutine so that a poll costs no coroutine frame; the caller's frame is held
-    by a waiting poll, so it must stay small too (~2.5 KB of query, handshake and
-    temporaries live in finish_engine_request's frame, which a handshake alone pays). */
+    session): co_await finish_engine_request at once with the same `q` (parsed here),
+    nothing else in between. Kept out
+    of a coroutine so that a poll costs no coroutine frame. The caller's frame is held
+    by a busy connection's waiting poll: it holds `q` (~100 B), while the handshake and
+    its temporaries live in finish_engine_request's frame, which a handshake alone pays. */
 std::optional<http_outcome> answer_engine_request(engine_shard& sh, boost::asio::ip::tcp::socket& sock,
                                                   boost::beast::flat_buffer& buffer, http_request& req,
-                                                  plain_response& res, std::shared_ptr<session>& poll);
+                                                  plain_response& res, std::shared_ptr<session>& poll,
+                                                  eio::request_query& q);
 
 /** The rest of a request answer_engine_request left. A handshake under a plain
     Engine.IO path (`raw` set) opens a session of plain messages instead of a Socket.IO
@@ -37,6 +41,7 @@ std::optional<http_outcome> answer_engine_request(engine_shard& sh, boost::asio:
 boost::asio::awaitable<http_outcome> finish_engine_request(engine_shard& sh, boost::asio::ip::tcp::socket& sock,
                                                            boost::beast::flat_buffer& buffer, http_request& req,
                                                            plain_response& res, std::shared_ptr<session>& poll,
+                                                           const eio::request_query& q,
                                                            const raw_engine_route* raw = nullptr);
 
 /// The HTTP answer to a polling GET, from what its session gave (session::try_poll or

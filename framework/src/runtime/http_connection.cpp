@@ -459,9 +459,10 @@ net::awaitable<void> run(worker& sh, net::ip::tcp::socket sock, beast::flat_buff
         plain_response reply;
         {
             std::shared_ptr<session> poll;
-            auto outcome = answer_engine_request(sh.engine(), sock, buffer, req, reply, poll);
+            eio::request_query query;
+            auto outcome = answer_engine_request(sh.engine(), sock, buffer, req, reply, poll, query);
             if (!outcome) {
-                outcome = co_await finish_engine_request(sh.engine(), sock, buffer, req, reply, poll, *route);
+                outcome = co_await finish_engine_request(sh.engine(), sock, buffer, req, reply, poll, query, *route);
             }
             if (*outcome == http_outcome::poll) {
                 auto now = poll->try_poll(std::move(spare));
